@@ -1,0 +1,41 @@
+package io.swiftvr.jobs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** Expands the job's inputs: files as given, folders into the video files below them (sorted, so plans are stable). */
+final class InputLister {
+  static final Set<String> VIDEO_EXTENSIONS = Set.of(
+      "mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "ts", "m2ts", "mts", "wmv", "flv", "3gp", "ogv", "mxf");
+
+  private InputLister() {}
+
+  static List<String> expand(List<String> inputs) throws IOException {
+    List<String> files = new ArrayList<>();
+    for (String input : inputs) {
+      String local = input.startsWith("file://") ? input.substring("file://".length()) : input;
+      Path path = Path.of(local);
+      if (Files.isDirectory(path)) {
+        try (Stream<Path> walk = Files.walk(path)) {
+          walk.filter(Files::isRegularFile).filter(InputLister::looksLikeVideo).map(Path::toString).sorted()
+              .forEach(files::add);
+        }
+      } else {
+        files.add(local); // a missing or bad file becomes an error row with its reason, not a crash here
+      }
+    }
+    return files;
+  }
+
+  private static boolean looksLikeVideo(Path p) {
+    String name = p.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot > 0 && VIDEO_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+  }
+}

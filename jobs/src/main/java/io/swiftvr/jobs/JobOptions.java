@@ -1,0 +1,103 @@
+package io.swiftvr.jobs;
+
+import io.swiftvr.udf.video.EncoderSettings;
+import io.swiftvr.udf.video.OutputSize;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The job's options, parsed and checked on the driver before any work starts. Unknown options are rejected with the
+ * list of known ones. Precedence: command line, then the defaults below (the embedded local default: the bundled
+ * sample clip and model, output under {@code out/}).
+ */
+public record JobOptions(
+    List<String> inputs,
+    Path outputDir,
+    Path model,
+    OutputSize size,
+    EncoderSettings encoder,
+    int chunksPerShard,
+    String device) implements Serializable {
+
+  public static final String DEFAULT_INPUT = "samples/realshort.mp4";
+  public static final String DEFAULT_MODEL = "models/swiftvr-small";
+  private static final Set<String> KNOWN = Set.of(
+      "input", "output", "model", "size", "codec", "crf", "preset", "chunks-per-shard", "device");
+
+  public static String usage() {
+    return String.join("\n",
+        "Options (all optional; defaults restore the bundled sample with the bundled model):",
+        "  --input PATH        a video file or a folder of videos; repeatable (default " + DEFAULT_INPUT + ")",
+        "  --output DIR        where restored videos, segments and reports go (default out)",
+        "  --model PATH        model bundle folder or .tar.gz/.zip archive (default " + DEFAULT_MODEL + ")",
+        "  --size S            x2, x4 (scale) or WxH such as 3840x2160, aspect kept (default: the model's scale)",
+        "  --codec C           " + String.join(", ", EncoderSettings.CODECS) + " (default libx264)",
+        "  --crf N             encoder quality, 0..51, lower is better (default 18)",
+        "  --preset P          encoder preset (default medium)",
+        "  --chunks-per-shard N  chunks of ~24 frames per Spark task (default 20)",
+        "  --device D          auto, cpu or gpu (default auto: the GPU Spark assigned, else CPU)");
+  }
+
+  public static JobOptions parse(List<String> args) {
+    Map<String, List<String>> values = new LinkedHashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("Unexpected argument '" + arg + "'\n" + usage());
+      }
+      String key = arg.substring(2);
+      String value;
+      int eq = key.indexOf('=');
+      if (eq >= 0) {
+        value = key.substring(eq + 1);
+        key = key.substring(0, eq);
+      } else {
+        if (i + 1 >= args.size()) {
+          throw new IllegalArgumentException("Option --" + key + " needs a value");
+        }
+        value = args.get(++i);
+      }
+      if (!KNOWN.contains(key)) {
+        throw new IllegalArgumentException("Unknown option --" + key + "\n" + usage());
+      }
+      values.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+    }
+    EncoderSettings defaults = EncoderSettings.defaults();
+    String device = single(values, "device", "auto");
+    if (!List.of("auto", "cpu", "gpu").contains(device)) {
+      throw new IllegalArgumentException("--device must be auto, cpu or gpu, got " + device);
+    }
+    int chunksPerShard = Integer.parseInt(single(values, "chunks-per-shard", "20"));
+    if (chunksPerShard < 1) {
+      throw new IllegalArgumentException("--chunks-per-shard must be at least 1, got " + chunksPerShard);
+    }
+    String size = single(values, "size", null);
+    return new JobOptions(
+        List.copyOf(values.getOrDefault("input", List.of(DEFAULT_INPUT))),
+        Path.of(single(values, "output", "out")),
+        Path.of(single(values, "model", DEFAULT_MODEL)),
+        size == null ? null : OutputSize.parse(size),
+        new EncoderSettings(
+            single(values, "codec", defaults.codec()),
+            Integer.parseInt(single(values, "crf", Integer.toString(defaults.crf()))),
+            single(values, "preset", defaults.preset())),
+        chunksPerShard,
+        device);
+  }
+
+  private static String single(Map<String, List<String>> values, String key, String fallback) {
+    List<String> v = values.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (v.size() > 1) {
+      throw new IllegalArgumentException("Option --" + key + " given " + v.size() + " times");
+    }
+    return v.get(0);
+  }
+}

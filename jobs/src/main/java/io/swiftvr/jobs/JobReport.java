@@ -1,0 +1,76 @@
+package io.swiftvr.jobs;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** Writes the report files of a run: one row per shard and per video (CSV), and a JSON summary. */
+final class JobReport {
+  private JobReport() {}
+
+  static void write(Path dir, List<ShardOutcome> shards, List<VideoOutcome> videos, double wallSeconds)
+      throws IOException {
+    StringBuilder s = new StringBuilder(
+        "video_key,input,shard,shards,status,error,frames_decoded,frames_modelled,frames_emitted,"
+            + "decode_s,model_s,encode_s,total_s,device,host,executor,segment\n");
+    for (ShardOutcome o : shards) {
+      var r = o.result();
+      s.append(String.join(",", csv(o.videoKey()), csv(o.input()), String.valueOf(o.shardIndex()),
+          String.valueOf(o.shardCount()), o.status(), csv(o.error()),
+          r == null ? "" : String.valueOf(r.framesDecoded()), r == null ? "" : String.valueOf(r.framesModelled()),
+          r == null ? "" : String.valueOf(r.framesEmitted()), r == null ? "" : num(r.decodeSeconds()),
+          r == null ? "" : num(r.modelSeconds()), r == null ? "" : num(r.encodeSeconds()),
+          r == null ? "" : num(r.totalSeconds()), r == null ? "" : csv(r.device()), csv(o.host()),
+          csv(o.executor()), csv(o.segment()))).append('\n');
+    }
+    ReportFiles.writeAtomically(dir.resolve("shards.csv"), s.toString());
+
+    StringBuilder v = new StringBuilder(
+        "input,output,status,error,frames,video_s,in_w,in_h,out_w,out_h,decode_s,model_s,encode_s,merge_s,device\n");
+    for (VideoOutcome o : videos) {
+      v.append(String.join(",", csv(o.input()), csv(o.output()), o.status(), csv(o.error()),
+          String.valueOf(o.frames()), num(o.videoSeconds()), String.valueOf(o.inWidth()),
+          String.valueOf(o.inHeight()), String.valueOf(o.outWidth()), String.valueOf(o.outHeight()),
+          num(o.decodeSeconds()), num(o.modelSeconds()), num(o.encodeSeconds()), num(o.mergeSeconds()),
+          csv(o.device()))).append('\n');
+    }
+    ReportFiles.writeAtomically(dir.resolve("videos.csv"), v.toString());
+    ReportFiles.writeAtomically(dir.resolve("summary.json"), ReportFiles.GSON.toJson(summary(videos, wallSeconds)));
+  }
+
+  /** Frames and FPS count the videos restored in this run; reused ones cost nothing. */
+  record Summary(int videos, int restored, int reused, int failed, long frames, double wallSeconds, double fps) {}
+
+  static Summary summary(List<VideoOutcome> videos, double wallSeconds) {
+    List<VideoOutcome> restored = videos.stream().filter(v -> "restored".equals(v.status())).toList();
+    long frames = restored.stream().mapToLong(VideoOutcome::frames).sum();
+    int reused = (int) videos.stream().filter(v -> "reused".equals(v.status())).count();
+    return new Summary(videos.size(), restored.size(), reused, videos.size() - restored.size() - reused, frames,
+        wallSeconds, wallSeconds > 0 ? frames / wallSeconds : 0);
+  }
+
+  static String oneLine(List<VideoOutcome> videos, double wallSeconds) {
+    Summary s = summary(videos, wallSeconds);
+    String failures = videos.stream().filter(o -> !o.ok()).map(o -> "\n  FAILED " + o.error())
+        .collect(Collectors.joining());
+    String reused = s.reused() > 0 ? ", " + s.reused() + " unchanged (reused)" : "";
+    return String.format(Locale.ROOT, "SwiftVR: %d/%d videos restored%s, %d frames in %.1f s (%.2f fps)%s",
+        s.restored(), s.videos(), reused, s.frames(), s.wallSeconds(), s.fps(), failures);
+  }
+
+  private static String num(double v) {
+    return String.format(Locale.ROOT, "%.3f", v);
+  }
+
+  private static String csv(String value) {
+    if (value == null) {
+      return "";
+    }
+    if (value.contains(",") || value.contains("\"") || value.contains("\n")) {
+      return '"' + value.replace("\"", "\"\"") + '"';
+    }
+    return value;
+  }
+}

@@ -1,0 +1,114 @@
+package io.swiftvr.jobs;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.swiftvr.planner.InvalidVideoException;
+import io.swiftvr.planner.Shard;
+import io.swiftvr.udf.ShardRestorer;
+import io.swiftvr.udf.ShardResult;
+import io.swiftvr.udf.bundle.ModelBundle;
+import io.swiftvr.udf.model.ModelCache;
+import io.swiftvr.udf.model.RestorerModel;
+import io.swiftvr.udf.video.SegmentEncoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
+import java.util.function.IntConsumer;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one shard inside a Spark task: binds the model to the GPU Spark assigned (or the CPU), skips a segment an
+ * earlier run already finished, otherwise restores into a temporary file named for this attempt and publishes it by
+ * an atomic rename. A bad video becomes a {@code failed} row; storage and engine faults are thrown so Spark retries.
+ */
+public final class ShardTaskRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardTaskRunner.class);
+
+  private ShardTaskRunner() {}
+
+  public static ShardOutcome run(ShardTask task, IntConsumer progress) {
+    Shard shard = task.shard();
+    VideoPlan video = task.video();
+    Path staging = Path.of(task.stagingDir(), video.key());
+    Path segment = staging.resolve(shard.segmentName() + ".mp4");
+    Path done = staging.resolve(shard.segmentName() + ".json");
+    try {
+      if (Files.isRegularFile(segment) && Files.isRegularFile(done)) {
+        ShardOutcome earlier = ReportFiles.readOutcome(done);
+        progress.accept(shard.emittedFrames());
+        return new ShardOutcome(video.key(), video.probe().uri(), shard.shardIndex(), shard.shardCount(), "reused",
+            null, earlier.result(), segment.toString(), host(), executor());
+      }
+      Files.createDirectories(staging);
+      Device device = chooseDevice(task.device());
+      ModelBundle bundle = ModelBundle.open(Path.of(task.modelPath()), Path.of(task.stagingDir(), ".bundles"));
+      RestorerModel model = ModelCache.getOrLoad(bundle, device);
+      Path temp = staging.resolve(shard.segmentName() + ".tmp-" + UUID.randomUUID() + ".mp4");
+      ShardResult result;
+      try {
+        try (SegmentEncoder encoder = new SegmentEncoder(
+            temp, video.outWidth(), video.outHeight(), video.probe().frameRate(), task.encoder())) {
+          result = new ShardRestorer(model).restore(video.probe(), shard, video.outWidth(), video.outHeight(),
+              (frame, frames, i) -> encoder.write(frames.bytes(), i * frames.frameBytes()), progress, false);
+        }
+        Files.move(temp, segment, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+      ShardOutcome outcome = new ShardOutcome(video.key(), video.probe().uri(), shard.shardIndex(),
+          shard.shardCount(), "restored", null, result, segment.toString(), host(), executor());
+      ReportFiles.writeOutcome(done, outcome);
+      return outcome;
+    } catch (InvalidVideoException e) {
+      LOG.warn("Shard {} of {} failed: {}", shard.shardIndex(), video.probe().uri(), e.getMessage());
+      return new ShardOutcome(video.key(), video.probe().uri(), shard.shardIndex(), shard.shardCount(), "failed",
+          e.getMessage(), null, null, host(), executor());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Shard " + shard.segmentName() + " of " + video.probe().uri(), e);
+    } catch (Exception e) {
+      throw new IllegalStateException("Shard " + shard.segmentName() + " of " + video.probe().uri() + ": " + e, e);
+    }
+  }
+
+  /** The GPU Spark assigned to this task, if any; otherwise the CPU (or a GPU when asked and one is visible). */
+  static Device chooseDevice(String preference) {
+    if ("cpu".equals(preference)) {
+      return Device.cpu();
+    }
+    TaskContext context = TaskContext.get();
+    if (context != null) {
+      ResourceInformation gpu = context.resources().get("gpu").getOrElse(() -> null);
+      if (gpu != null && gpu.addresses().length > 0) {
+        return Device.gpu(Integer.parseInt(gpu.addresses()[0]));
+      }
+    }
+    if ("gpu".equals(preference) || Engine.getInstance().getGpuCount() > 0 && "auto".equals(preference)) {
+      if (Engine.getInstance().getGpuCount() == 0) {
+        throw new IllegalStateException("--device gpu was asked for, but the PyTorch engine sees no GPU");
+      }
+      return Device.gpu(0);
+    }
+    return Device.cpu();
+  }
+
+  private static String host() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static String executor() {
+    SparkEnv env = SparkEnv.get();
+    return env == null ? "driver" : env.executorId();
+  }
+}

@@ -1,0 +1,46 @@
+package io.swiftvr.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JobOptionsTest {
+
+  @Test
+  void defaultsRestoreTheBundledSampleWithTheBundledModel() {
+    JobOptions options = JobOptions.parse(List.of());
+    assertEquals(List.of("samples/realshort.mp4"), options.inputs());
+    assertEquals(Path.of("models/swiftvr-small"), options.model());
+    assertEquals(Path.of("out"), options.outputDir());
+    assertNull(options.size(), "the model's own scale applies");
+    assertEquals("libx264 crf=18 preset=medium", options.encoder().toString());
+  }
+
+  @Test
+  void parsesValuesWithSpaceOrEquals() {
+    JobOptions options = JobOptions.parse(List.of("--size=3840x2160", "--codec", "libx265", "--crf=22", "--input", "a",
+        "--input", "b"));
+    assertEquals("3840x2160", options.size().toString());
+    assertEquals("libx265", options.encoder().codec());
+    assertEquals(22, options.encoder().crf());
+    assertEquals(List.of("a", "b"), options.inputs());
+  }
+
+  @Test
+  void rejectsUnknownAndInvalidOptionsWithTheReason() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> JobOptions.parse(List.of("--scale", "2")));
+    assertTrue(e.getMessage().startsWith("Unknown option --scale\nOptions"), e.getMessage());
+    assertEquals("Unknown encoder 'vp9'; supported: [libx264, libx265, h264_nvenc, hevc_nvenc]",
+        assertThrows(IllegalArgumentException.class, () -> JobOptions.parse(List.of("--codec", "vp9"))).getMessage());
+    assertEquals("Output size 'big' is neither a scale (x2, x4) nor a size (3840x2160)",
+        assertThrows(IllegalArgumentException.class, () -> JobOptions.parse(List.of("--size", "big"))).getMessage());
+    assertEquals("Option --output given 2 times", assertThrows(IllegalArgumentException.class,
+        () -> JobOptions.parse(List.of("--output", "a", "--output", "b"))).getMessage());
+  }
+}

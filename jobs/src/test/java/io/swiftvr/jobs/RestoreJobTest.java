@@ -1,0 +1,144 @@
+package io.swiftvr.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.swiftvr.planner.TestMedia;
+import io.swiftvr.planner.VideoProbe;
+import io.swiftvr.planner.VideoProber;
+import io.swiftvr.udf.TestBundles;
+import io.swiftvr.udf.video.FrameSource;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole job on local Spark with the tiny test bundle, over the real sample clip and bad inputs. */
+class RestoreJobTest {
+  private static JavaSparkContext spark;
+
+  @BeforeAll
+  static void startSpark() {
+    spark = new JavaSparkContext(new SparkConf().setMaster("local[1,2]").setAppName("RestoreJobTest")
+        .set("spark.ui.enabled", "false").set("spark.executor.heartbeatInterval", "1s"));
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.close();
+  }
+
+  private static JobOptions options(Path out, String... extra) {
+    List<String> args = new ArrayList<>(List.of("--output", out.toString(), "--model", TestBundles.tinyDir().toString()));
+    args.addAll(Arrays.asList(extra));
+    return JobOptions.parse(args);
+  }
+
+  private static RestoreJob.Result run(JobOptions options) throws Exception {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    RestoreJob.Result result = RestoreJob.run(options, spark, new PrintStream(console, true));
+    assertTrue(console.toString().contains("restoring ["), "progress was shown: " + console);
+    return result;
+  }
+
+  @Test
+  void restoresTheRealSampleWithItsTimestampsAndAudio(@TempDir Path out) throws Exception {
+    Path input = TestMedia.realShort();
+    RestoreJob.Result result = run(options(out, "--input", input.toString(), "--size", "x2", "--chunks-per-shard", "1"));
+
+    assertEquals(1, result.videos().size());
+    VideoOutcome video = result.videos().get(0);
+    assertEquals("restored", video.status(), String.valueOf(video.error()));
+    assertEquals(2, result.shards().size(), "36 frames make 2 chunks, one shard each");
+    VideoProbe source = new VideoProber().probe(input.toString());
+    VideoProbe restored = new VideoProber().probe(video.output());
+    assertEquals(source.frameCount(), restored.frameCount());
+    assertEquals(640, restored.width());
+    assertEquals(480, restored.height());
+    assertArrayEquals(seconds(source), seconds(restored), 1e-6);
+    assertEquals(source.durationSeconds(), restored.durationSeconds(), 1e-6);
+    assertEquals(MediaAssertions.audioPackets(input.toString()), MediaAssertions.audioPackets(video.output()));
+    assertPixelsAreSane(restored);
+
+    assertTrue(Files.readString(out.resolve("report/videos.csv")).contains(",restored,"));
+    assertEquals(3, Files.readAllLines(out.resolve("report/shards.csv")).size());
+    assertFalse(Files.exists(out.resolve(".swiftvr/staging/" + result.shards().get(0).videoKey())),
+        "staging is cleaned after publishing");
+  }
+
+  @Test
+  void badInputsBecomeErrorRowsAndTheRestFinishes(@TempDir Path out, @TempDir Path in) throws Exception {
+    Path good = Files.copy(TestMedia.realShort(), in.resolve("good.mp4"));
+    Path text = Files.writeString(in.resolve("notes.mp4"), "not a video\n".repeat(100));
+    byte[] whole = Files.readAllBytes(TestMedia.realShort());
+    Path truncated = Files.write(in.resolve("truncated.mp4"), Arrays.copyOf(whole, whole.length / 3));
+    Path missing = in.resolve("missing.mp4");
+
+    RestoreJob.Result result = run(options(out, "--input", in.toString(), "--input", missing.toString()));
+
+    assertEquals(4, result.videos().size());
+    List<VideoOutcome> failed = result.videos().stream().filter(v -> !v.ok()).toList();
+    assertEquals(3, failed.size());
+    assertTrue(failed.stream().anyMatch(v -> v.error().equals(missing + ": file not found")));
+    assertTrue(failed.stream().anyMatch(v -> v.error().startsWith(text + ": not a video file FFmpeg can open")));
+    assertTrue(failed.stream().anyMatch(v -> v.error().startsWith(truncated.toString())));
+    VideoOutcome ok = result.videos().stream().filter(VideoOutcome::ok).findFirst().orElseThrow();
+    assertEquals(good.toString(), ok.input());
+    try (Stream<Path> files = Files.list(out)) {
+      List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+      assertEquals(List.of(".swiftvr", "good.swiftvr.mp4", "report"), names, "only the good video is published");
+    }
+    String videos = Files.readString(out.resolve("report/videos.csv"));
+    assertEquals(3, videos.lines().filter(l -> l.contains(",failed,")).count());
+  }
+
+  @Test
+  void aRerunSkipsVideosThatAreAlreadyRestored(@TempDir Path out) throws Exception {
+    JobOptions options = options(out, "--input", TestMedia.realShort().toString());
+    RestoreJob.Result first = run(options);
+    Path output = Path.of(first.videos().get(0).output());
+    byte[] bytes = Files.readAllBytes(output);
+
+    RestoreJob.Result second = RestoreJob.run(options, spark, new PrintStream(new ByteArrayOutputStream()));
+    assertEquals("reused", second.videos().get(0).status());
+    assertTrue(second.shards().isEmpty(), "no shard ran again");
+    assertArrayEquals(bytes, Files.readAllBytes(output));
+    assertNull(second.videos().get(0).error());
+  }
+
+  private static void assertPixelsAreSane(VideoProbe restored) throws Exception {
+    byte[] frame = new byte[restored.width() * restored.height() * 3];
+    try (FrameSource source = FrameSource.open(restored, 17)) {
+      source.read(frame, 0);
+    }
+    long sum = 0;
+    long sumSq = 0;
+    for (byte b : frame) {
+      int v = b & 0xff;
+      sum += v;
+      sumSq += (long) v * v;
+    }
+    double mean = (double) sum / frame.length;
+    double std = Math.sqrt((double) sumSq / frame.length - mean * mean);
+    assertTrue(mean > 5 && mean < 250, "mean " + mean);
+    assertTrue(std > 2, "the frame has structure, std " + std);
+  }
+
+  private static double[] seconds(VideoProbe probe) {
+    return Arrays.stream(probe.framePts()).mapToDouble(p -> (double) p * probe.timeBaseNum() / probe.timeBaseDen())
+        .toArray();
+  }
+}

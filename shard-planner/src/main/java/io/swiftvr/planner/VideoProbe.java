@@ -1,0 +1,69 @@
+package io.swiftvr.planner;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What the planner knows about one input video, read from its packets without decoding.
+ *
+ * <p>{@code framePts} holds the presentation timestamps of every video frame in display order (stream time base), so
+ * the frame count is {@code framePts.length} and never the container's duration guess. {@code keyframes} holds the
+ * display indices of the frames that a decoder can start from.
+ */
+public record VideoProbe(
+    String uri,
+    long sizeBytes,
+    String container,
+    String codec,
+    int width,
+    int height,
+    int rotationDegrees,
+    int timeBaseNum,
+    int timeBaseDen,
+    int frameRateNum,
+    int frameRateDen,
+    boolean variableFrameRate,
+    long[] framePts,
+    int[] keyframes,
+    ColourInfo colour,
+    List<StreamInfo> otherStreams) implements java.io.Serializable {
+
+  public int frameCount() {
+    return framePts.length;
+  }
+
+  public double frameRate() {
+    return (double) frameRateNum / frameRateDen;
+  }
+
+  /** Seconds from the first frame's start to the last frame's end, using the nominal rate for the last frame. */
+  public double durationSeconds() {
+    if (framePts.length == 0) {
+      return 0;
+    }
+    double span = (framePts[framePts.length - 1] - framePts[0]) * (double) timeBaseNum / timeBaseDen;
+    return span + 1.0 / frameRate();
+  }
+
+  /** The display index of the last keyframe at or before {@code frame}; 0 when none precedes it. */
+  public int keyframeAtOrBefore(int frame) {
+    int pos = Arrays.binarySearch(keyframes, frame);
+    if (pos >= 0) {
+      return keyframes[pos];
+    }
+    int insertion = -pos - 1;
+    return insertion == 0 ? 0 : keyframes[insertion - 1];
+  }
+
+  public boolean hasAudio() {
+    return otherStreams.stream().anyMatch(s -> s.mediaType().equals("audio"));
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        "%s: %s %dx%d, %d frames at %.3f fps%s, %d keyframes, %d other streams",
+        uri, codec, width, height, frameCount(), frameRate(), variableFrameRate ? " (VFR)" : "",
+        keyframes.length, otherStreams.size());
+  }
+}

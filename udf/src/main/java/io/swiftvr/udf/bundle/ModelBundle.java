@@ -1,0 +1,163 @@
+package io.swiftvr.udf.bundle;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonParseException;
+import io.swiftvr.planner.ChunkGrid;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * A verified model bundle on local disk: its manifest, and module files whose checksums matched on open.
+ *
+ * <p>Archives ({@code .tar.gz}, {@code .tgz}, {@code .zip}) are unpacked once into a cache folder named by the
+ * archive's checksum; remote bundles are fetched to local disk by the job before they get here.
+ */
+public final class ModelBundle {
+  public static final String FORMAT = "swiftvr-bundle";
+  public static final int FORMAT_VERSION = 1;
+  public static final String FLOAT32 = "float32";
+  public static final String BFLOAT16 = "bfloat16";
+
+  private final Path directory;
+  private final BundleManifest manifest;
+  private final String fingerprint;
+
+  private ModelBundle(Path directory, BundleManifest manifest, String fingerprint) {
+    this.directory = directory;
+    this.manifest = manifest;
+    this.fingerprint = fingerprint;
+  }
+
+  /** Opens a bundle directory or archive, verifying every checksum the manifest lists. */
+  public static ModelBundle open(Path location, Path archiveCache) throws InvalidBundleException {
+    if (!Files.exists(location)) {
+      throw new InvalidBundleException("Model bundle not found: " + location);
+    }
+    Path directory = Files.isDirectory(location) ? location : BundleArchives.unpack(location, archiveCache);
+    Path manifestFile = directory.resolve("manifest.json");
+    if (!Files.isRegularFile(manifestFile)) {
+      throw new InvalidBundleException("Model bundle " + location + " has no manifest.json");
+    }
+    BundleManifest manifest;
+    try {
+      manifest = new Gson().fromJson(Files.readString(manifestFile), BundleManifest.class);
+    } catch (IOException | JsonParseException e) {
+      throw new InvalidBundleException("Model bundle " + location + " has an unreadable manifest.json: " + e.getMessage(), e);
+    }
+    validate(location, manifest);
+    StringBuilder fingerprint = new StringBuilder();
+    for (Map.Entry<String, BundleManifest.ModuleFile> module : manifest.modules().entrySet()) {
+      verify(location, directory, module.getValue());
+      fingerprint.append(module.getValue().sha256());
+    }
+    return new ModelBundle(directory, manifest, sha256(fingerprint.toString()).substring(0, 16));
+  }
+
+  private static void validate(Path location, BundleManifest manifest) throws InvalidBundleException {
+    if (manifest == null || !FORMAT.equals(manifest.format())) {
+      throw new InvalidBundleException(String.format(
+          "Model bundle %s: manifest format is %s, expected %s",
+          location, manifest == null ? null : manifest.format(), FORMAT));
+    }
+    if (manifest.format_version() != FORMAT_VERSION) {
+      throw new InvalidBundleException(String.format(
+          "Model bundle %s: format_version %d is not supported by this build (supports %d)",
+          location, manifest.format_version(), FORMAT_VERSION));
+    }
+    if (manifest.stream() == null) {
+      throw new InvalidBundleException("Model bundle " + location + ": manifest has no 'stream' section");
+    }
+    if (manifest.modules() == null || !manifest.modules().containsKey(FLOAT32)) {
+      throw new InvalidBundleException("Model bundle " + location + ": manifest lists no float32 module");
+    }
+    BundleManifest.Stream stream = manifest.stream();
+    if (stream.state_tensors() < 0 || stream.warmup_chunks() < 0 || stream.pixel_multiple() <= 0) {
+      throw new InvalidBundleException("Model bundle " + location + ": invalid stream section " + stream);
+    }
+    try {
+      new ChunkGrid(stream.first_chunk_frames(), stream.chunk_frames(), stream.decoder_lag_frames());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidBundleException("Model bundle " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void verify(Path location, Path directory, BundleManifest.ModuleFile module)
+      throws InvalidBundleException {
+    Path file = directory.resolve(module.file()).normalize();
+    if (!file.startsWith(directory.normalize())) {
+      throw new InvalidBundleException("Model bundle " + location + ": file outside the bundle: " + module.file());
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidBundleException("Model bundle " + location + ": missing file " + module.file());
+    }
+    String actual = sha256(file);
+    if (!actual.equalsIgnoreCase(module.sha256())) {
+      throw new InvalidBundleException(String.format(
+          "Model bundle %s: checksum mismatch for %s (manifest %s, file %s): the bundle is corrupt or was modified",
+          location, module.file(), module.sha256(), actual));
+    }
+  }
+
+  static String sha256(Path file) throws InvalidBundleException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (IOException e) {
+      throw new InvalidBundleException("Cannot read " + file + ": " + e.getMessage(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes()));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  public BundleManifest manifest() {
+    return manifest;
+  }
+
+  /** A short stable identity of the weights (from module checksums), part of every output key's parameter hash. */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  public ChunkGrid chunkGrid() {
+    BundleManifest.Stream s = manifest.stream();
+    return new ChunkGrid(s.first_chunk_frames(), s.chunk_frames(), s.decoder_lag_frames());
+  }
+
+  /** The module file for a precision, falling back to float32 when the bundle has no such variant. */
+  public Path moduleFile(String precision) {
+    BundleManifest.ModuleFile module = manifest.modules().getOrDefault(precision, manifest.modules().get(FLOAT32));
+    return directory.resolve(module.file());
+  }
+
+  public boolean hasModule(String precision) {
+    return manifest.modules().containsKey(precision);
+  }
+
+  @Override
+  public String toString() {
+    return manifest.name() + " (" + fingerprint + ") at " + directory;
+  }
+}

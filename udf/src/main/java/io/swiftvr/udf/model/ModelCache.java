@@ -1,0 +1,33 @@
+package io.swiftvr.udf.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import io.swiftvr.udf.bundle.ModelBundle;
+import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One loaded model per JVM, bundle and device: Spark tasks on an executor reuse it instead of loading the weights
+ * for every task. Models live until the JVM exits (executors are long-lived; the model is their main tenant).
+ */
+public final class ModelCache {
+  private static final ConcurrentHashMap<String, RestorerModel> MODELS = new ConcurrentHashMap<>();
+
+  private ModelCache() {}
+
+  public static RestorerModel getOrLoad(ModelBundle bundle, Device device) throws IOException, MalformedModelException {
+    String key = bundle.fingerprint() + "@" + device;
+    RestorerModel cached = MODELS.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    synchronized (ModelCache.class) {
+      cached = MODELS.get(key);
+      if (cached == null) {
+        cached = RestorerModel.load(bundle, device);
+        MODELS.put(key, cached);
+      }
+      return cached;
+    }
+  }
+}

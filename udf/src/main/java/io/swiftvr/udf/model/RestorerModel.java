@@ -1,0 +1,74 @@
+package io.swiftvr.udf.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import io.swiftvr.udf.bundle.ModelBundle;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The bundle's TorchScript restorer loaded once on one device through DJL. Thread-safe: many
+ * {@link StreamingRestorer}s (one per shard being restored) share it, each owning its own state and memory scope.
+ */
+public final class RestorerModel implements AutoCloseable {
+  private final ModelBundle bundle;
+  private final Device device;
+  private final String precision;
+  private final Model model;
+
+  private RestorerModel(ModelBundle bundle, Device device, String precision, Model model) {
+    this.bundle = bundle;
+    this.device = device;
+    this.precision = precision;
+    this.model = model;
+  }
+
+  /**
+   * Loads the restorer on a device: bfloat16 weights on a GPU when the bundle has them, float32 otherwise.
+   */
+  public static RestorerModel load(ModelBundle bundle, Device device) throws IOException, MalformedModelException {
+    String precision = device.isGpu() && bundle.hasModule(ModelBundle.BFLOAT16) ? ModelBundle.BFLOAT16 : ModelBundle.FLOAT32;
+    Path file = bundle.moduleFile(precision);
+    Model model = Model.newInstance(bundle.manifest().name(), device, "PyTorch");
+    try {
+      String fileName = file.getFileName().toString();
+      model.load(file.getParent(), fileName.substring(0, fileName.length() - ".pt".length()),
+          Map.of("mapLocation", "true"));
+    } catch (IOException | MalformedModelException | RuntimeException e) {
+      model.close();
+      throw e;
+    }
+    return new RestorerModel(bundle, device, precision, model);
+  }
+
+  /** Starts a new stream (a shard, or a whole video) with empty state, restoring to {@code outHeight×outWidth}. */
+  public StreamingRestorer newStream(int outHeight, int outWidth) {
+    return new StreamingRestorer(this, model.getNDManager().newSubManager(device), outHeight, outWidth);
+  }
+
+  NDList forward(NDManager manager, NDList inputs) {
+    return model.getBlock().forward(new ParameterStore(manager, false), inputs, false);
+  }
+
+  public ModelBundle bundle() {
+    return bundle;
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  public String precision() {
+    return precision;
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}

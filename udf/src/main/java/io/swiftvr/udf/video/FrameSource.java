@@ -1,0 +1,170 @@
+package io.swiftvr.udf.video;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
+
+import io.swiftvr.planner.FfmpegLog;
+import io.swiftvr.planner.InvalidVideoException;
+import io.swiftvr.planner.VideoProbe;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+
+/**
+ * Decodes a video's frames as packed RGB bytes in display order, knowing the display index of every frame it
+ * returns. Frames are identified by their timestamps against the probe (never by counting from a seek), so a seek
+ * that lands early or late cannot shift the frame numbering, and a decoder that drops or repeats a frame is caught.
+ */
+public final class FrameSource implements AutoCloseable {
+  private final VideoProbe probe;
+  private final FFmpegFrameGrabber grabber;
+  private final long[] frameMicros;
+  private long clockOffset;
+  private Frame pending;
+  private int pendingIndex = -1;
+
+  private FrameSource(VideoProbe probe, FFmpegFrameGrabber grabber) {
+    this.probe = probe;
+    this.grabber = grabber;
+    this.frameMicros = new long[probe.frameCount()];
+    for (int i = 0; i < frameMicros.length; i++) {
+      frameMicros[i] = Math.round(probe.framePts()[i] * 1e6 * probe.timeBaseNum() / probe.timeBaseDen());
+    }
+  }
+
+  /** Opens the video so that the next {@link #read} returns frame {@code startFrame}. */
+  public static FrameSource open(VideoProbe probe, int startFrame) throws InvalidVideoException {
+    if (startFrame < 0 || startFrame >= probe.frameCount()) {
+      throw new IllegalArgumentException(String.format(
+          "%s: start frame %d outside 0..%d", probe.uri(), startFrame, probe.frameCount() - 1));
+    }
+    FfmpegLog.quiet();
+    FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(probe.uri());
+    grabber.setPixelFormat(AV_PIX_FMT_RGB24);
+    FrameSource source = new FrameSource(probe, grabber);
+    try {
+      grabber.start();
+      source.calibrate();
+      int keyframe = probe.keyframeAtOrBefore(startFrame);
+      if (keyframe > 0) {
+        grabber.setTimestamp(source.frameMicros[keyframe] + source.clockOffset, false);
+        source.pending = null;
+        source.pendingIndex = -1;
+      }
+      source.skipTo(startFrame);
+      return source;
+    } catch (FrameGrabber.Exception e) {
+      source.close();
+      throw new InvalidVideoException(probe.uri(), "cannot decode: " + e.getMessage(), e);
+    } catch (InvalidVideoException | RuntimeException e) {
+      source.close();
+      throw e;
+    }
+  }
+
+  /** JavaCV's frame clock may start at the stream's start time or at zero; the first frame tells which. */
+  private void calibrate() throws InvalidVideoException {
+    Frame first = grabRaw();
+    if (first == null) {
+      throw new InvalidVideoException(probe.uri(), "decoder returned no frame");
+    }
+    clockOffset = first.timestamp - frameMicros[0];
+    pending = first;
+    pendingIndex = 0;
+  }
+
+  private void skipTo(int frame) throws InvalidVideoException {
+    while (true) {
+      if (pending == null) {
+        advance();
+      }
+      if (pendingIndex == frame) {
+        return;
+      }
+      if (pendingIndex > frame) {
+        throw new InvalidVideoException(probe.uri(), String.format(
+            "seek to frame %d landed on frame %d (is the keyframe index wrong?)", frame, pendingIndex));
+      }
+      pending = null;
+    }
+  }
+
+  private void advance() throws InvalidVideoException {
+    int expected = pendingIndex + 1;
+    Frame frame = grabRaw();
+    if (frame == null) {
+      throw new InvalidVideoException(probe.uri(), String.format(
+          "truncated: the decoder stopped at frame %d of %d", expected, probe.frameCount()));
+    }
+    int index = indexOf(frame.timestamp - clockOffset);
+    if (pendingIndex >= 0 && index != expected) {
+      throw new InvalidVideoException(probe.uri(), String.format(
+          "decoder returned frame %d where frame %d was expected: frames are missing or repeated", index, expected));
+    }
+    pending = frame;
+    pendingIndex = index;
+  }
+
+  private Frame grabRaw() throws InvalidVideoException {
+    try {
+      return grabber.grabImage();
+    } catch (FrameGrabber.Exception e) {
+      throw new InvalidVideoException(probe.uri(), "decode error: " + e.getMessage(), e);
+    }
+  }
+
+  /** Index of the frame the next {@link #read} returns. */
+  public int nextIndex() {
+    return pending != null ? pendingIndex : pendingIndex + 1;
+  }
+
+  /** Decodes the next frame into {@code dst} at {@code offset} ({@code width·height·3} bytes). */
+  public void read(byte[] dst, int offset) throws InvalidVideoException {
+    if (pending == null) {
+      advance();
+    }
+    copy(pending, dst, offset);
+    pending = null;
+  }
+
+  private int indexOf(long micros) {
+    int pos = Arrays.binarySearch(frameMicros, micros);
+    if (pos >= 0) {
+      return pos;
+    }
+    int ins = -pos - 1;
+    if (ins == 0) {
+      return 0;
+    }
+    if (ins == frameMicros.length) {
+      return frameMicros.length - 1;
+    }
+    return micros - frameMicros[ins - 1] <= frameMicros[ins] - micros ? ins - 1 : ins;
+  }
+
+  private void copy(Frame frame, byte[] dst, int offset) {
+    int width = probe.width();
+    int height = probe.height();
+    if (frame.imageWidth != width || frame.imageHeight != height) {
+      throw new IllegalStateException(String.format(
+          "%s: frame size changed mid-stream to %dx%d (was %dx%d)",
+          probe.uri(), frame.imageWidth, frame.imageHeight, width, height));
+    }
+    ByteBuffer view = ((ByteBuffer) frame.image[0]).duplicate();
+    int rowBytes = width * 3;
+    for (int y = 0; y < height; y++) {
+      view.position(y * frame.imageStride);
+      view.get(dst, offset + y * rowBytes, rowBytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      grabber.close();
+    } catch (FrameGrabber.Exception e) {
+      // closing a decoder we only read from loses nothing
+    }
+  }
+}

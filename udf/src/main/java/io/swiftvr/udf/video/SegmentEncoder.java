@@ -1,0 +1,86 @@
+package io.swiftvr.udf.video;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+
+import io.swiftvr.planner.FfmpegLog;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameRecorder;
+
+/**
+ * Encodes restored RGB frames into a video-only segment in the final codec. Each segment is a closed GOP sequence
+ * that starts on a keyframe, so segments concatenate by stream copy; timestamps here are frame numbers and the merge
+ * replaces them with the source's.
+ */
+public final class SegmentEncoder implements AutoCloseable {
+  private final FFmpegFrameRecorder recorder;
+  private final Frame frame;
+  private final int width;
+  private final int height;
+  private boolean closed;
+
+  public SegmentEncoder(Path file, int width, int height, double frameRate, EncoderSettings settings)
+      throws IOException {
+    FfmpegLog.quiet();
+    this.width = width;
+    this.height = height;
+    recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0);
+    recorder.setFormat("mp4");
+    recorder.setVideoCodecName(settings.codec());
+    recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
+    recorder.setFrameRate(frameRate);
+    recorder.setGopSize((int) Math.max(1, Math.round(frameRate * 2)));
+    if (settings.isNvenc()) {
+      recorder.setVideoOption("preset", settings.preset());
+      recorder.setVideoOption("rc", "vbr");
+      recorder.setVideoOption("cq", Integer.toString(settings.crf()));
+    } else {
+      recorder.setVideoOption("preset", settings.preset());
+      recorder.setVideoOption("crf", Integer.toString(settings.crf()));
+    }
+    if (settings.codec().equals("libx265")) {
+      recorder.setVideoOption("x265-params", "log-level=error:open-gop=0");
+    }
+    // Closed GOPs: a segment must never reference frames of its neighbour.
+    recorder.setVideoOption("flags", "+cgop");
+    try {
+      recorder.start();
+    } catch (FrameRecorder.Exception e) {
+      throw new IOException("Cannot start encoder " + settings + " for " + file + ": " + e.getMessage(), e);
+    }
+    frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3);
+  }
+
+  /** Encodes one RGB frame ({@code width·height·3} bytes at {@code offset}). */
+  public void write(byte[] rgb, int offset) throws IOException {
+    ByteBuffer buf = ((ByteBuffer) frame.image[0]);
+    int rowBytes = width * 3;
+    for (int y = 0; y < height; y++) {
+      buf.position(y * frame.imageStride);
+      buf.put(rgb, offset + y * rowBytes, rowBytes);
+    }
+    buf.rewind();
+    try {
+      recorder.record(frame, AV_PIX_FMT_RGB24);
+    } catch (FrameRecorder.Exception e) {
+      throw new IOException("Encoding failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      recorder.close();
+    } catch (FrameRecorder.Exception e) {
+      throw new IOException("Cannot finish segment: " + e.getMessage(), e);
+    }
+  }
+}

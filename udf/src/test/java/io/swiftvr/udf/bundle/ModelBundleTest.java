@@ -1,0 +1,78 @@
+package io.swiftvr.udf.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.swiftvr.udf.TestBundles;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelBundleTest {
+
+  @Test
+  void opensTheTinyBundleAndVerifiesItsChecksums() throws Exception {
+    ModelBundle bundle = TestBundles.tiny();
+    assertEquals(ModelBundle.FORMAT, bundle.manifest().format());
+    assertTrue(bundle.manifest().stream().state_tensors() > 0);
+    assertEquals(16, bundle.fingerprint().length());
+    assertTrue(Files.isRegularFile(bundle.moduleFile(ModelBundle.FLOAT32)));
+  }
+
+  @Test
+  void missingBundleIsNamed(@TempDir Path dir) {
+    Path missing = dir.resolve("nope");
+    InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.open(missing, dir));
+    assertEquals("Model bundle not found: " + missing, e.getMessage());
+  }
+
+  @Test
+  void corruptModuleIsRejected(@TempDir Path dir) throws Exception {
+    Path copy = TestBundles.copyOf(TestBundles.tinyDir(), dir.resolve("b"));
+    Path module = copy.resolve("restorer.pt");
+    byte[] bytes = Files.readAllBytes(module);
+    bytes[bytes.length / 2] ^= 0x5a;
+    Files.write(module, bytes);
+    InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.open(copy, dir));
+    assertTrue(e.getMessage().startsWith("Model bundle " + copy + ": checksum mismatch for restorer.pt"),
+        e.getMessage());
+  }
+
+  @Test
+  void unknownFormatVersionIsRejected(@TempDir Path dir) throws Exception {
+    Path copy = TestBundles.copyOf(TestBundles.tinyDir(), dir.resolve("b"));
+    Path manifest = copy.resolve("manifest.json");
+    Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"format_version\":\\s*1", "\"format_version\": 7"));
+    InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.open(copy, dir));
+    assertEquals("Model bundle " + copy + ": format_version 7 is not supported by this build (supports 1)",
+        e.getMessage());
+  }
+
+  @Test
+  void opensATarGzArchiveOnce(@TempDir Path dir) throws Exception {
+    Path archive = dir.resolve("tiny.tar.gz");
+    Path source = TestBundles.tinyDir();
+    try (OutputStream out = Files.newOutputStream(archive);
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(out))) {
+      try (var files = Files.walk(source)) {
+        for (Path p : files.filter(Files::isRegularFile).toList()) {
+          TarArchiveEntry entry = new TarArchiveEntry(p.toFile(), "tiny/" + source.relativize(p));
+          tar.putArchiveEntry(entry);
+          Files.copy(p, tar);
+          tar.closeArchiveEntry();
+        }
+      }
+    }
+    Path cache = dir.resolve("cache");
+    ModelBundle first = ModelBundle.open(archive, cache);
+    ModelBundle second = ModelBundle.open(archive, cache);
+    assertEquals(first.directory(), second.directory());
+    assertEquals(TestBundles.tiny().fingerprint(), first.fingerprint());
+  }
+}
