@@ -37,7 +37,7 @@ public final class ShardPlanner {
     }
     int frames = probe.frameCount();
     int chunks = grid.chunkCount(frames);
-    int shardCount = (chunks + chunksPerShard - 1) / chunksPerShard;
+    int shardCount = chunks / chunksPerShard + (chunks % chunksPerShard == 0 ? 0 : 1);
     List<Shard> shards = new ArrayList<>(shardCount);
     for (int s = 0; s < shardCount; s++) {
       int first = (int) ((long) chunks * s / shardCount);
@@ -66,6 +66,6 @@ public final class ShardPlanner {
       throw new IllegalArgumentException("Parts must be positive, got " + parts);
     }
     int chunks = grid.chunkCount(probe.frameCount());
-    return plan(videoId, probe, Math.max(1, (chunks + parts - 1) / parts));
+    return plan(videoId, probe, chunks / parts + (chunks % parts == 0 ? 0 : 1));
   }
 }

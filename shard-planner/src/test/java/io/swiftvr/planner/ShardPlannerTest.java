@@ -65,6 +65,13 @@ class ShardPlannerTest {
   }
 
   @Test
+  void oneShardForTheWholeVideoWhenShardsAreUnbounded() {
+    List<Shard> shards = new ShardPlanner(ChunkGrid.SWIFTVR, 2).plan("v", probe(100, new int[] {0}), Integer.MAX_VALUE);
+    assertEquals(1, shards.size());
+    assertEquals(100, shards.get(0).emittedFrames());
+  }
+
+  @Test
   void spreadsOneFilmOverParts() {
     List<Shard> shards = new ShardPlanner(ChunkGrid.SWIFTVR, 2).planForParts("v", probe(24 * 100, new int[] {0}), 4);
     assertEquals(4, shards.size());
