@@ -2,6 +2,7 @@ package io.swiftvr.jobs;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -10,8 +11,16 @@ import java.util.stream.Collectors;
 final class JobReport {
   private JobReport() {}
 
-  static void write(Path dir, List<ShardOutcome> shards, List<VideoOutcome> videos, double wallSeconds)
-      throws IOException {
+  /**
+   * Writes {@code report/} for a plan: every shard row found on disk (this run's and earlier runs'), the given
+   * video rows, and the summary.
+   */
+  static void write(JobPlan plan, List<VideoOutcome> videos, double wallSeconds) throws IOException {
+    List<ShardOutcome> shards = new ArrayList<>();
+    for (VideoPlan video : plan.videos()) {
+      shards.addAll(MergeStage.shardOutcomes(plan, video));
+    }
+    Path dir = plan.output().resolve("report");
     StringBuilder s = new StringBuilder(
         "video_key,input,shard,shards,status,error,frames_decoded,frames_modelled,frames_emitted,"
             + "decode_s,model_s,encode_s,total_s,device,host,executor,segment\n");
@@ -41,20 +50,23 @@ final class JobReport {
   }
 
   /** Frames and FPS count the videos restored in this run; reused ones cost nothing. */
-  record Summary(int videos, int restored, int reused, int failed, long frames, double wallSeconds, double fps) {}
+  record Summary(int videos, int restored, int reused, int failed, int pending, long frames, double wallSeconds,
+      double fps) {}
 
   static Summary summary(List<VideoOutcome> videos, double wallSeconds) {
     List<VideoOutcome> restored = videos.stream().filter(v -> "restored".equals(v.status())).toList();
     long frames = restored.stream().mapToLong(VideoOutcome::frames).sum();
     int reused = (int) videos.stream().filter(v -> "reused".equals(v.status())).count();
-    return new Summary(videos.size(), restored.size(), reused, videos.size() - restored.size() - reused, frames,
-        wallSeconds, wallSeconds > 0 ? frames / wallSeconds : 0);
+    int failed = (int) videos.stream().filter(v -> "failed".equals(v.status())).count();
+    int pending = (int) videos.stream().filter(v -> "pending".equals(v.status())).count();
+    return new Summary(videos.size(), restored.size(), reused, failed, pending, frames, wallSeconds,
+        wallSeconds > 0 ? frames / wallSeconds : 0);
   }
 
   static String oneLine(List<VideoOutcome> videos, double wallSeconds) {
     Summary s = summary(videos, wallSeconds);
-    String failures = videos.stream().filter(o -> !o.ok()).map(o -> "\n  FAILED " + o.error())
-        .collect(Collectors.joining());
+    String failures = videos.stream().filter(o -> !o.ok())
+        .map(o -> "\n  " + o.status().toUpperCase(Locale.ROOT) + " " + o.error()).collect(Collectors.joining());
     String reused = s.reused() > 0 ? ", " + s.reused() + " unchanged (reused)" : "";
     return String.format(Locale.ROOT, "SwiftVR: %d/%d videos restored%s, %d frames in %.1f s (%.2f fps)%s",
         s.restored(), s.videos(), reused, s.frames(), s.wallSeconds(), s.fps(), failures);

@@ -2,69 +2,121 @@ package io.swiftvr.jobs;
 
 import io.swiftvr.udf.bundle.InvalidBundleException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * The spark-submit entry point.
+ * The spark-submit entry point: {@code run} does every stage; the stage commands do one each and meet in the output
+ * folder ({@code plan.json}, {@code .swiftvr/}), so a failed stage can be rerun alone.
  *
- * <pre>
- *   swiftvr run  [options]   plan, restore, merge and report (the default)
- *   swiftvr plan [options]   probe the inputs and print the shard plan, restoring nothing
- * </pre>
- *
- * Without a Spark master (not launched by spark-submit) it runs on local Spark with one task at a time, because one
- * model already uses every CPU core.
+ * <p>Without a Spark master (not launched by spark-submit) it runs on local Spark with one task at a time, because one
+ * model already uses every CPU core; set {@code spark.master} to change that.
  */
 public final class Main {
+  private static final String COMMANDS = String.join("\n",
+      "Usage: swiftvr [COMMAND] [options]",
+      "Commands:",
+      "  run      plan, restore, merge and report (the default)",
+      "  plan     probe the inputs, cut them into shards, write plan.json and print it",
+      "  restore  restore the shards of plan.json that are not finished (Spark tasks)",
+      "  merge    merge and publish every video whose shards all finished",
+      "  report   write report/ from what the output folder holds",
+      "restore, merge and report take only --output.");
+
   private Main() {}
 
   public static void main(String[] args) throws Exception {
     List<String> list = Arrays.asList(args);
-    String command = list.isEmpty() || list.get(0).startsWith("--") ? "run" : list.get(0);
-    List<String> rest = list.isEmpty() || list.get(0).startsWith("--") ? list : list.subList(1, list.size());
+    boolean named = !list.isEmpty() && !list.get(0).startsWith("--");
+    String command = named ? list.get(0) : "run";
+    List<String> rest = named ? list.subList(1, list.size()) : list;
     if (rest.contains("--help") || command.equals("help")) {
-      System.out.println("Usage: swiftvr [run|plan] [options]\n" + JobOptions.usage());
+      System.out.println(COMMANDS + "\n" + JobOptions.usage());
       return;
     }
-    JobOptions options;
+    int status;
     try {
-      options = JobOptions.parse(rest);
+      JobOptions options = JobOptions.parse(rest);
+      status = switch (command) {
+        case "run" -> run(options);
+        case "plan" -> plan(options);
+        case "restore" -> restore(options.outputDir());
+        case "merge" -> merge(options.outputDir());
+        case "report" -> report(options.outputDir());
+        default -> throw new IllegalArgumentException("Unknown command '" + command + "'\n" + COMMANDS);
+      };
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
-      System.exit(2);
-      return;
+      status = 2;
+    } catch (InvalidBundleException | IOException e) {
+      System.err.println("swiftvr " + command + ": " + e.getMessage());
+      status = 2;
     }
-    int status = switch (command) {
-      case "run" -> run(options);
-      case "plan" -> plan(options);
-      default -> {
-        System.err.println("Unknown command '" + command + "'. Commands: run, plan.");
-        yield 2;
-      }
-    };
     System.exit(status);
   }
 
-  private static int plan(JobOptions options) throws IOException {
-    try {
-      RestoreJob.Plan plan = RestoreJob.plan(options);
-      for (VideoPlan video : plan.videos()) {
-        System.out.println(video.probe() + " -> " + video.outWidth() + "x" + video.outHeight() + ", "
-            + video.shards().size() + " shards");
-        video.shards().forEach(s -> System.out.println("  " + s));
-      }
-      plan.rejected().forEach(r -> System.out.println("REJECTED " + r.error()));
-      return plan.rejected().isEmpty() ? 0 : 1;
-    } catch (InvalidBundleException e) {
-      System.err.println(e.getMessage());
-      return 2;
+  private static int run(JobOptions options) throws IOException, InvalidBundleException {
+    try (JavaSparkContext spark = startSpark()) {
+      RestoreJob.Result result = RestoreJob.run(options, spark, System.err);
+      return printOutcome(result.plan(), result.videos(), result.wallSeconds());
     }
   }
 
-  private static int run(JobOptions options) throws IOException {
+  private static int plan(JobOptions options) throws IOException, InvalidBundleException {
+    JobPlan plan = JobPlanner.plan(options);
+    plan.write();
+    System.out.printf(Locale.ROOT, "Model %s (%s), encoder %s%n", plan.modelName(), plan.modelFingerprint(),
+        plan.encoder());
+    for (VideoPlan video : plan.videos()) {
+      System.out.println(video.probe() + " -> " + video.outWidth() + "x" + video.outHeight() + ", "
+          + video.shards().size() + " shards, " + video.outputName());
+      video.shards().forEach(s -> System.out.printf(Locale.ROOT,
+          "  %s: frames %d-%d, chunks %d-%d, warm-up from chunk %d, decode from frame %d%n", s.segmentName(),
+          s.emitStartFrame(), s.emitEndFrame() - 1, s.firstChunk(), s.endChunk() - 1, s.warmupFirstChunk(),
+          s.decodeStartFrame()));
+    }
+    plan.rejected().forEach(r -> System.out.println("REJECTED " + r.error()));
+    System.out.println("Wrote " + plan.output().resolve(JobPlan.FILE));
+    return plan.rejected().isEmpty() ? 0 : 1;
+  }
+
+  private static int restore(Path output) throws IOException {
+    JobPlan plan = JobPlan.read(output);
+    try (JavaSparkContext spark = startSpark()) {
+      List<ShardOutcome> shards = ShardStage.restore(plan, spark, System.err);
+      long failed = shards.stream().filter(ShardOutcome::failed).count();
+      System.out.printf("Restored %d shards, %d failed%n", shards.size() - failed, failed);
+      return failed == 0 ? 0 : 1;
+    }
+  }
+
+  private static int merge(Path output) throws IOException {
+    JobPlan plan = JobPlan.read(output);
+    long started = System.nanoTime();
+    List<VideoOutcome> videos = MergeStage.merge(plan);
+    return printOutcome(plan, videos, (System.nanoTime() - started) / 1e9);
+  }
+
+  private static int report(Path output) throws IOException {
+    JobPlan plan = JobPlan.read(output);
+    List<VideoOutcome> videos = MergeStage.outcomesWithoutMerging(plan);
+    JobReport.write(plan, videos, 0);
+    System.out.println("Wrote " + plan.output().resolve("report"));
+    return 0;
+  }
+
+  private static int printOutcome(JobPlan plan, List<VideoOutcome> videos, double seconds) {
+    System.out.println(JobReport.oneLine(videos, seconds));
+    videos.stream().filter(v -> "restored".equals(v.status())).forEach(v -> System.out.println("  wrote " + v.output()));
+    System.out.println("  report in " + plan.output().resolve("report"));
+    return videos.stream().allMatch(VideoOutcome::ok) ? 0 : 1;
+  }
+
+  private static JavaSparkContext startSpark() {
     SparkConf conf = new SparkConf().setAppName("SwiftVR restore");
     if (!conf.contains("spark.master")) {
       conf.setMaster("local[1,2]")
@@ -72,16 +124,8 @@ public final class Main {
           .set("spark.ui.showConsoleProgress", "false")
           .set("spark.executor.heartbeatInterval", "2s");
     }
-    try (JavaSparkContext spark = new JavaSparkContext(conf)) {
-      spark.setLogLevel("WARN");
-      RestoreJob.Result result = RestoreJob.run(options, spark, System.err);
-      System.out.println(JobReport.oneLine(result.videos(), result.wallSeconds()));
-      result.videos().stream().filter(VideoOutcome::ok).forEach(v -> System.out.println("  wrote " + v.output()));
-      System.out.println("  report in " + options.outputDir().resolve("report"));
-      return result.videos().stream().allMatch(VideoOutcome::ok) ? 0 : 1;
-    } catch (InvalidBundleException e) {
-      System.err.println(e.getMessage());
-      return 2;
-    }
+    JavaSparkContext spark = new JavaSparkContext(conf);
+    spark.setLogLevel("WARN");
+    return spark;
   }
 }

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 final class PublishedMarkers {
   private PublishedMarkers() {}
 
-  /** The earlier outcome when this video was published with these parameters and its output still exists. */
-  static VideoOutcome read(Path dir, VideoPlan video, Path outputDir) throws IOException {
+  /** The outcome recorded when this video was published, if it was and its output still exists. */
+  static VideoOutcome read(Path dir, VideoPlan video) throws IOException {
     Path marker = dir.resolve(video.key() + ".json");
     if (!Files.isRegularFile(marker)) {
       return null;
@@ -22,9 +22,7 @@ final class PublishedMarkers {
     if (earlier.output() == null || !Files.isRegularFile(Path.of(earlier.output()))) {
       return null;
     }
-    return new VideoOutcome(earlier.input(), earlier.output(), "reused", null, earlier.frames(),
-        earlier.videoSeconds(), earlier.inWidth(), earlier.inHeight(), earlier.outWidth(), earlier.outHeight(),
-        0, 0, 0, 0, earlier.device());
+    return earlier;
   }
 
   static void write(Path dir, VideoPlan video, VideoOutcome outcome) throws IOException {

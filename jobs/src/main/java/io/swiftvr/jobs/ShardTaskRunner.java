@@ -37,19 +37,19 @@ public final class ShardTaskRunner {
   public static ShardOutcome run(ShardTask task, IntConsumer progress) {
     Shard shard = task.shard();
     VideoPlan video = task.video();
-    Path staging = Path.of(task.stagingDir(), video.key());
+    Path staging = Path.of(task.segmentDir());
     Path segment = staging.resolve(shard.segmentName() + ".mp4");
-    Path done = staging.resolve(shard.segmentName() + ".json");
+    Path done = Path.of(task.outcomeDir()).resolve(shard.segmentName() + ".json");
     try {
-      if (Files.isRegularFile(segment) && Files.isRegularFile(done)) {
-        ShardOutcome earlier = ReportFiles.readOutcome(done);
+      ShardOutcome earlier = Files.isRegularFile(done) ? ReportFiles.readOutcome(done) : null;
+      if (earlier != null && !earlier.failed() && Files.isRegularFile(segment)) {
         progress.accept(shard.emittedFrames());
         return new ShardOutcome(video.key(), video.probe().uri(), shard.shardIndex(), shard.shardCount(), "reused",
             null, earlier.result(), segment.toString(), host(), executor());
       }
       Files.createDirectories(staging);
       Device device = chooseDevice(task.device());
-      ModelBundle bundle = ModelBundle.open(Path.of(task.modelPath()), Path.of(task.stagingDir(), ".bundles"));
+      ModelBundle bundle = ModelBundle.open(Path.of(task.modelDir()), Path.of(task.bundleCache()));
       RestorerModel model = ModelCache.getOrLoad(bundle, device);
       Path temp = staging.resolve(shard.segmentName() + ".tmp-" + UUID.randomUUID() + ".mp4");
       ShardResult result;
@@ -69,8 +69,14 @@ public final class ShardTaskRunner {
       return outcome;
     } catch (InvalidVideoException e) {
       LOG.warn("Shard {} of {} failed: {}", shard.shardIndex(), video.probe().uri(), e.getMessage());
-      return new ShardOutcome(video.key(), video.probe().uri(), shard.shardIndex(), shard.shardCount(), "failed",
-          e.getMessage(), null, null, host(), executor());
+      ShardOutcome failed = new ShardOutcome(video.key(), video.probe().uri(), shard.shardIndex(), shard.shardCount(),
+          "failed", e.getMessage(), null, null, host(), executor());
+      try {
+        ReportFiles.writeOutcome(done, failed); // kept for the report; a rerun tries the shard again
+      } catch (IOException io) {
+        throw new UncheckedIOException("Shard " + shard.segmentName() + " of " + video.probe().uri(), io);
+      }
+      return failed;
     } catch (IOException e) {
       throw new UncheckedIOException("Shard " + shard.segmentName() + " of " + video.probe().uri(), e);
     } catch (Exception e) {

@@ -1,10 +1,14 @@
 package io.swiftvr.jobs;
 
+import io.swiftvr.planner.VideoProbe;
+import java.nio.file.Path;
+import java.util.List;
+
 /**
  * One row of the video report: a published restored video, or why there is none.
  *
- * @param status {@code restored}, {@code reused} (published by an earlier run with the same input and parameters)
- *     or {@code failed}
+ * @param status {@code restored}; {@code reused} (published by an earlier run with the same input and parameters);
+ *     {@code failed} (with the reason); {@code pending} (shards still to run: rerun {@code restore})
  */
 public record VideoOutcome(
     String input,
@@ -25,6 +29,33 @@ public record VideoOutcome(
 
   static VideoOutcome failed(String input, String error) {
     return new VideoOutcome(input, null, "failed", error, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+  }
+
+  static VideoOutcome pending(String input, String error) {
+    return new VideoOutcome(input, null, "pending", error, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+  }
+
+  static VideoOutcome restored(VideoPlan video, Path output, List<ShardOutcome> shards, double mergeSeconds) {
+    VideoProbe probe = video.probe();
+    double decode = 0;
+    double model = 0;
+    double encode = 0;
+    String device = null;
+    for (ShardOutcome s : shards) {
+      decode += s.result().decodeSeconds();
+      model += s.result().modelSeconds();
+      encode += s.result().encodeSeconds();
+      device = s.result().device();
+    }
+    return new VideoOutcome(probe.uri(), output.toString(), "restored", null, probe.frameCount(),
+        probe.durationSeconds(), probe.width(), probe.height(), video.outWidth(), video.outHeight(),
+        decode, model, encode, mergeSeconds, device);
+  }
+
+  /** The same published video seen by a later run: no work was done for it. */
+  VideoOutcome asReused() {
+    return new VideoOutcome(input, output, "reused", null, frames, videoSeconds, inWidth, inHeight, outWidth,
+        outHeight, 0, 0, 0, 0, device);
   }
 
   public boolean ok() {

@@ -99,7 +99,8 @@ class RestoreJobTest {
     assertEquals(good.toString(), ok.input());
     try (Stream<Path> files = Files.list(out)) {
       List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
-      assertEquals(List.of(".swiftvr", "good.swiftvr.mp4", "report"), names, "only the good video is published");
+      assertEquals(List.of(".swiftvr", "good.swiftvr.mp4", "plan.json", "report"), names,
+          "only the good video is published");
     }
     String videos = Files.readString(out.resolve("report/videos.csv"));
     assertEquals(3, videos.lines().filter(l -> l.contains(",failed,")).count());
@@ -117,6 +118,45 @@ class RestoreJobTest {
     assertTrue(second.shards().isEmpty(), "no shard ran again");
     assertArrayEquals(bytes, Files.readAllBytes(output));
     assertNull(second.videos().get(0).error());
+  }
+
+  /** A job killed after its first shard: the rerun restores only the rest, and the output is the same. */
+  @Test
+  void aKilledRunResumesWithoutRecomputingFinishedShards(@TempDir Path killed, @TempDir Path clean) throws Exception {
+    JobOptions interrupted = options(killed, "--input", TestMedia.realShort().toString(), "--chunks-per-shard", "1");
+    JobPlan plan = JobPlanner.plan(interrupted);
+    plan.write();
+    VideoPlan video = plan.videos().get(0);
+    ShardOutcome first = ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(0)), n -> { });
+    assertEquals("restored", first.status());
+    // A task that died mid-write leaves only a temporary file, which must never be taken for a segment.
+    Files.writeString(plan.stagingDir(video).resolve("shard-00001-of-00002.tmp-dead.mp4"), "partial");
+
+    RestoreJob.Result resumed = run(interrupted);
+    assertEquals(List.of("reused", "restored"), resumed.shards().stream().map(ShardOutcome::status).toList());
+    assertEquals("restored", resumed.videos().get(0).status());
+
+    RestoreJob.Result fresh = run(options(clean, "--input", TestMedia.realShort().toString(), "--chunks-per-shard", "1"));
+    assertArrayEquals(Files.readAllBytes(Path.of(fresh.videos().get(0).output())),
+        Files.readAllBytes(Path.of(resumed.videos().get(0).output())), "resumed output equals an uninterrupted run");
+  }
+
+  @Test
+  void stageCommandsMeetInTheOutputFolder(@TempDir Path out) throws Exception {
+    JobOptions options = options(out, "--input", TestMedia.realShort().toString());
+    JobPlan plan = JobPlanner.plan(options);
+    plan.write();
+    JobPlan read = JobPlan.read(out);
+    assertEquals(plan.videos().get(0).key(), read.videos().get(0).key());
+    assertEquals(36, read.videos().get(0).probe().frameCount());
+
+    assertEquals("pending", MergeStage.merge(read).get(0).status(), "nothing to merge before restore");
+    ShardStage.restore(read, spark, new PrintStream(new ByteArrayOutputStream()));
+    List<VideoOutcome> merged = MergeStage.merge(read);
+    assertEquals("restored", merged.get(0).status());
+    JobReport.write(read, MergeStage.outcomesWithoutMerging(read), 0);
+    assertTrue(Files.readString(out.resolve("report/videos.csv")).contains(",restored,"));
+    assertEquals(2, Files.readAllLines(out.resolve("report/shards.csv")).size());
   }
 
   private static void assertPixelsAreSane(VideoProbe restored) throws Exception {

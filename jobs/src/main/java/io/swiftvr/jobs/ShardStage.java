@@ -1,0 +1,67 @@
+package io.swiftvr.jobs;
+
+import io.swiftvr.planner.Shard;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The restore stage: one Spark task per shard of every video not yet published, with a progress display. */
+public final class ShardStage {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardStage.class);
+
+  private ShardStage() {}
+
+  public static List<ShardOutcome> restore(JobPlan plan, JavaSparkContext spark, PrintStream console)
+      throws IOException {
+    List<ShardTask> tasks = new ArrayList<>();
+    long frames = 0;
+    for (VideoPlan video : plan.videos()) {
+      if (PublishedMarkers.read(plan.publishedDir(), video) != null) {
+        LOG.info("{} is unchanged since it was restored; skipping", video.probe().uri());
+        continue;
+      }
+      frames += video.probe().frameCount();
+      for (Shard shard : video.shards()) {
+        tasks.add(ShardTask.of(plan, video, shard));
+      }
+    }
+    if (tasks.isEmpty()) {
+      return List.of();
+    }
+    LongAccumulator restored = spark.sc().longAccumulator("frames restored");
+    ProgressDisplay progress = new ProgressDisplay(restored, frames, console);
+    spark.sc().addSparkListener(progress);
+    try {
+      spark.setJobGroup("swiftvr-restore", "SwiftVR: restore " + tasks.size() + " shards", false);
+      return spark.parallelize(tasks, tasks.size()).map(new RunShard(restored)).collect();
+    } finally {
+      spark.sc().removeSparkListener(progress);
+      progress.finish();
+    }
+  }
+
+  /** The task body; a static class so the closure ships only the accumulator. */
+  private static final class RunShard implements Function<ShardTask, ShardOutcome> {
+    private static final long serialVersionUID = 1L;
+    private final LongAccumulator frames;
+
+    RunShard(LongAccumulator frames) {
+      this.frames = frames;
+    }
+
+    @Override
+    public ShardOutcome call(ShardTask task) {
+      int[] reported = {0};
+      return ShardTaskRunner.run(task, emitted -> {
+        frames.add(emitted - reported[0]);
+        reported[0] = emitted;
+      });
+    }
+  }
+}
