@@ -19,15 +19,14 @@ final class InputLister {
   static List<String> expand(List<String> inputs) throws IOException {
     List<String> files = new ArrayList<>();
     for (String input : inputs) {
-      String local = input.startsWith("file://") ? input.substring("file://".length()) : input;
-      Path path = Path.of(local);
+      Path path = Path.of(input);
       if (Files.isDirectory(path)) {
         try (Stream<Path> walk = Files.walk(path)) {
           walk.filter(Files::isRegularFile).filter(InputLister::looksLikeVideo).map(Path::toString).sorted()
               .forEach(files::add);
         }
       } else {
-        files.add(local); // a missing or bad file becomes an error row with its reason, not a crash here
+        files.add(input); // a missing or bad file becomes an error row with its reason, not a crash here
       }
     }
     return files;

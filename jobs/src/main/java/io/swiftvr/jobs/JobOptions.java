@@ -78,9 +78,9 @@ public record JobOptions(
     }
     String size = single(values, "size", null);
     return new JobOptions(
-        List.copyOf(values.getOrDefault("input", List.of(DEFAULT_INPUT))),
-        Path.of(single(values, "output", "out")),
-        Path.of(single(values, "model", DEFAULT_MODEL)),
+        values.getOrDefault("input", List.of(DEFAULT_INPUT)).stream().map(i -> LocalPaths.of(i).toString()).toList(),
+        LocalPaths.of(single(values, "output", "out")),
+        LocalPaths.of(single(values, "model", DEFAULT_MODEL)),
         size == null ? null : OutputSize.parse(size),
         new EncoderSettings(
             single(values, "codec", defaults.codec()),

@@ -32,6 +32,17 @@ class JobOptionsTest {
   }
 
   @Test
+  void acceptsFileUrisAndRefusesStorageItCannotRead() {
+    JobOptions options = JobOptions.parse(List.of("--input", "file:///data/a%20b.mp4", "--model", "file:/m/bundle"));
+    assertEquals(List.of("/data/a b.mp4"), options.inputs());
+    assertEquals(Path.of("/m/bundle"), options.model());
+    assertEquals("Unsupported location 's3a://bucket/x.mp4': this build reads local paths and file: URIs "
+            + "(s3a: storage is not implemented yet)",
+        assertThrows(IllegalArgumentException.class, () -> JobOptions.parse(List.of("--input", "s3a://bucket/x.mp4")))
+            .getMessage());
+  }
+
+  @Test
   void rejectsUnknownAndInvalidOptionsWithTheReason() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> JobOptions.parse(List.of("--scale", "2")));
