@@ -8,13 +8,25 @@ import io.swiftvr.udf.model.RestorerModel;
 import io.swiftvr.udf.model.StreamingRestorer;
 import io.swiftvr.udf.video.FrameSource;
 import java.io.IOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
  * Restores one shard: decodes from its keyframe, runs its warm-up chunks and discards their output so the carried
  * state matches a sequential pass, then restores and emits its own frames in order.
+ *
+ * <p>Three stages overlap: a decoder thread prepares the next chunk and an emitter thread encodes the previous one
+ * while the model runs on the current one. Bounded queues (two chunks each) keep memory flat on long shards.
  */
 public final class ShardRestorer {
+  private static final int QUEUE_CHUNKS = 2;
+
   private final RestorerModel model;
   private final ChunkGrid grid;
 
@@ -22,6 +34,12 @@ public final class ShardRestorer {
     this.model = model;
     this.grid = model.bundle().chunkGrid();
   }
+
+  /** A decoded chunk on its way to the model; {@code index < 0} ends the stream. */
+  private record Decoded(int index, byte[] frames) {}
+
+  /** A restored chunk on its way to the sink; {@code index < 0} ends the stream. */
+  private record Restored(int index, ChunkFrames frames) {}
 
   /**
    * @param progress told the number of frames emitted after every chunk (for progress displays)
@@ -31,70 +49,196 @@ public final class ShardRestorer {
       VideoProbe probe, Shard shard, int outWidth, int outHeight, FrameSink sink, IntConsumer progress,
       boolean floatOutput) throws InvalidVideoException, IOException {
     long start = System.nanoTime();
-    long decodeNanos = 0;
-    long modelNanos = 0;
-    long encodeNanos = 0;
+    BlockingQueue<Decoded> decoded = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
+    BlockingQueue<Restored> restored = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
     int frames = probe.frameCount();
-    int frameBytes = probe.width() * probe.height() * 3;
-    int decoded = 0;
-    int modelled = 0;
-    int emitted = 0;
-    byte[] lastFrame = new byte[frameBytes];
-    byte[] chunk = new byte[Math.max(grid.firstChunkFrames(), grid.chunkFrames()) * frameBytes];
-
-    long t0 = System.nanoTime();
     int firstInput = Math.min(frames - 1, shard.warmupStartFrame());
-    int lastFrameIndex = firstInput - 1;
+    long[] decodeNanos = {0};
+    long[] emitNanos = {0};
+    int[] decodedFrames = {0};
+    int[] emitted = {0};
+    long modelNanos = 0;
+    int modelled = 0;
+
     try (FrameSource source = FrameSource.open(probe, firstInput);
         StreamingRestorer stream = model.newStream(outHeight, outWidth)) {
-      decodeNanos += System.nanoTime() - t0;
-      for (int k = shard.warmupFirstChunk(); k < shard.endChunk(); k++) {
-        int chunkStart = grid.chunkStart(k);
-        int length = grid.chunkLength(k);
-        t0 = System.nanoTime();
-        for (int i = 0; i < length; i++) {
-          // Frames past the end are copies of the last frame: they flush the decoder's lag and fill the last chunk.
-          int wanted = Math.min(chunkStart + i, frames - 1);
-          while (lastFrameIndex < wanted) {
-            source.read(lastFrame, 0);
-            lastFrameIndex++;
-            decoded++;
+      ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "swiftvr-" + shard.segmentName());
+        t.setDaemon(true);
+        return t;
+      });
+      Future<?> decoder = threads.submit(() -> {
+        decodedFrames[0] = decodeChunks(source, probe, shard, firstInput, decoded, decodeNanos);
+        return null;
+      });
+      Future<?> emitter = threads.submit(() -> {
+        emitChunks(shard, restored, sink, progress, emitted, emitNanos);
+        return null;
+      });
+      try {
+        while (true) {
+          Decoded chunk = take(decoded, decoder);
+          if (chunk.index() < 0) {
+            break;
           }
-          System.arraycopy(lastFrame, 0, chunk, i * frameBytes, frameBytes);
-        }
-        decodeNanos += System.nanoTime() - t0;
-
-        t0 = System.nanoTime();
-        ChunkFrames out = floatOutput
-            ? new ChunkFrames(null, stream.restoreFloat(chunk, length, probe.height(), probe.width(), grid.latentOffset(k)),
-                outHeight, outWidth)
-            : new ChunkFrames(stream.restore(chunk, length, probe.height(), probe.width(), grid.latentOffset(k)), null,
-                outHeight, outWidth);
-        modelNanos += System.nanoTime() - t0;
-        modelled += length;
-
-        if (k < shard.firstChunk()) {
-          continue; // warm-up: only the state it leaves behind matters
-        }
-        t0 = System.nanoTime();
-        for (int i = 0; i < length; i++) {
-          int videoFrame = chunkStart + i - grid.decoderLag();
-          if (videoFrame >= shard.emitStartFrame() && videoFrame < shard.emitEndFrame()) {
-            sink.accept(videoFrame, out, i);
-            emitted++;
+          int k = chunk.index();
+          int length = grid.chunkLength(k);
+          long t0 = System.nanoTime();
+          ChunkFrames out = floatOutput
+              ? new ChunkFrames(null, stream.restoreFloat(chunk.frames(), length, probe.height(), probe.width(),
+                  grid.latentOffset(k)), outHeight, outWidth)
+              : new ChunkFrames(stream.restore(chunk.frames(), length, probe.height(), probe.width(),
+                  grid.latentOffset(k)), null, outHeight, outWidth);
+          modelNanos += System.nanoTime() - t0;
+          modelled += length;
+          if (k >= shard.firstChunk()) { // warm-up chunks only leave their state behind
+            put(restored, new Restored(k, out), emitter);
           }
         }
-        encodeNanos += System.nanoTime() - t0;
-        progress.accept(emitted);
+        put(restored, new Restored(-1, null), emitter);
+        await(decoder);
+        await(emitter);
+      } finally {
+        decoder.cancel(true);
+        emitter.cancel(true);
+        stopAndWait(threads); // the decoder must be out of FFmpeg before the source closes
       }
     }
-    if (emitted != shard.emittedFrames()) {
+    if (emitted[0] != shard.emittedFrames()) {
       throw new IllegalStateException(String.format(
-          "Shard %s emitted %d frames, planned %d", shard.segmentName(), emitted, shard.emittedFrames()));
+          "Shard %s emitted %d frames, planned %d", shard.segmentName(), emitted[0], shard.emittedFrames()));
     }
     return new ShardResult(
-        shard.videoId(), shard.shardIndex(), decoded, modelled, emitted,
-        decodeNanos / 1e9, modelNanos / 1e9, encodeNanos / 1e9, (System.nanoTime() - start) / 1e9,
+        shard.videoId(), shard.shardIndex(), decodedFrames[0], modelled, emitted[0],
+        decodeNanos[0] / 1e9, modelNanos / 1e9, emitNanos[0] / 1e9, (System.nanoTime() - start) / 1e9,
         model.device().toString());
+  }
+
+  private static void stopAndWait(ExecutorService threads) throws IOException {
+    threads.shutdownNow();
+    try {
+      if (!threads.awaitTermination(5, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("decode/encode threads did not stop within 5 minutes");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping the decode/encode threads", e);
+    }
+  }
+
+  /** Decoder thread: fills each chunk, padding past the end with copies of the last frame. */
+  private int decodeChunks(FrameSource source, VideoProbe probe, Shard shard, int firstInput,
+      BlockingQueue<Decoded> out, long[] nanos) throws InvalidVideoException, InterruptedException {
+    int frames = probe.frameCount();
+    int frameBytes = probe.width() * probe.height() * 3;
+    byte[] lastFrame = new byte[frameBytes];
+    int lastFrameIndex = firstInput - 1;
+    int count = 0;
+    for (int k = shard.warmupFirstChunk(); k < shard.endChunk(); k++) {
+      long t0 = System.nanoTime();
+      int chunkStart = grid.chunkStart(k);
+      int length = grid.chunkLength(k);
+      byte[] chunk = new byte[length * frameBytes];
+      for (int i = 0; i < length; i++) {
+        // Frames past the end are copies of the last frame: they flush the decoder's lag and fill the last chunk.
+        int wanted = Math.min(chunkStart + i, frames - 1);
+        while (lastFrameIndex < wanted) {
+          source.read(lastFrame, 0);
+          lastFrameIndex++;
+          count++;
+        }
+        System.arraycopy(lastFrame, 0, chunk, i * frameBytes, frameBytes);
+      }
+      nanos[0] += System.nanoTime() - t0;
+      out.put(new Decoded(k, chunk));
+    }
+    out.put(new Decoded(-1, null));
+    return count;
+  }
+
+  /** Emitter thread: hands the shard's own frames to the sink in order. */
+  private void emitChunks(Shard shard, BlockingQueue<Restored> in, FrameSink sink, IntConsumer progress,
+      int[] emitted, long[] nanos) throws IOException, InterruptedException {
+    while (true) {
+      Restored chunk = in.take();
+      if (chunk.index() < 0) {
+        return;
+      }
+      long t0 = System.nanoTime();
+      int chunkStart = grid.chunkStart(chunk.index());
+      for (int i = 0; i < grid.chunkLength(chunk.index()); i++) {
+        int videoFrame = chunkStart + i - grid.decoderLag();
+        if (videoFrame >= shard.emitStartFrame() && videoFrame < shard.emitEndFrame()) {
+          sink.accept(videoFrame, chunk.frames(), i);
+          emitted[0]++;
+        }
+      }
+      nanos[0] += System.nanoTime() - t0;
+      progress.accept(emitted[0]);
+    }
+  }
+
+  /** Takes the next chunk, failing as soon as the producing thread failed instead of waiting forever. */
+  private static <T> T take(BlockingQueue<T> queue, Future<?> producer) throws InvalidVideoException, IOException {
+    try {
+      while (true) {
+        T item = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (item != null) {
+          return item;
+        }
+        if (producer.isDone()) {
+          await(producer); // throws the producer's failure
+          item = queue.poll();
+          if (item != null) {
+            return item;
+          }
+          throw new IllegalStateException("decoder stopped without ending its stream");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  /** Puts a chunk for the consumer, failing as soon as the consuming thread failed. */
+  private static <T> void put(BlockingQueue<T> queue, T item, Future<?> consumer)
+      throws InvalidVideoException, IOException {
+    try {
+      while (!queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
+        if (consumer.isDone()) {
+          await(consumer);
+          throw new IllegalStateException("emitter stopped before the end of the stream");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  /** Waits for a stage thread and rethrows its failure as what it was. */
+  private static void await(Future<?> stage) throws InvalidVideoException, IOException {
+    try {
+      stage.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof InvalidVideoException invalid) {
+        throw invalid;
+      }
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IOException(cause);
+    }
   }
 }
