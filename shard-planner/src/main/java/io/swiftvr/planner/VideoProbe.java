@@ -8,7 +8,9 @@ import java.util.List;
  *
  * <p>{@code framePts} holds the presentation timestamps of every video frame in display order (stream time base), so
  * the frame count is {@code framePts.length} and never the container's duration guess. {@code keyframes} holds the
- * display indices of the frames that a decoder can start from.
+ * display indices of the frames that a decoder can start from. A stream cut in the middle of a group of pictures
+ * begins with packets no decoder can decode; they are counted in {@code undecodableLeadingFrames} and are not frames
+ * of the video. {@code reordered} tells that frames are stored out of display order (B-frames).
  */
 public record VideoProbe(
     String uri,
@@ -23,6 +25,8 @@ public record VideoProbe(
     int frameRateNum,
     int frameRateDen,
     boolean variableFrameRate,
+    boolean reordered,
+    int undecodableLeadingFrames,
     long[] framePts,
     int[] keyframes,
     ColourInfo colour,
@@ -62,8 +66,9 @@ public record VideoProbe(
   @Override
   public String toString() {
     return String.format(
-        "%s: %s %dx%d, %d frames at %.3f fps%s, %d keyframes, %d other streams",
+        "%s: %s %dx%d, %d frames at %.3f fps%s%s, %d keyframes, %d other streams%s",
         uri, codec, width, height, frameCount(), frameRate(), variableFrameRate ? " (VFR)" : "",
-        keyframes.length, otherStreams.size());
+        reordered ? ", B-frames" : "", keyframes.length, otherStreams.size(),
+        undecodableLeadingFrames > 0 ? ", " + undecodableLeadingFrames + " undecodable leading frames skipped" : "");
   }
 }

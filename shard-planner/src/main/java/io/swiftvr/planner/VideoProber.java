@@ -81,13 +81,12 @@ public final class VideoProber {
       if (times.count() == 0) {
         throw new InvalidVideoException(path, "video stream has zero frames");
       }
+      int undecodable = times.dropUndecodableLead();
+      if (times.count() == 0) {
+        throw new InvalidVideoException(path, "video stream has no keyframe: no frame can be decoded");
+      }
       long[] pts = times.ptsInDisplayOrder();
       int[] keyframes = times.keyframesInDisplayOrder(pts);
-      if (keyframes.length == 0 || keyframes[0] != 0) {
-        // A stream that opens on a non-keyframe still decodes from its first keyframe on; frames before it cannot
-        // be restored, so the planner must know. Treat the first frame as a decode start and let the decoder tell.
-        keyframes = prepend(0, keyframes);
-      }
       AVRational tb = video.time_base();
       AVRational rate = video.avg_frame_rate().num() > 0 ? video.avg_frame_rate() : video.r_frame_rate();
       int rateNum = rate.num() > 0 ? rate.num() : 25;
@@ -105,6 +104,8 @@ public final class VideoProber {
           rateNum,
           rateDen,
           isVariableFrameRate(pts),
+          times.reordered(),
+          undecodable,
           pts,
           keyframes,
           new ColourInfo(
@@ -206,13 +207,6 @@ public final class VideoProber {
     return name == null || name.isNull() ? null : name.getString();
   }
 
-  private static int[] prepend(int first, int[] rest) {
-    int[] all = new int[rest.length + 1];
-    all[0] = first;
-    System.arraycopy(rest, 0, all, 1, rest.length);
-    return all;
-  }
-
   /** Packet timestamps in decode order, turned into display order once all are read. */
   private static final class PacketTimes {
     private long[] pts = new long[1024];
@@ -231,6 +225,44 @@ public final class VideoProber {
 
     int count() {
       return count;
+    }
+
+    /**
+     * Drops what precedes the first keyframe: packets before it in decode order, and pictures after it that display
+     * before it (they reference frames the stream no longer holds). Decoders output neither.
+     */
+    int dropUndecodableLead() {
+      int first = 0;
+      while (first < count && !key[first]) {
+        first++;
+      }
+      if (first == count) {
+        int dropped = count;
+        count = 0;
+        return dropped;
+      }
+      long keyPts = pts[first];
+      int kept = 0;
+      for (int i = first; i < count; i++) {
+        if (pts[i] >= keyPts) {
+          pts[kept] = pts[i];
+          key[kept] = key[i];
+          kept++;
+        }
+      }
+      int dropped = count - kept;
+      count = kept;
+      return dropped;
+    }
+
+    /** True when some packet is stored before a packet that displays earlier: B-frames. */
+    boolean reordered() {
+      for (int i = 1; i < count; i++) {
+        if (pts[i] < pts[i - 1]) {
+          return true;
+        }
+      }
+      return false;
     }
 
     long[] ptsInDisplayOrder() {

@@ -17,7 +17,7 @@ class ShardPlannerTest {
     for (int i = 0; i < frames; i++) {
       pts[i] = i * 512L;
     }
-    return new VideoProbe("mem://clip", 0, "mp4", "h264", 64, 48, 0, 1, 12800, 25, 1, false, pts, keyframes,
+    return new VideoProbe("mem://clip", 0, "mp4", "h264", 64, 48, 0, 1, 12800, 25, 1, false, false, 0, pts, keyframes,
         new ColourInfo(null, null, null, null), List.of());
   }
 
