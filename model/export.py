@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Export a SwiftVR restorer bundle (docs/bundle-format.md).
+
+Builds a config with random weights (seeded) or weights from a checkpoint, scripts it, saves
+restorer.pt (float32) and optionally restorer-bf16.pt, checks the reloaded TorchScript against the
+eager module, measures warmup_chunks by experiment, writes golden files and manifest.json.
+
+  python3 export.py --config tiny --seed 0 --out ../udf/src/test/resources/bundles/tiny \\
+      --description "random weights, for tests" --golden-in 6 22 --golden-out 8 72
+  python3 export.py --config small --out /tmp/swiftvr-small --bf16
+  python3 export.py --config official --checkpoint converted.pt --out bundle/ --bf16 --no-float32-goldens
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from swiftvr.bundle import (BF16_FILE, FLOAT32_FILE, BundleInfo, GoldenSpec, check_goldens, describe_sizes,  # noqa: E402
+                            load_state_dict_file, max_abs_diff_between, script_and_save, synthetic_clip,
+                            verify_manifest_checksums, write_goldens, write_manifest)
+from swiftvr.config import SwiftVRConfig, preset  # noqa: E402
+from swiftvr.restorer import SwiftVRRestorer, build_restorer, use_channels_last  # noqa: E402
+from swiftvr.stream import chunk_sizes, measure_warmup  # noqa: E402
+
+SCRIPT_TOLERANCE = 1e-6   # eager vs reloaded TorchScript, same process, same CPU kernels
+
+
+def export_bundle(model: SwiftVRRestorer, cfg: SwiftVRConfig, out_dir: str, name: str, description: str,
+                  bf16: bool = False, golden: GoldenSpec | None = None, warmup_chunks_clip: int = 8,
+                  warmup_in_size=(16, 16), warmup_out_size=(64, 64), extra: dict | None = None,
+                  log=print) -> dict:
+    os.makedirs(out_dir, exist_ok=True)
+    model = model.eval()
+    f32_path = os.path.join(out_dir, FLOAT32_FILE)
+    t0 = time.time()
+    script_and_save(model, f32_path)
+    reloaded = torch.jit.load(f32_path)
+    log(f"scripted and saved {f32_path} in {time.time() - t0:.1f}s")
+
+    check_clip = synthetic_clip(sum(chunk_sizes(2)), 12, 20, seed=123)
+    diff = max_abs_diff_between(model, reloaded, check_clip, (40, 72), 2)
+    log(f"reloaded TorchScript vs eager: max abs diff {diff:.3g}")
+    if diff > SCRIPT_TOLERANCE:
+        raise AssertionError(f"reloaded TorchScript differs from eager by {diff}")
+
+    t0 = time.time()
+    clip = synthetic_clip(sum(chunk_sizes(warmup_chunks_clip)), warmup_in_size[0], warmup_in_size[1], seed=7)
+    warmup = measure_warmup(reloaded, clip, warmup_out_size, warmup_chunks_clip, threshold=0.0)
+    log(f"warm-up measured in {time.time() - t0:.1f}s: warmup_chunks = {warmup.warmup_chunks}, "
+        f"max abs diff by warm-up chunks {warmup.max_abs_diff_by_warmup}")
+
+    if golden is not None:
+        write_goldens(reloaded, out_dir, golden)
+        worst = check_goldens(torch.jit.load(f32_path), out_dir)
+        log(f"goldens written and replayed through a fresh load: max abs diff {worst:.3g}")
+
+    info_extra = dict(extra or {})
+    if bf16:
+        # the bf16 module is for GPUs, where cuDNN's fast convs want NHWC
+        bf16_model = use_channels_last(copy.deepcopy(model).to(torch.bfloat16))
+        bf16_path = os.path.join(out_dir, BF16_FILE)
+        script_and_save(bf16_model, bf16_path)
+        bf16_diff = max_abs_diff_between(reloaded, torch.jit.load(bf16_path), check_clip, (40, 72), 2)
+        info_extra["bf16_vs_float32_max_abs_diff_cpu"] = bf16_diff
+        log(f"bf16 module saved; max abs diff to float32 on CPU: {bf16_diff:.3g}")
+
+    info = BundleInfo(name=name, description=description, config=cfg, warmup=warmup, extra=info_extra)
+    manifest = write_manifest(out_dir, info, has_bf16=bf16, has_golden=golden is not None)
+    verify_manifest_checksums(out_dir)
+    sizes = describe_sizes(out_dir)
+    log("bundle files: " + ", ".join(f"{k} {v / 1024:.0f} KiB" for k, v in sorted(sizes.items())))
+    log(f"total {sum(sizes.values()) / 1024:.0f} KiB")
+    return manifest
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--config", default="small", help="tiny | small | official, or a JSON config file")
+    p.add_argument("--seed", type=int, default=0, help="seed of the random weights")
+    p.add_argument("--checkpoint", help="state dict in this package's parameter names (.pt or .safetensors)")
+    p.add_argument("--out", required=True, help="bundle directory to write")
+    p.add_argument("--name", help="bundle name (default swiftvr-<config>)")
+    p.add_argument("--description", help="what the weights are")
+    p.add_argument("--bf16", action="store_true", help="also write restorer-bf16.pt")
+    p.add_argument("--golden-in", type=int, nargs=2, default=[6, 22], metavar=("H", "W"))
+    p.add_argument("--golden-out", type=int, nargs=2, default=[8, 72], metavar=("H", "W"))
+    p.add_argument("--golden-chunks", type=int, default=2)
+    p.add_argument("--no-goldens", action="store_true")
+    p.add_argument("--warmup-clip-chunks", type=int, default=8)
+    p.add_argument("--no-channels-last", dest="channels_last", action="store_false",
+                   help="keep NCHW convs in the float32 module (NHWC is faster on CPU and GPU)")
+    p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
+    args = p.parse_args(argv)
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if args.config.endswith(".json"):
+        with open(args.config) as f:
+            cfg = SwiftVRConfig.from_dict(json.load(f))
+    else:
+        cfg = preset(args.config)
+    model = build_restorer(cfg, seed=args.seed, channels_last=args.channels_last, calibrate=not args.checkpoint)
+    if args.checkpoint:
+        model.load_state_dict(load_state_dict_file(args.checkpoint), strict=True)
+        description = args.description or f"weights from {os.path.basename(args.checkpoint)}"
+        extra = {"weights": os.path.basename(args.checkpoint)}
+    else:
+        description = args.description or f"random weights (seed {args.seed}), untrained"
+        extra = {"weights": "random", "seed": args.seed}
+    golden = None if args.no_goldens else GoldenSpec(args.golden_in, args.golden_out, args.golden_chunks)
+    export_bundle(model, cfg, args.out, args.name or f"swiftvr-{cfg.name}", description, bf16=args.bf16,
+                  golden=golden, warmup_chunks_clip=args.warmup_clip_chunks, extra=extra)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

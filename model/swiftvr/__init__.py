@@ -1,0 +1,1 @@
+"""SwiftVR restorer: ReAE + one-step MFSWA DiT, exported to TorchScript for the Java pipeline."""

@@ -1,0 +1,152 @@
+"""Model configurations: `official` (SwiftVR / Wan2.2-TI2V-5B dims), `small` (the default shipped
+model, sized for CPU inference) and `tiny` (unit tests and Java golden files).
+
+Every config keeps the geometry the stream protocol depends on: x16 spatial and x4 temporal
+compression in the ReAE and a (1, 2, 2) DiT patch, i.e. one DiT token per 32x32 output pixels and
+one latent frame per 4 input frames. The ReAE topology (3 stages x 3 MemBlocks in the encoder and
+in the decoder) is fixed too, so every bundle has the same 18 streaming state tensors; only widths
+change between configs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any, Dict, Tuple
+
+# Geometry shared by every config (the bundle contract relies on these).
+PIXEL_MULTIPLE = 32          # output frames are padded to a multiple of this before encoding
+TEMPORAL_FACTOR = 4          # input frames per latent frame
+PATCH_SIZE = (1, 2, 2)       # DiT patch (t, h, w) in latent units
+MEMBLOCKS_PER_STAGE = 3
+ENCODER_TIME_POOL = (2, 2, 1)   # TPool stride of the 3 encoder stages
+DECODER_TIME_GROW = (1, 2, 2)   # TGrow stride of the 3 decoder stages
+STATE_TENSORS = 2 * len(ENCODER_TIME_POOL) * MEMBLOCKS_PER_STAGE   # one frame per MemBlock
+DECODER_LAG_FRAMES = 3       # output frame j of a stream restores input frame j - 3
+FIRST_CHUNK_FRAMES = 28
+CHUNK_FRAMES = 24
+
+
+@dataclass(frozen=True)
+class ReAEConfig:
+    latent_channels: int
+    # Encoder widths: after the input conv, then after the stride-2 conv of each of the 3 stages.
+    encoder_widths: Tuple[int, int, int, int]
+    # Decoder widths: the 3 MemBlock stages, then the last full-resolution conv.
+    decoder_widths: Tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class DiTConfig:
+    num_layers: int
+    num_heads: int
+    head_dim: int
+    ffn_dim: int
+    text_dim: int
+    text_len: int                      # tokens of the fixed prompt embedding
+    window: Tuple[int, int] = (16, 16)  # MFSWA window (h, w) in tokens
+    freq_dim: int = 256                # sinusoidal timestep features
+    eps: float = 1e-6
+    rope_theta: float = 10000.0
+
+    @property
+    def dim(self) -> int:
+        return self.num_heads * self.head_dim
+
+
+@dataclass(frozen=True)
+class SwiftVRConfig:
+    name: str
+    reae: ReAEConfig
+    dit: DiTConfig
+
+    def __post_init__(self) -> None:
+        if self.dit.head_dim % 2 != 0:
+            raise ValueError("head_dim must be even for rotary embeddings")
+        if min(self.dit.window) < 1:
+            raise ValueError("window must be at least 1x1 token")
+
+    @property
+    def latent_channels(self) -> int:
+        return self.reae.latent_channels
+
+    def to_dict(self) -> Dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["dit"]["dim"] = self.dit.dim
+        d["geometry"] = {
+            "pixel_multiple": PIXEL_MULTIPLE,
+            "temporal_factor": TEMPORAL_FACTOR,
+            "patch_size": list(PATCH_SIZE),
+            "memblocks_per_stage": MEMBLOCKS_PER_STAGE,
+            "encoder_time_pool": list(ENCODER_TIME_POOL),
+            "decoder_time_grow": list(DECODER_TIME_GROW),
+        }
+        return json.loads(json.dumps(d))     # JSON-native (tuples become lists)
+
+    @staticmethod
+    def from_dict(d: Dict[str, Any]) -> "SwiftVRConfig":
+        reae = d["reae"]
+        dit = {k: v for k, v in d["dit"].items() if k != "dim"}
+        dit["window"] = tuple(dit["window"])
+        return SwiftVRConfig(
+            name=d["name"],
+            reae=ReAEConfig(
+                latent_channels=reae["latent_channels"],
+                encoder_widths=tuple(reae["encoder_widths"]),
+                decoder_widths=tuple(reae["decoder_widths"]),
+            ),
+            dit=DiTConfig(**dit),
+        )
+
+
+def official() -> SwiftVRConfig:
+    """SwiftVR as published: Wan2.2-TI2V-5B DiT, ReAE with 48 latent channels."""
+    return SwiftVRConfig(
+        name="official",
+        reae=ReAEConfig(
+            latent_channels=48,
+            encoder_widths=(64, 64, 64, 64),
+            decoder_widths=(512, 256, 128, 64),   # n_f = [256*2, 128*2, 64*2, 64]
+        ),
+        dit=DiTConfig(num_layers=30, num_heads=24, head_dim=128, ffn_dim=14336,
+                      text_dim=4096, text_len=512, window=(16, 16)),
+    )
+
+
+def small() -> SwiftVRConfig:
+    """The default shipped model: a 24-frame 640x480 output chunk in a few seconds on 2 CPU cores."""
+    return SwiftVRConfig(
+        name="small",
+        reae=ReAEConfig(
+            latent_channels=32,
+            encoder_widths=(24, 24, 48, 64),
+            decoder_widths=(128, 64, 32, 16),
+        ),
+        dit=DiTConfig(num_layers=6, num_heads=4, head_dim=64, ffn_dim=1024,
+                      text_dim=256, text_len=16, window=(16, 16)),
+    )
+
+
+def tiny() -> SwiftVRConfig:
+    """For tests and golden files. The 2x2 window makes MFSWA windows overlap even on tiny frames."""
+    return SwiftVRConfig(
+        name="tiny",
+        reae=ReAEConfig(
+            latent_channels=8,
+            encoder_widths=(4, 4, 8, 8),
+            decoder_widths=(8, 8, 8, 4),
+        ),
+        dit=DiTConfig(num_layers=2, num_heads=2, head_dim=16, ffn_dim=64,
+                      text_dim=16, text_len=4, window=(2, 2), freq_dim=32),
+    )
+
+
+PRESETS = {"official": official, "small": small, "tiny": tiny}
+
+
+def preset(name: str) -> SwiftVRConfig:
+    try:
+        return PRESETS[name]()
+    except KeyError:
+        raise ValueError(f"unknown config {name!r}; known: {sorted(PRESETS)}") from None

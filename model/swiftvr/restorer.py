@@ -1,0 +1,196 @@
+"""The fused restorer exported to TorchScript: uint8 frames in, restored frames and ReAE state out.
+
+Signature and semantics are the bundle contract (docs/bundle-format.md):
+forward(frames_u8 [T,H,W,3], out_size [2], t_offset [1], float_output [1], state_0 .. state_17)
+  -> (frames [T,out_h,out_w,3] uint8 or float32 in [0,1], state_0' .. state_17')
+
+TorchScript has no *args, so the 18 state tensors are spelled out; every config has the same
+ReAE topology (config.STATE_TENSORS), so the signature is the same for every bundle.
+"""
+
+from __future__ import annotations
+
+from typing import List, Tuple
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from .config import MEMBLOCKS_PER_STAGE, PIXEL_MULTIPLE, STATE_TENSORS, TEMPORAL_FACTOR, SwiftVRConfig
+from .dit import DiT
+from .reae import ReAEDecoder, ReAEEncoder, TGrow
+
+ENCODER_STATES = STATE_TENSORS // 2   # the encoder's MemBlocks come first
+assert STATE_TENSORS == 18 and ENCODER_STATES == 3 * MEMBLOCKS_PER_STAGE, "forward() spells out 18 states"
+
+
+class SwiftVRRestorer(nn.Module):
+    def __init__(self, cfg: SwiftVRConfig, channels_last: bool = False):
+        super().__init__()
+        self.encoder = ReAEEncoder(cfg.reae)
+        self.dit = DiT(cfg.dit, cfg.reae.latent_channels)
+        self.decoder = ReAEDecoder(cfg.reae)
+        # the fixed (empty) prompt, before the DiT's text projection: [1, text_len, text_dim]
+        self.register_buffer("prompt_emb", torch.randn(1, cfg.dit.text_len, cfg.dit.text_dim))
+        self.channels_last = channels_last
+        # TorchScript cannot read module-level ints: keep the geometry as attributes
+        self.pixel_multiple = PIXEL_MULTIPLE
+        self.temporal_factor = TEMPORAL_FACTOR
+        self.state_tensors = STATE_TENSORS
+        self.encoder_states = ENCODER_STATES
+
+    # ----- stages, also used by the benchmark and the tests -----
+
+    def preprocess(self, frames: Tensor, out_h: int, out_w: int) -> Tensor:
+        """uint8 [T,H,W,3] -> [T,3,Hp,Wp] in [0,1], resized to (out_h, out_w), padded to 32 px."""
+        device = self.prompt_emb.device
+        x = frames.to(device).permute(0, 3, 1, 2).float() / 255.0
+        if x.size(2) != out_h or x.size(3) != out_w:
+            # aten op directly (same result as F.interpolate): the scripted F.interpolate carries
+            # branches with ops that DJL's libtorch 2.7.1 does not know (see reae.py).
+            x = torch.ops.aten.upsample_bilinear2d(x, [out_h, out_w], False)
+        pad_h = (self.pixel_multiple - out_h % self.pixel_multiple) % self.pixel_multiple
+        pad_w = (self.pixel_multiple - out_w % self.pixel_multiple) % self.pixel_multiple
+        if pad_h > 0 or pad_w > 0:
+            # replicate, not zeros: a black border would bleed into the edge through the convs
+            x = F.pad(x, [0, pad_w, 0, pad_h], mode="replicate")
+        x = x.to(self.decoder.conv_out.weight.dtype)
+        if self.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        return x
+
+    def encode(self, x: Tensor, states: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
+        return self.encoder(x, states)
+
+    def transform(self, latents: Tensor, t_offset: int) -> Tensor:
+        """One-step flow at t = 1: z_HQ = z_LQ - v(z_LQ). latents: [T', C, h, w]."""
+        z = latents.permute(1, 0, 2, 3).unsqueeze(0)
+        t = torch.ones(1, device=latents.device)
+        v = self.dit(z, t, t_offset, self.prompt_emb)
+        z_hq = (z - v.to(z.dtype))[0].permute(1, 0, 2, 3)
+        if self.channels_last:
+            return z_hq.contiguous(memory_format=torch.channels_last)
+        return z_hq.contiguous()
+
+    def decode(self, latents: Tensor, states: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
+        return self.decoder(latents, states)
+
+    def postprocess(self, y: Tensor, out_h: int, out_w: int, float_output: bool) -> Tensor:
+        out = y[:, :, :out_h, :out_w].float().clamp(0.0, 1.0).permute(0, 2, 3, 1)
+        if float_output:
+            return out.contiguous()
+        return (out * 255.0).round().to(torch.uint8)
+
+    def restore(self, frames: Tensor, out_h: int, out_w: int, t_offset: int, float_output: bool,
+                states: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
+        if frames.dim() != 4 or frames.size(3) != 3:
+            raise RuntimeError("frames must be [T, H, W, 3] RGB, got " + str(frames.shape))
+        if frames.size(0) == 0 or frames.size(0) % self.temporal_factor != 0:
+            raise RuntimeError("chunk of " + str(frames.size(0)) + " frames: need a positive multiple of 4")
+        if out_h <= 0 or out_w <= 0:
+            raise RuntimeError("out_size must be positive")
+        if len(states) != self.state_tensors:
+            raise RuntimeError("expected " + str(self.state_tensors) + " state tensors")
+        x = self.preprocess(frames, out_h, out_w)
+        latents, enc_states = self.encode(x, states[:self.encoder_states])
+        latents = self.transform(latents, t_offset)
+        y, dec_states = self.decode(latents, states[self.encoder_states:])
+        return self.postprocess(y, out_h, out_w, float_output), enc_states + dec_states
+
+    def forward(self, frames: Tensor, out_size: Tensor, t_offset: Tensor, float_output: Tensor,
+                state_0: Tensor, state_1: Tensor, state_2: Tensor, state_3: Tensor, state_4: Tensor,
+                state_5: Tensor, state_6: Tensor, state_7: Tensor, state_8: Tensor, state_9: Tensor,
+                state_10: Tensor, state_11: Tensor, state_12: Tensor, state_13: Tensor, state_14: Tensor,
+                state_15: Tensor, state_16: Tensor, state_17: Tensor
+                ) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor,
+                           Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor]:
+        states = [state_0, state_1, state_2, state_3, state_4, state_5, state_6, state_7, state_8,
+                  state_9, state_10, state_11, state_12, state_13, state_14, state_15, state_16, state_17]
+        with torch.no_grad():
+            out, s = self.restore(frames, int(out_size[0].item()), int(out_size[1].item()),
+                                  int(t_offset[0].item()), bool(float_output[0].item() != 0), states)
+        return (out, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13],
+                s[14], s[15], s[16], s[17])
+
+
+def use_channels_last(model: SwiftVRRestorer) -> SwiftVRRestorer:
+    """NHWC activations and conv weights for the ReAE (what cuDNN's fast conv kernels want)."""
+    model.channels_last = True
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.Conv2d):
+                m.weight.data = m.weight.data.contiguous(memory_format=torch.channels_last)
+    return model
+
+
+def build_restorer(cfg: SwiftVRConfig, seed: int = 0, channels_last: bool = False,
+                   device: torch.device = torch.device("cpu"), calibrate: bool = True) -> SwiftVRRestorer:
+    """A restorer with deterministic random weights (PyTorch default init from `seed`), then
+    calibrated on a fixed synthetic clip so that every stage carries signal: unit-variance
+    latents, a velocity half their size, and outputs around 0.5 +- 0.15. Default init alone
+    shrinks the signal through the layers until the output is a flat grey that hides
+    differences in tests and goldens."""
+    gen_state = torch.random.get_rng_state()
+    torch.manual_seed(seed)
+    try:
+        with torch.device(device):
+            model = SwiftVRRestorer(cfg)
+            _init_reae_(model.encoder)
+            _init_reae_(model.decoder)
+        clip = _calibration_clip()
+    finally:
+        torch.random.set_rng_state(gen_state)
+    model.eval()
+    if channels_last:
+        use_channels_last(model)
+    if not calibrate:
+        return model
+    with torch.no_grad():
+        x = model.preprocess(clip, 64, 96)
+        latents, _ = model.encode(x, empty_state())
+        _rescale(model.encoder.conv_out, 1.0 / latents.std().item())
+        latents, _ = model.encode(x, empty_state())
+        z = latents.permute(1, 0, 2, 3).unsqueeze(0)
+        v = model.dit(z, torch.ones(1, device=z.device), 0, model.prompt_emb)
+        _rescale(model.dit.proj_out, 0.5 / v.std().item())
+        y, _ = model.decode(model.transform(latents, 0), empty_state())
+        _rescale(model.decoder.conv_out, 0.15 / y.std().item())
+        y, _ = model.decode(model.transform(latents, 0), empty_state())
+        model.decoder.conv_out.bias.add_(0.5 - y.mean().item())
+    return model
+
+
+def _init_reae_(module: nn.Module) -> None:
+    """He init with zero biases for the ReLU convs (PyTorch's default init plus its random biases
+    drowns the input after a few layers); MemBlock residual branches start at half gain so nine
+    stacked blocks do not blow the signal up."""
+    with torch.no_grad():
+        for name, m in module.named_modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                if m.bias is not None:
+                    m.bias.zero_()
+                if name.endswith("conv_out") and ".blocks." in name:
+                    m.weight.mul_(0.5)
+            elif isinstance(m, TGrow):
+                nn.init.normal_(m.weight, std=(1.0 / m.weight[0].numel()) ** 0.5)
+
+
+def _rescale(layer: nn.Module, factor: float) -> None:
+    layer.weight.mul_(factor)
+    if layer.bias is not None:
+        layer.bias.mul_(factor)
+
+
+def _calibration_clip() -> Tensor:
+    """8 frames of 48x72 smooth moving colour blobs plus noise, uint8 (deterministic)."""
+    t = torch.arange(8, dtype=torch.float32)[:, None, None, None]
+    yy = torch.linspace(0, 1, 48)[None, :, None, None]
+    xx = torch.linspace(0, 1, 72)[None, None, :, None]
+    phase = torch.tensor([0.0, 2.0, 4.0])[None, None, None, :]
+    img = 0.5 + 0.35 * torch.sin(6 * xx + 4 * yy + 0.3 * t + phase) + 0.1 * torch.randn(8, 48, 72, 3)
+    return (img.clamp(0, 1) * 255).round().to(torch.uint8)
+
+
+def empty_state() -> List[Tensor]:
+    return [torch.empty(0) for _ in range(STATE_TENSORS)]

@@ -1,0 +1,58 @@
+"""3-axis rotary position embedding (Wan layout) with absolute token coordinates.
+
+The head dim is split into a temporal part (head_dim - 2 * h_dim), a height part and a width part
+(h_dim = 2 * (head_dim // 6) each); consecutive channel pairs (2i, 2i+1) are rotated together.
+The temporal coordinate is offset by the chunk's latent offset in the video, so scores between
+two tokens depend only on their true distance, in every chunk and every window.
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+import torch
+from torch import Tensor
+
+
+def axis_dims(head_dim: int) -> List[int]:
+    hw = 2 * (head_dim // 6)
+    return [head_dim - 2 * hw, hw, hw]
+
+
+def _inverse_frequencies(dim: int, theta: float, device: torch.device) -> Tensor:
+    exponent = torch.arange(0, dim, 2, dtype=torch.float64, device=device)[: dim // 2] / dim
+    return 1.0 / torch.pow(torch.full_like(exponent, theta), exponent)
+
+
+def rope_tables(frames: int, height: int, width: int, t_offset: int, head_dim: int, theta: float,
+                device: torch.device) -> Tensor:
+    """Unit rotations exp(i * angle) of shape [frames*height*width, head_dim // 2] (complex64),
+    token order (t, h, w)."""
+    dims = axis_dims(head_dim)
+    # angles in float64: t_offset grows with the video, and float32 would lose the phase at large offsets
+    t = torch.arange(frames, dtype=torch.float64, device=device) + float(t_offset)
+    h = torch.arange(height, dtype=torch.float64, device=device)
+    w = torch.arange(width, dtype=torch.float64, device=device)
+    at = t[:, None] * _inverse_frequencies(dims[0], theta, device)[None, :]
+    ah = h[:, None] * _inverse_frequencies(dims[1], theta, device)[None, :]
+    aw = w[:, None] * _inverse_frequencies(dims[2], theta, device)[None, :]
+    angles = torch.cat([
+        at[:, None, None, :].expand(frames, height, width, at.size(1)),
+        ah[None, :, None, :].expand(frames, height, width, ah.size(1)),
+        aw[None, None, :, :].expand(frames, height, width, aw.size(1)),
+    ], dim=-1).reshape(frames * height * width, head_dim // 2)
+    return torch.complex(torch.cos(angles).float(), torch.sin(angles).float())
+
+
+def apply_rope(x: Tensor, rotations: Tensor) -> Tensor:
+    """x: [B, L, heads, head_dim]; rotations: [L, head_dim // 2] complex64. The pair (2i, 2i+1) is
+    the complex number x_2i + i x_2i+1; one complex multiply rotates it (float32 arithmetic, three
+    passes over x instead of the ten of a real-valued formulation)."""
+    b, seq, heads, head_dim = x.shape
+    if x.dtype == torch.float64:         # float64 runs (tests) stay float64
+        pairs = torch.view_as_complex(x.reshape(b, seq, heads, head_dim // 2, 2))
+        rotations = rotations.to(torch.complex128)
+    else:
+        pairs = torch.view_as_complex(x.float().reshape(b, seq, heads, head_dim // 2, 2))
+    out = torch.view_as_real(pairs * rotations.view(1, seq, 1, head_dim // 2))
+    return out.reshape(b, seq, heads, head_dim).to(x.dtype)

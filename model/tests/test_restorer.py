@@ -1,0 +1,166 @@
+"""The fused restorer: contract signature, streaming vs unchunked reference, TorchScript, warm-up."""
+
+import io
+
+import pytest
+import torch
+
+from swiftvr.bundle import synthetic_clip
+from swiftvr.config import STATE_TENSORS, tiny
+from swiftvr.dit import SelfAttention
+from swiftvr.reae import empty_states
+from swiftvr.restorer import build_restorer, empty_state
+from swiftvr.rope import rope_tables
+from swiftvr.stream import chunk_sizes, chunk_starts, latent_offset, measure_warmup, run_stream
+from swiftvr.windows import window_partition
+from test_windows import masked_reference_attention
+
+
+@pytest.fixture(scope="module")
+def model():
+    return build_restorer(tiny(), seed=0)
+
+
+@pytest.fixture(scope="module")
+def model64():
+    return build_restorer(tiny(), seed=0).double()
+
+
+def call(m, frames, out_size, t_offset=0, float_output=1, states=None):
+    states = empty_state() if states is None else states
+    return m(frames, torch.tensor(out_size), torch.tensor([t_offset]), torch.tensor([float_output]), *states)
+
+
+def test_contract_shapes_and_state_count(model):
+    frames = synthetic_clip(28, 10, 14, seed=1)
+    out = call(model, frames, [40, 72])
+    assert len(out) == 1 + STATE_TENSORS == 19
+    assert out[0].shape == (28, 40, 72, 3) and out[0].dtype == torch.float32
+    assert 0.0 <= out[0].min() and out[0].max() <= 1.0
+    assert all(s.shape[0] == 1 and s.numel() > 0 for s in out[1:])
+    # fed back, the states are accepted for the next chunk at the same output size
+    nxt = call(model, synthetic_clip(24, 10, 14, seed=2), [40, 72], t_offset=7, states=list(out[1:]))
+    assert nxt[0].shape == (24, 40, 72, 3)
+
+
+def test_uint8_output_is_the_rounded_float_output(model):
+    frames = synthetic_clip(4, 8, 8, seed=3)
+    f = call(model, frames, [33, 47], float_output=1)[0]
+    u = call(model, frames, [33, 47], float_output=0)[0]
+    assert u.dtype == torch.uint8 and u.shape == (4, 33, 47, 3)
+    assert torch.equal(u, (f * 255).round().to(torch.uint8))
+
+
+def test_rejects_chunks_that_are_not_multiples_of_4(model):
+    with pytest.raises(RuntimeError, match="multiple of 4"):
+        call(model, synthetic_clip(6, 8, 8, seed=0), [32, 32])
+
+
+def test_streaming_equals_unchunked_reference(model64):
+    """The ReAE runs over the whole clip at once, the DiT over each chunk's latents with that chunk's
+    t_offset: chunked streaming with carried state must give the same frames."""
+    m = model64
+    n = 3
+    clip = synthetic_clip(sum(chunk_sizes(n)), 12, 20, seed=4)
+    out_size = (40, 72)
+    streamed = run_stream(m, clip, out_size, n)
+    with torch.no_grad():
+        x = m.preprocess(clip, *out_size)
+        latents, _ = m.encode(x, empty_states(9))
+        restored = []
+        for start, size in zip(chunk_starts(n), chunk_sizes(n)):
+            lo = latent_offset(start)
+            restored.append(m.transform(latents[lo:lo + size // 4], lo))
+        y, _ = m.decode(torch.cat(restored), empty_states(9))
+        reference = m.postprocess(y, *out_size, True)
+    got = torch.cat([streamed[k] for k in range(n)])
+    torch.testing.assert_close(got, reference.to(got.dtype), rtol=1e-9, atol=1e-9)
+    # and the DiT really differs per chunk: one DiT pass over all latents is not the same thing
+    with torch.no_grad():
+        y_whole, _ = m.decode(m.transform(latents, 0), empty_states(9))
+    assert (m.postprocess(y_whole, *out_size, True) - reference).abs().max() > 1e-4
+
+
+def test_dit_depends_on_relative_time_only(model64):
+    """RoPE with absolute coordinates before the window gather: shifting every token's time by the
+    same offset leaves all attention scores, hence the output, unchanged."""
+    z = torch.randn(1, 8, 6, 4, 6, dtype=torch.float64)
+    t = torch.ones(1, dtype=torch.float64)
+    with torch.no_grad():
+        a = model64.dit(z, t, 0, model64.prompt_emb)
+        b = model64.dit(z, t, 12345, model64.prompt_emb)
+        c = model64.dit(z.flip(2), t, 0, model64.prompt_emb)
+    # RoPE tables and rotations are float32 by design (angles are float64), hence 1e-6, not 1e-12
+    torch.testing.assert_close(a, b, rtol=1e-6, atol=1e-6)
+    assert (a - c.flip(2)).abs().max() > 1e-3      # but time order matters
+
+
+def test_self_attention_equals_rope_then_masked_windows():
+    torch.manual_seed(5)
+    attn = SelfAttention(16, 2, 1e-6).double()
+    frames, height, width = 2, 3, 5
+    x = torch.randn(1, frames * height * width, 16, dtype=torch.float64)
+    rotations = rope_tables(frames, height, width, 9, 8, 10000.0, torch.device("cpu"))
+    for shifted in (False, True):
+        gather, owner, nw, lw = window_partition(frames, height, width, 2, 2, shifted, torch.device("cpu"))
+        got = attn(x, rotations, gather, owner, nw, lw)
+        q, k, v = attn.to_qkv(x).chunk(3, -1)
+        shape = (1, frames * height * width, 2, 8)
+        q = apply_rope_reference(attn.norm_q(q).view(shape), rotations)
+        k = apply_rope_reference(attn.norm_k(k).view(shape), rotations)
+        ref = masked_reference_attention(q, k, v.reshape(shape), frames, height, width, 2, 2, shifted)
+        torch.testing.assert_close(got, attn.to_out(ref), rtol=1e-10, atol=1e-10)
+
+
+def apply_rope_reference(x, rotations):
+    """Real-valued rotation of the pairs (2i, 2i+1) by the angles of `rotations`."""
+    cos, sin = rotations.real.double(), rotations.imag.double()
+    x1, x2 = x[..., 0::2], x[..., 1::2]
+    c, s = cos[None, :, None, :], sin[None, :, None, :]
+    return torch.stack([x1 * c - x2 * s, x1 * s + x2 * c], dim=-1).flatten(-2)
+
+
+def test_rope_angles_follow_wan_axis_split():
+    rot = rope_tables(3, 4, 5, 10, 16, 10000.0, torch.device("cpu"))      # axis dims 8 / 4 / 4
+    assert rot.shape == (60, 8) and rot.dtype == torch.complex64
+    angles = rot.angle().view(3, 4, 5, 8)
+    # pair 0 of each axis has frequency 1: the angle is the (wrapped) coordinate itself
+    torch.testing.assert_close(angles[:, 0, 0, 0], torch.remainder(torch.tensor([10., 11., 12.]) + torch.pi,
+                                                                   2 * torch.pi) - torch.pi)
+    torch.testing.assert_close(angles[0, :, 0, 4], torch.tensor([0., 1., 2., 3.]))
+    torch.testing.assert_close(angles[0, 0, :, 6], torch.tensor([0., 1., 2., 3., -2.2831853]))
+    # temporal pair 1: frequency 10000^(-2/8)
+    torch.testing.assert_close(angles[1, 0, 0, 1], torch.tensor(11 * 10000 ** -0.25))
+
+
+def test_scripted_module_equals_eager_after_save_and_load(model):
+    scripted = torch.jit.script(model)
+    buf = io.BytesIO()
+    torch.jit.save(scripted, buf)
+    buf.seek(0)
+    loaded = torch.jit.load(buf)
+    clip = synthetic_clip(sum(chunk_sizes(2)), 9, 13, seed=6)
+    eager = run_stream(model, clip, (36, 70), 2)
+    script = run_stream(loaded, clip, (36, 70), 2)
+    for k in eager:
+        assert torch.equal(eager[k], script[k])
+
+
+def test_channels_last_gives_the_same_frames():
+    plain = build_restorer(tiny(), seed=0)
+    nhwc = build_restorer(tiny(), seed=0, channels_last=True)
+    clip = synthetic_clip(28, 9, 13, seed=8)
+    a = run_stream(plain, clip, (36, 70), 1)[0]
+    b = run_stream(torch.jit.script(nhwc), clip, (36, 70), 1)[0]
+    torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-5)
+
+
+def test_warmup_is_measured_not_assumed(model):
+    """Restarting with empty state w chunks early reproduces chunk k exactly only once w covers the
+    ReAE's temporal receptive field through the DiT's chunk-wide attention; with fewer, it differs."""
+    clip = synthetic_clip(sum(chunk_sizes(7)), 8, 8, seed=9)
+    result = measure_warmup(model, clip, (32, 64), 7, threshold=0.0)
+    assert result.warmup_chunks == 4
+    assert result.max_abs_diff_by_warmup[1] > 1e-3
+    assert result.max_abs_diff_by_warmup[3] > 0.0
+    assert result.max_abs_diff_by_warmup[4] == 0.0 and result.max_abs_diff_by_warmup[5] == 0.0
