@@ -4,6 +4,7 @@ import io.swiftvr.udf.video.EncoderSettings;
 import io.swiftvr.udf.video.OutputSize;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,12 +23,13 @@ public record JobOptions(
     OutputSize size,
     EncoderSettings encoder,
     int chunksPerShard,
-    String device) implements Serializable {
+    String device,
+    Path prices) implements Serializable {
 
   public static final String DEFAULT_INPUT = "samples/realshort.mp4";
   public static final String DEFAULT_MODEL = "models/swiftvr-small";
   private static final Set<String> KNOWN = Set.of(
-      "input", "output", "model", "size", "codec", "crf", "preset", "chunks-per-shard", "device");
+      "input", "output", "model", "size", "codec", "crf", "preset", "chunks-per-shard", "device", "prices");
 
   public static String usage() {
     return String.join("\n",
@@ -40,7 +42,8 @@ public record JobOptions(
         "  --crf N             encoder quality, 0..51, lower is better (default 18)",
         "  --preset P          encoder preset (default medium)",
         "  --chunks-per-shard N  chunks of ~24 frames per Spark task (default 20)",
-        "  --device D          auto, cpu or gpu (default auto: the GPU Spark assigned, else CPU)");
+        "  --device D          auto, cpu or gpu (default auto: the GPU Spark assigned, else CPU)",
+        "  --prices FILE       CSV 'device,usd_per_hour' (device matched by name, e.g. H100) for cost per hour of video");
   }
 
   public static JobOptions parse(List<String> args) {
@@ -87,7 +90,13 @@ public record JobOptions(
             Integer.parseInt(single(values, "crf", Integer.toString(defaults.crf()))),
             single(values, "preset", defaults.preset())),
         chunksPerShard,
-        device);
+        device,
+        values.containsKey("prices") ? LocalPaths.of(single(values, "prices", null)) : null);
+  }
+
+  /** The price table, empty without {@code --prices}. */
+  public Map<String, Double> priceTable() throws IOException {
+    return prices == null ? Map.of() : ThroughputTable.readPrices(prices);
   }
 
   private static String single(Map<String, List<String>> values, String key, String fallback) {

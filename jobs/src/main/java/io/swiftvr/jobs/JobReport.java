@@ -5,9 +5,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Writes the report files of a run: one row per shard and per video (CSV), and a JSON summary. */
+/**
+ * Writes the report files of a run: one row per shard and per video (CSV), a JSON summary, and throughput per device
+ * type (CSV and a PNG chart). {@link ParquetReport} writes the same rows as Parquet where Spark is at hand.
+ */
 final class JobReport {
   private JobReport() {}
 
@@ -15,7 +19,11 @@ final class JobReport {
    * Writes {@code report/} for a plan: every shard row found on disk (this run's and earlier runs'), the given
    * video rows, and the summary.
    */
-  static void write(JobPlan plan, List<VideoOutcome> videos, double wallSeconds) throws IOException {
+  /** The rows a report holds, for writing them elsewhere too (Parquet). */
+  record Tables(List<ShardOutcome> shards, List<VideoOutcome> videos, List<ThroughputTable.Row> throughput) {}
+
+  static Tables write(JobPlan plan, List<VideoOutcome> videos, double wallSeconds, Map<String, Double> prices)
+      throws IOException {
     List<ShardOutcome> shards = new ArrayList<>();
     for (VideoPlan video : plan.videos()) {
       shards.addAll(MergeStage.shardOutcomes(plan, video));
@@ -47,6 +55,10 @@ final class JobReport {
     }
     ReportFiles.writeAtomically(dir.resolve("videos.csv"), v.toString());
     ReportFiles.writeAtomically(dir.resolve("summary.json"), ReportFiles.GSON.toJson(summary(videos, wallSeconds)));
+    List<ThroughputTable.Row> throughput = ThroughputTable.compute(plan, shards, prices);
+    ReportFiles.writeAtomically(dir.resolve("throughput.csv"), ThroughputTable.csv(throughput));
+    ThroughputChart.write(throughput, dir.resolve("throughput.png"));
+    return new Tables(shards, videos, throughput);
   }
 
   /** Frames and FPS count the videos restored in this run; reused ones cost nothing. */

@@ -25,7 +25,7 @@ public final class Main {
       "  restore  restore the shards of plan.json that are not finished (Spark tasks)",
       "  merge    merge and publish every video whose shards all finished",
       "  report   write report/ from what the output folder holds",
-      "restore, merge and report take only --output.");
+      "restore and merge take only --output; report takes --output and --prices.");
 
   private Main() {}
 
@@ -46,7 +46,7 @@ public final class Main {
         case "plan" -> plan(options);
         case "restore" -> restore(options.outputDir());
         case "merge" -> merge(options.outputDir());
-        case "report" -> report(options.outputDir());
+        case "report" -> report(options);
         default -> throw new IllegalArgumentException("Unknown command '" + command + "'\n" + COMMANDS);
       };
     } catch (IllegalArgumentException e) {
@@ -101,10 +101,13 @@ public final class Main {
     return printOutcome(plan, videos, (System.nanoTime() - started) / 1e9);
   }
 
-  private static int report(Path output) throws IOException {
-    JobPlan plan = JobPlan.read(output);
+  private static int report(JobOptions options) throws IOException {
+    JobPlan plan = JobPlan.read(options.outputDir());
     List<VideoOutcome> videos = MergeStage.outcomesWithoutMerging(plan);
-    JobReport.write(plan, videos, 0);
+    JobReport.Tables tables = JobReport.write(plan, videos, 0, options.priceTable());
+    try (JavaSparkContext spark = startSpark()) {
+      ParquetReport.write(spark, plan, tables.shards(), tables.videos(), tables.throughput());
+    }
     System.out.println("Wrote " + plan.output().resolve("report"));
     return 0;
   }

@@ -25,7 +25,8 @@ public final class RestoreJob {
     List<ShardOutcome> shards = ShardStage.restore(plan, spark, console);
     List<VideoOutcome> videos = MergeStage.merge(plan);
     double wall = (System.nanoTime() - started) / 1e9;
-    JobReport.write(plan, videos, wall);
+    JobReport.Tables tables = JobReport.write(plan, videos, wall, options.priceTable());
+    ParquetReport.write(spark, plan, tables.shards(), tables.videos(), tables.throughput());
     return new Result(plan, videos, shards, wall);
   }
 }

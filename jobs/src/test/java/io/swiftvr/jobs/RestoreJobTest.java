@@ -18,9 +18,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,14 @@ class RestoreJobTest {
 
     assertTrue(Files.readString(out.resolve("report/videos.csv")).contains(",restored,"));
     assertEquals(3, Files.readAllLines(out.resolve("report/shards.csv")).size());
+    List<String> throughput = Files.readAllLines(out.resolve("report/throughput.csv"));
+    assertEquals(2, throughput.size(), "one device type: " + throughput);
+    assertTrue(throughput.get(1).startsWith("\"CPU"), throughput.get(1));
+    assertTrue(Files.size(out.resolve("report/throughput.png")) > 1000);
+    SparkSession session = SparkSession.builder().sparkContext(spark.sc()).getOrCreate();
+    assertEquals(2, session.read().parquet(out.resolve("report/shards.parquet").toString()).count());
+    assertEquals(36L, session.read().parquet(out.resolve("report/videos.parquet").toString())
+        .first().getAs("frames").equals(36) ? 36L : -1L);
     assertFalse(Files.exists(out.resolve(".swiftvr/staging/" + result.shards().get(0).videoKey())),
         "staging is cleaned after publishing");
   }
@@ -154,7 +164,7 @@ class RestoreJobTest {
     ShardStage.restore(read, spark, new PrintStream(new ByteArrayOutputStream()));
     List<VideoOutcome> merged = MergeStage.merge(read);
     assertEquals("restored", merged.get(0).status());
-    JobReport.write(read, MergeStage.outcomesWithoutMerging(read), 0);
+    JobReport.write(read, MergeStage.outcomesWithoutMerging(read), 0, Map.of());
     assertTrue(Files.readString(out.resolve("report/videos.csv")).contains(",restored,"));
     assertEquals(2, Files.readAllLines(out.resolve("report/shards.csv")).size());
   }

@@ -4,6 +4,7 @@ import io.swiftvr.planner.ChunkGrid;
 import io.swiftvr.planner.InvalidVideoException;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.VideoProbe;
+import io.swiftvr.udf.model.DeviceNames;
 import io.swiftvr.udf.model.RestorerModel;
 import io.swiftvr.udf.model.StreamingRestorer;
 import io.swiftvr.udf.video.FrameSource;
@@ -111,7 +112,7 @@ public final class ShardRestorer {
     return new ShardResult(
         shard.videoId(), shard.shardIndex(), decodedFrames[0], modelled, emitted[0],
         decodeNanos[0] / 1e9, modelNanos / 1e9, emitNanos[0] / 1e9, (System.nanoTime() - start) / 1e9,
-        model.device().toString());
+        DeviceNames.describe(model.device()));
   }
 
   private static void stopAndWait(ExecutorService threads) throws IOException {

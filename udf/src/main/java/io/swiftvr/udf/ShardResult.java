@@ -4,7 +4,8 @@ import java.io.Serializable;
 
 /**
  * What restoring one shard did: frames decoded, run through the model and emitted, and where the time went.
- * Seconds are wall-clock per stage, measured where the stages meet.
+ * Seconds are busy time per stage, measured where the stages meet (the stages overlap, so they add up to more than
+ * {@code totalSeconds}). {@code device} is the hardware model, e.g. "NVIDIA H100 80GB HBM3" or "CPU … x2".
  */
 public record ShardResult(
     String videoId,
