@@ -23,13 +23,14 @@ public record JobOptions(
     OutputSize size,
     EncoderSettings encoder,
     int chunksPerShard,
+    Integer warmupChunks,
     String device,
     Path prices) implements Serializable {
 
   public static final String DEFAULT_INPUT = "samples/realshort.mp4";
   public static final String DEFAULT_MODEL = "models/swiftvr-small";
   private static final Set<String> KNOWN = Set.of(
-      "input", "output", "model", "size", "codec", "crf", "preset", "chunks-per-shard", "device", "prices");
+      "input", "output", "model", "size", "codec", "crf", "preset", "chunks-per-shard", "warmup-chunks", "device", "prices");
 
   public static String usage() {
     return String.join("\n",
@@ -41,7 +42,8 @@ public record JobOptions(
         "  --codec C           " + String.join(", ", EncoderSettings.CODECS) + " (default libx264)",
         "  --crf N             encoder quality, 0..51, lower is better (default 18)",
         "  --preset P          encoder preset (default medium)",
-        "  --chunks-per-shard N  chunks of ~24 frames per Spark task (default 20)",
+        "  --chunks-per-shard N  chunks of ~24 frames per Spark task (default 40)",
+        "  --warmup-chunks N   chunks run before each shard and discarded (default: the model's measured exact value)",
         "  --device D          auto, cpu or gpu (default auto: the GPU Spark assigned, else CPU)",
         "  --prices FILE       CSV 'device,usd_per_hour' (device matched by name, e.g. H100) for cost per hour of video");
   }
@@ -75,9 +77,14 @@ public record JobOptions(
     if (!List.of("auto", "cpu", "gpu").contains(device)) {
       throw new IllegalArgumentException("--device must be auto, cpu or gpu, got " + device);
     }
-    int chunksPerShard = Integer.parseInt(single(values, "chunks-per-shard", "20"));
+    int chunksPerShard = Integer.parseInt(single(values, "chunks-per-shard", "40"));
     if (chunksPerShard < 1) {
       throw new IllegalArgumentException("--chunks-per-shard must be at least 1, got " + chunksPerShard);
+    }
+    String warmup = single(values, "warmup-chunks", null);
+    Integer warmupChunks = warmup == null ? null : Integer.valueOf(warmup);
+    if (warmupChunks != null && warmupChunks < 0) {
+      throw new IllegalArgumentException("--warmup-chunks cannot be negative, got " + warmupChunks);
     }
     String size = single(values, "size", null);
     return new JobOptions(
@@ -90,6 +97,7 @@ public record JobOptions(
             Integer.parseInt(single(values, "crf", Integer.toString(defaults.crf()))),
             single(values, "preset", defaults.preset())),
         chunksPerShard,
+        warmupChunks,
         device,
         values.containsKey("prices") ? LocalPaths.of(single(values, "prices", null)) : null);
   }

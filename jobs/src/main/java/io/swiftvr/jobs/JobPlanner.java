@@ -34,7 +34,8 @@ public final class JobPlanner {
     ModelBundle bundle = ModelBundle.open(options.model(), output.resolve(".swiftvr/bundles"));
     OutputSize size = options.size() != null ? options.size()
         : OutputSize.parse("x" + bundle.manifest().default_scale());
-    ShardPlanner planner = new ShardPlanner(bundle.chunkGrid(), bundle.manifest().stream().warmup_chunks());
+    int warmup = options.warmupChunks() != null ? options.warmupChunks() : bundle.manifest().stream().warmup_chunks();
+    ShardPlanner planner = new ShardPlanner(bundle.chunkGrid(), warmup);
     VideoProber prober = new VideoProber();
     List<VideoPlan> videos = new ArrayList<>();
     List<VideoOutcome> rejected = new ArrayList<>();
@@ -70,7 +71,8 @@ public final class JobPlanner {
     Path path = Path.of(input).toAbsolutePath();
     String identity = String.join("|", path.toString(), Long.toString(Files.size(path)),
         Long.toString(Files.getLastModifiedTime(path).toMillis()), bundle.fingerprint(),
-        out[0] + "x" + out[1], options.encoder().toString(), Integer.toString(options.chunksPerShard()));
+        out[0] + "x" + out[1], options.encoder().toString(), Integer.toString(options.chunksPerShard()),
+        String.valueOf(options.warmupChunks()));
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
       String base = path.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
