@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
 public final class ShardTaskRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ShardTaskRunner.class);
 
+  /**
+   * Called after a segment is encoded and before it is published. Tests set it to inject a task failure at the
+   * worst moment; in production it does nothing.
+   */
+  static volatile java.util.function.Consumer<ShardTask> beforePublish = task -> { };
+
   private ShardTaskRunner() {}
 
   public static ShardOutcome run(ShardTask task, IntConsumer progress) {
@@ -59,6 +65,7 @@ public final class ShardTaskRunner {
           result = new ShardRestorer(model).restore(video.probe(), shard, video.outWidth(), video.outHeight(),
               (frame, frames, i) -> encoder.write(frames.bytes(), i * frames.frameBytes()), progress, false);
         }
+        beforePublish.accept(task);
         Files.move(temp, segment, StandardCopyOption.ATOMIC_MOVE);
       } finally {
         Files.deleteIfExists(temp);

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -149,6 +150,32 @@ class RestoreJobTest {
     RestoreJob.Result fresh = run(options(clean, "--input", TestMedia.realShort().toString(), "--chunks-per-shard", "1"));
     assertArrayEquals(Files.readAllBytes(Path.of(fresh.videos().get(0).output())),
         Files.readAllBytes(Path.of(resumed.videos().get(0).output())), "resumed output equals an uninterrupted run");
+  }
+
+  /** A task that dies once just before publishing is retried by Spark; the output is the same as without it. */
+  @Test
+  void aTaskThatFailsOnceIsRetriedWithIdenticalOutput(@TempDir Path failing, @TempDir Path clean) throws Exception {
+    AtomicInteger failures = new AtomicInteger();
+    ShardTaskRunner.beforePublish = task -> {
+      if (task.shard().shardIndex() == 1 && failures.getAndIncrement() == 0) {
+        throw new IllegalStateException("injected: executor lost before publishing " + task.shard().segmentName());
+      }
+    };
+    RestoreJob.Result retried;
+    try {
+      retried = run(options(failing, "--input", TestMedia.realShort().toString(), "--chunks-per-shard", "1"));
+    } finally {
+      ShardTaskRunner.beforePublish = task -> { };
+    }
+    assertEquals(2, failures.get(), "shard 1 ran twice");
+    assertEquals("restored", retried.videos().get(0).status());
+    RestoreJob.Result fresh = run(options(clean, "--input", TestMedia.realShort().toString(), "--chunks-per-shard", "1"));
+    assertArrayEquals(Files.readAllBytes(Path.of(fresh.videos().get(0).output())),
+        Files.readAllBytes(Path.of(retried.videos().get(0).output())));
+    try (Stream<Path> left = Files.walk(failing)) {
+      assertEquals(List.of(), left.map(Path::toString).filter(p -> p.contains(".tmp-")).toList(),
+          "no temporary file is left behind");
+    }
   }
 
   @Test
