@@ -25,12 +25,13 @@ public record JobOptions(
     int chunksPerShard,
     Integer warmupChunks,
     String device,
-    Path prices) implements Serializable {
+    Path prices,
+    Path estimateFrom) implements Serializable {
 
   public static final String DEFAULT_INPUT = "samples/realshort.mp4";
   public static final String DEFAULT_MODEL = "models/swiftvr-small";
   private static final Set<String> KNOWN = Set.of(
-      "input", "output", "model", "size", "codec", "crf", "preset", "chunks-per-shard", "warmup-chunks", "device", "prices");
+      "input", "output", "model", "size", "codec", "crf", "preset", "chunks-per-shard", "warmup-chunks", "device", "prices", "estimate-from");
 
   public static String usage() {
     return String.join("\n",
@@ -45,7 +46,8 @@ public record JobOptions(
         "  --chunks-per-shard N  chunks of ~24 frames per Spark task (default 40)",
         "  --warmup-chunks N   chunks run before each shard and discarded (default: the model's measured exact value)",
         "  --device D          auto, cpu or gpu (default auto: the GPU Spark assigned, else CPU)",
-        "  --prices FILE       CSV 'device,usd_per_hour' (device matched by name, e.g. H100) for cost per hour of video");
+        "  --prices FILE       CSV 'device,usd_per_hour' (device matched by name, e.g. H100) for cost per hour of video",
+        "  --estimate-from F   with plan: an earlier run's report/throughput.csv, to estimate device-hours per device");
   }
 
   public static JobOptions parse(List<String> args) {
@@ -99,7 +101,8 @@ public record JobOptions(
         chunksPerShard,
         warmupChunks,
         device,
-        values.containsKey("prices") ? LocalPaths.of(single(values, "prices", null)) : null);
+        values.containsKey("prices") ? LocalPaths.of(single(values, "prices", null)) : null,
+        values.containsKey("estimate-from") ? LocalPaths.of(single(values, "estimate-from", null)) : null);
   }
 
   /** The price table, empty without {@code --prices}. */

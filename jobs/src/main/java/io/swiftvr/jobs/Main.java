@@ -80,6 +80,14 @@ public final class Main {
           s.decodeStartFrame()));
     }
     plan.rejected().forEach(r -> System.out.println("REJECTED " + r.error()));
+    if (options.estimateFrom() != null) {
+      double videoSeconds = plan.videos().stream().mapToDouble(v -> v.probe().durationSeconds()).sum();
+      System.out.printf(Locale.ROOT, "Estimate for %.2f hours of video, from %s:%n", videoSeconds / 3600,
+          options.estimateFrom());
+      ThroughputTable.readSecondsPerVideoSecond(options.estimateFrom()).forEach((device, perSecond) ->
+          System.out.printf(Locale.ROOT, "  %s: %.3f device-hours (%.0f s)%n", device, videoSeconds * perSecond / 3600,
+              videoSeconds * perSecond));
+    }
     System.out.println("Wrote " + plan.output().resolve(JobPlan.FILE));
     return plan.rejected().isEmpty() ? 0 : 1;
   }

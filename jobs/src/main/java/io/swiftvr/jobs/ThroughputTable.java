@@ -87,6 +87,24 @@ final class ThroughputTable {
     return prices;
   }
 
+  /** Device type → busy device-seconds per second of video, read back from a report's throughput.csv. */
+  static Map<String, Double> readSecondsPerVideoSecond(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    if (lines.isEmpty() || !lines.get(0).startsWith("device,")) {
+      throw new IllegalArgumentException(file + " is not a throughput.csv written by the report");
+    }
+    List<String> header = List.of(lines.get(0).split(","));
+    int column = header.indexOf("device_s_per_video_s");
+    Map<String, Double> result = new LinkedHashMap<>();
+    for (String line : lines.subList(1, lines.size())) {
+      int close = line.startsWith("\"") ? line.indexOf("\",", 1) : -1;
+      String device = close > 0 ? line.substring(1, close).replace("\"\"", "\"") : line.substring(0, line.indexOf(','));
+      String[] rest = (close > 0 ? line.substring(close + 2) : line.substring(line.indexOf(',') + 1)).split(",", -1);
+      result.put(device, Double.parseDouble(rest[column - 1]));
+    }
+    return result;
+  }
+
   static String csv(List<Row> rows) {
     StringBuilder s = new StringBuilder("device,shards,frames,video_s,device_s,decode_s,model_s,encode_s,fps,"
         + "device_s_per_video_s,usd_per_device_hour,usd_per_video_hour\n");
