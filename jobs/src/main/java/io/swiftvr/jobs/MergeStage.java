@@ -4,6 +4,7 @@ import io.swiftvr.planner.InvalidVideoException;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.planner.VideoProber;
+import io.swiftvr.udf.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +109,7 @@ public final class MergeStage {
             probe.uri(), written.frameCount(), probe.frameCount()));
       }
       Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      deleteTree(plan.stagingDir(video));
+      FileTrees.deleteTree(plan.stagingDir(video));
     } catch (IOException | InvalidVideoException e) {
       return VideoOutcome.failed(probe.uri(), probe.uri() + ": merge failed: " + e.getMessage());
     } finally {
@@ -119,16 +120,5 @@ public final class MergeStage {
       }
     }
     return VideoOutcome.restored(video, output, shards, (System.nanoTime() - started) / 1e9);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

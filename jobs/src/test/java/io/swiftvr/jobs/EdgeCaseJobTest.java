@@ -48,7 +48,7 @@ class EdgeCaseJobTest {
     assertEquals(source.frameCount(), restored.frameCount(), "frame count");
     // Exact up to the output container's clock (Matroska counts milliseconds).
     double tick = Math.max(1e-6, (double) restored.timeBaseNum() / restored.timeBaseDen());
-    assertArrayEquals(seconds(source), seconds(restored), tick, "frame timestamps");
+    assertArrayEquals(MediaAssertions.frameSeconds(source), MediaAssertions.frameSeconds(restored), tick, "frame timestamps");
     assertEquals(source.rotationDegrees(), restored.rotationDegrees(), "rotation tag");
     return restored;
   }
@@ -96,8 +96,4 @@ class EdgeCaseJobTest {
     restore(clip, dir.resolve("out"), "--chunks-per-shard", "1");
   }
 
-  private static double[] seconds(VideoProbe probe) {
-    return Arrays.stream(probe.framePts()).mapToDouble(p -> (double) p * probe.timeBaseNum() / probe.timeBaseDen())
-        .toArray();
-  }
 }

@@ -23,6 +23,12 @@ final class MediaAssertions {
 
   record AudioPacket(String sha256, double seconds) {}
 
+  /** Every frame's presentation time in seconds, in display order. */
+  static double[] frameSeconds(io.swiftvr.planner.VideoProbe probe) {
+    return java.util.Arrays.stream(probe.framePts())
+        .mapToDouble(p -> (double) p * probe.timeBaseNum() / probe.timeBaseDen()).toArray();
+  }
+
   static List<AudioPacket> audioPackets(String path) throws Exception {
     AVFormatContext ctx = new AVFormatContext(null);
     if (avformat_open_input(ctx, path, null, null) < 0) {

@@ -71,7 +71,7 @@ class RestoreJobTest {
     assertEquals(source.frameCount(), restored.frameCount());
     assertEquals(640, restored.width());
     assertEquals(480, restored.height());
-    assertArrayEquals(seconds(source), seconds(restored), 1e-6);
+    assertArrayEquals(MediaAssertions.frameSeconds(source), MediaAssertions.frameSeconds(restored), 1e-6);
     assertEquals(source.durationSeconds(), restored.durationSeconds(), 1e-6);
     assertEquals(MediaAssertions.audioPackets(input.toString()), MediaAssertions.audioPackets(video.output()));
     assertPixelsAreSane(restored);
@@ -214,8 +214,4 @@ class RestoreJobTest {
     assertTrue(std > 2, "the frame has structure, std " + std);
   }
 
-  private static double[] seconds(VideoProbe probe) {
-    return Arrays.stream(probe.framePts()).mapToDouble(p -> (double) p * probe.timeBaseNum() / probe.timeBaseDen())
-        .toArray();
-  }
 }

@@ -47,8 +47,8 @@ class SegmentMergerTest {
     assertEquals(source.frameCount(), merged.frameCount());
     assertEquals(source.frameCount(), result.videoPackets());
     assertTrue(result.droppedStreams().isEmpty(), result.droppedStreams().toString());
-    double[] sourceSeconds = seconds(source);
-    double[] mergedSeconds = seconds(merged);
+    double[] sourceSeconds = MediaAssertions.frameSeconds(source);
+    double[] mergedSeconds = MediaAssertions.frameSeconds(merged);
     assertArrayEquals(sourceSeconds, mergedSeconds, 1e-6, "every frame keeps its source timestamp");
 
     List<MediaAssertions.AudioPacket> sourceAudio = MediaAssertions.audioPackets(source.uri());
@@ -59,13 +59,5 @@ class SegmentMergerTest {
       assertEquals(sourceAudio.get(i).sha256(), mergedAudio.get(i).sha256(), "audio packet " + i + " copied as is");
       assertEquals(sourceAudio.get(i).seconds(), mergedAudio.get(i).seconds(), 1e-6, "audio packet " + i + " time");
     }
-  }
-
-  private static double[] seconds(VideoProbe probe) {
-    double[] s = new double[probe.frameCount()];
-    for (int i = 0; i < s.length; i++) {
-      s[i] = (double) probe.framePts()[i] * probe.timeBaseNum() / probe.timeBaseDen();
-    }
-    return s;
   }
 }

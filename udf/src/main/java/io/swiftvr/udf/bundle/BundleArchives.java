@@ -1,5 +1,6 @@
 package io.swiftvr.udf.bundle;
 
+import io.swiftvr.udf.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +9,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -49,7 +49,7 @@ final class BundleArchives {
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException | java.nio.file.DirectoryNotEmptyException e) {
-        deleteTree(temp); // another task won the race; its copy is identical
+        FileTrees.deleteTree(temp); // another task won the race; its copy is identical
       }
       return singleRoot(target);
     } catch (IOException e) {
@@ -114,20 +114,9 @@ final class BundleArchives {
 
   private static void deleteTreeQuietly(Path dir) {
     try {
-      deleteTree(dir);
+      FileTrees.deleteTree(dir);
     } catch (IOException ignored) {
       // best effort: a leftover temp folder is never read, because only renamed folders are
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }
