@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Build the compact photo pack that travels to the GPU machine (and feeds the eval set).
+
+Each photo of photos.tsv (fetched by fetch_photos.sh) is downscaled so that its longer side is at
+most --max-side pixels and stored as a 4:4:4 JPEG of quality --quality under
+cache/pack/<split>/<id>.jpg, with cache/pack/pack.json listing them. Downscaling the 2.5K-6K
+originals also averages away most of their sensor noise and JPEG artifacts, which makes them
+cleaner ground truth. The pack must fit the 64 MiB working-tree limit of a GPU call together with
+the repository and a checkpoint, so the script prints its size and fails over --budget-mib.
+
+Uses ImageMagick's `convert` (Debian imagemagick), so it needs no Python imaging package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from photos import read_photo_list  # noqa: E402
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--cache", default=os.path.join(HERE, "cache"))
+    p.add_argument("--max-side", type=int, default=1600)
+    p.add_argument("--quality", type=int, default=94)
+    p.add_argument("--budget-mib", type=float, default=30.0)
+    args = p.parse_args(argv)
+
+    photos_dir = os.path.join(args.cache, "photos")
+    pack_dir = os.path.join(args.cache, "pack")
+    entries = []
+    for photo in read_photo_list():
+        src = next((os.path.join(photos_dir, f) for f in sorted(os.listdir(photos_dir))
+                    if os.path.splitext(f)[0] == photo.id), None)
+        if src is None:
+            raise SystemExit(f"photo {photo.id} missing in {photos_dir}: run fetch_photos.sh first")
+        out_dir = os.path.join(pack_dir, photo.split)
+        os.makedirs(out_dir, exist_ok=True)
+        dst = os.path.join(out_dir, photo.id + ".jpg")
+        # '>' only ever shrinks; -strip drops metadata; 4:4:4 keeps full chroma for ground truth
+        subprocess.run(["convert", src, "-resize", f"{args.max_side}x{args.max_side}>", "-strip",
+                        "-sampling-factor", "1x1", "-quality", str(args.quality), dst], check=True)
+        size = subprocess.run(["identify", "-format", "%w %h", dst], check=True, capture_output=True,
+                              text=True).stdout.split()
+        entries.append({"id": photo.id, "split": photo.split, "file": f"{photo.split}/{photo.id}.jpg",
+                        "width": int(size[0]), "height": int(size[1]), "bytes": os.path.getsize(dst),
+                        "licence": photo.licence, "credit": photo.credit, "package": photo.package})
+    with open(os.path.join(pack_dir, "pack.json"), "w") as f:
+        json.dump({"max_side": args.max_side, "quality": args.quality, "photos": entries}, f, indent=1)
+    total = sum(e["bytes"] for e in entries) / 2 ** 20
+    for split in ("train", "heldout"):
+        part = [e for e in entries if e["split"] == split]
+        print(f"{split}: {len(part)} photos, {sum(e['bytes'] for e in part) / 2 ** 20:.1f} MiB, "
+              f"{sum(e['width'] * e['height'] for e in part) / 1e6:.0f} Mpixel")
+    print(f"pack: {total:.1f} MiB in {pack_dir}")
+    if total > args.budget_mib:
+        raise SystemExit(f"pack is {total:.1f} MiB, over the budget of {args.budget_mib} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

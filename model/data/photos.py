@@ -1,0 +1,47 @@
+"""The photo list (photos.tsv) and the photo pack (cache/pack, built by build_pack.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import List
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_PACK = os.path.join(HERE, "cache", "pack")
+
+
+@dataclass(frozen=True)
+class Photo:
+    id: str
+    split: str          # "train" or "heldout"
+    package: str
+    path: str           # inside the package
+    licence: str
+    credit: str
+
+
+def read_photo_list(path: str = os.path.join(HERE, "photos.tsv")) -> List[Photo]:
+    photos = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) != 6:
+                raise ValueError(f"{path}: expected 6 tab-separated fields, got {len(fields)}: {line!r}")
+            photo = Photo(*fields)
+            if photo.split not in ("train", "heldout"):
+                raise ValueError(f"{path}: split of {photo.id} is {photo.split!r}, not train or heldout")
+            photos.append(photo)
+    return photos
+
+
+def pack_files(split: str, pack_dir: str = DEFAULT_PACK) -> List[str]:
+    """Paths of the pack's JPEGs of one split, in a fixed order."""
+    manifest = os.path.join(pack_dir, "pack.json")
+    if not os.path.exists(manifest):
+        raise FileNotFoundError(f"{manifest} missing: run model/data/fetch_photos.sh and build_pack.py")
+    with open(manifest) as f:
+        entries = json.load(f)["photos"]
+    return [os.path.join(pack_dir, e["file"]) for e in entries if e["split"] == split]

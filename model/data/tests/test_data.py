@@ -1,0 +1,123 @@
+"""Training-data generation: photo list, camera paths, codecs and degradations (CPU, no photos needed)."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from camera import crop_for_path, random_path, render
+from codec import jpeg, jpeg_tables, video
+from degrade import DegradeConfig, bicubic_down, degrade_batch
+from imagefiles import _parse_ppm, write_png
+from photos import read_photo_list
+
+
+def textured(h=96, w=128, seed=0) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed)
+    yy = torch.linspace(0, 1, h)[:, None]
+    xx = torch.linspace(0, 1, w)[None, :]
+    base = torch.stack([0.5 + 0.3 * torch.sin(17 * xx + 9 * yy + c) for c in (0.0, 1.0, 2.0)])
+    return (base + 0.05 * torch.randn(3, h, w, generator=g)).clamp(0, 1)
+
+
+def psnr(a, b):
+    return 10 * math.log10(1 / ((a - b) ** 2).mean().item())
+
+
+def test_photo_list_is_split_by_source_and_has_licences():
+    photos = read_photo_list()
+    assert len(photos) == 63
+    assert len({p.id for p in photos}) == len(photos)
+    held = [p for p in photos if p.split == "heldout"]
+    assert len(held) == 8
+    assert len({p.package for p in held}) == 5          # held-out photos come from every package
+    assert all(p.licence and p.credit for p in photos)
+
+
+def test_path_stays_inside_the_photo_and_moves_smoothly():
+    gen = torch.Generator().manual_seed(3)
+    for _ in range(50):
+        path = random_path(16, 64, 96, 400, 600, gen)
+        for sx, sy in ((-48, -32), (48, -32), (-48, 32), (48, 32)):      # window corners
+            c, s = torch.cos(path.angle), torch.sin(path.angle)
+            x = path.cx + path.zoom * (c * sx - s * sy)
+            y = path.cy + path.zoom * (s * sx + c * sy)
+            assert x.min() >= 0 and x.max() <= 600 and y.min() >= 0 and y.max() <= 400
+        assert (path.zoom >= 1.0).all()
+        step = torch.hypot(path.cx.diff(), path.cy.diff()) / path.zoom[1:]
+        assert step.max() < 6.0                          # output pixels per frame
+
+
+def test_render_of_an_unmoving_unzoomed_path_is_the_photo():
+    photo = textured(64, 64)
+    from camera import CameraPath
+    path = CameraPath(torch.full((2,), 32.0), torch.full((2,), 32.0), torch.ones(2), torch.zeros(2))
+    clip = render(photo, path, 64, 64)
+    # 2x supersampling + box filter blurs by a quarter pixel at most
+    assert psnr(clip[0, :, 2:-2, 2:-2], photo[:, 2:-2, 2:-2]) > 30
+
+
+def test_crop_for_path_changes_nothing():
+    photo = (textured(200, 300) * 255).round().to(torch.uint8)
+    path = random_path(8, 48, 64, 200, 300, torch.Generator().manual_seed(1))
+    crop, moved = crop_for_path(photo, path, 48, 64)
+    a = render(photo.float() / 255, path, 48, 64)
+    b = render(crop.float() / 255, moved, 48, 64)
+    assert (a - b).abs().max() < 1e-5
+
+
+def test_jpeg_tables_follow_libjpeg_scaling():
+    luma, chroma = jpeg_tables(torch.tensor([50.0, 100.0, 10.0]))
+    assert luma[0, 0, 0] == 16 and chroma[0, 0, 0] == 17     # quality 50 = the standard tables
+    assert (luma[1] == 1).all()                                # quality 100 = all ones
+    assert luma[2, 0, 0] == 80                                 # quality 10: scale 500%
+
+
+def test_jpeg_and_video_lose_more_at_lower_quality():
+    x = textured(64, 96)[None].expand(4, -1, -1, -1)
+    quality = [psnr(jpeg(x[:1], torch.tensor([q])), x[:1]) for q in (20.0, 50.0, 90.0)]
+    assert quality[0] < quality[1] < quality[2]
+    clip = torch.stack([torch.roll(textured(64, 96), shifts=t, dims=2) for t in range(6)])[None]
+    qps = [psnr(video(clip, torch.tensor([qp])), clip) for qp in (40.0, 30.0, 20.0)]
+    assert qps[0] < qps[1] < qps[2]
+
+
+def test_video_motion_compensation_tracks_a_pan():
+    # a pure pan is predicted from the previous frame: P frames cost little, so at a coarse QP they
+    # stay close to the I frame's quality instead of collapsing
+    clip = torch.stack([torch.roll(textured(64, 96), shifts=2 * t, dims=2) for t in range(6)])[None]
+    out = video(clip, torch.tensor([30.0]))
+    per_frame = [psnr(out[0, t], clip[0, t]) for t in range(6)]
+    assert min(per_frame[1:]) > per_frame[0] - 3
+
+
+def test_degradations_are_reproducible_and_sized():
+    gt = torch.stack([render(textured(200, 300), random_path(8, 64, 96, 200, 300, torch.Generator().manual_seed(s)),
+                             64, 96) for s in range(3)])
+    a, ra = degrade_batch(gt, 2, torch.Generator().manual_seed(7))
+    b, rb = degrade_batch(gt, 2, torch.Generator().manual_seed(7))
+    assert a.shape == (3, 8, 3, 32, 48)
+    assert torch.equal(a, b) and [r.describe() for r in ra] == [r.describe() for r in rb]
+    assert torch.equal(a, (a * 255).round() / 255)           # 8-bit values
+    clean, rec = degrade_batch(gt, 4, torch.Generator(), DegradeConfig(p_clean=1.0))
+    assert torch.equal(clean, bicubic_down(gt, 4)) and rec[0].describe() == "bicubic"
+
+
+def test_png_and_ppm_round_trip(tmp_path):
+    rgb = (np.arange(5 * 7 * 3) % 256).astype(np.uint8).reshape(5, 7, 3)
+    path = tmp_path / "x.png"
+    write_png(str(path), rgb)
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and b"IHDR" in data and data.endswith(b"IEND\xaeB`\x82")
+    ppm = b"P6\n# comment\n7 5\n255\n" + rgb.tobytes()
+    assert np.array_equal(_parse_ppm(ppm), rgb)
+
+
+@pytest.mark.parametrize("scale", [2, 4])
+def test_every_recipe_runs(scale):
+    gt = render(textured(300, 300), random_path(12, 64, 64, 300, 300, torch.Generator().manual_seed(0)), 64, 64)
+    gen = torch.Generator().manual_seed(scale)
+    for _ in range(6):
+        lq, recipes = degrade_batch(gt[None], scale, gen)
+        assert lq.shape == (1, 12, 3, 64 // scale, 64 // scale) and torch.isfinite(lq).all()

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Build the held-out evaluation set (never trained on) into model/eval/cache/ (ignored).
+
+Synthetic clips with exact ground truth: one camera-path clip per held-out photo of photos.tsv
+(the training generator of model/data, fixed seed), in three versions:
+  x2_degraded  the training degradations (blur, noise, resize kernels, JPEG) and then, for 60% of
+               clips, *real* H.264 from ffmpeg/libx264 at a random constant QP 22-40 instead of the
+               torch proxy used in training: this also checks that what was learnt from the
+               proxy carries over to the real codec;
+  x2_clean     antialiased bicubic downscale only ("never worse than bicubic" is checked here);
+  x4_degraded  as x2_degraded at 1/4 size.
+Real footage (python3-imageio's clips, fetched by model/data/fetch_photos.sh): the clip's frames,
+area-downscaled x2 to clean them (cockatoo is 720p H.264 at 388 kb/s), are the ground truth;
+the input is their bicubic x2 downscale, and a second version adds libx264 at QP 32.
+
+Each clip is saved as <name>.npz with gt [N, H, W, 3] and lq [N, h, w, 3] (uint8) and a recipe.
+Needs ffmpeg with libx264 (Debian `ffmpeg`); runs on the CPU in about a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "data"))
+
+from camera import crop_for_path, random_path, render  # noqa: E402
+from degrade import DegradeConfig, degrade_batch, resize  # noqa: E402
+from imagefiles import read_image, read_video  # noqa: E402
+from photos import pack_files  # noqa: E402
+
+SEED = 20261122
+SYNTH_FRAMES = 49        # a stream of 52 = 28 + 24 frames: one chunk boundary inside the clip
+REAL_FRAMES = 73         # 76 = 28 + 24 + 24: two chunk boundaries
+GT_SIZE = (256, 384)
+
+
+def x264(frames: np.ndarray, qp: int) -> np.ndarray:
+    """Round trip through libx264 at constant QP (yuv420p, GOP 12, no B-frames, like streaming)."""
+    n, h, w, _ = frames.shape
+    if h % 2 or w % 2:
+        raise ValueError("x264 with yuv420p needs even sizes")
+    path = "/tmp/swiftvr-eval-x264.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}",
+                    "-r", "24", "-i", "-", "-c:v", "libx264", "-qp", str(qp), "-g", "12", "-bf", "0",
+                    "-pix_fmt", "yuv420p", path], input=frames.tobytes(), check=True)
+    out = read_video(path)
+    if out.shape != frames.shape:
+        raise RuntimeError(f"x264 round trip changed the shape {frames.shape} -> {out.shape}")
+    return out
+
+
+def to_u8(x: torch.Tensor) -> np.ndarray:
+    """[T, 3, H, W] float -> [T, H, W, 3] uint8"""
+    return (x.clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).contiguous().numpy()
+
+
+def synthetic(out_dir: str, gen: torch.Generator) -> list:
+    rows = []
+    # every clip of a degraded group is degraded (no "clean" draws), and real x264 replaces the proxy
+    no_proxy = DegradeConfig(p_video=0.0, p_clean=0.0)
+    for path in pack_files("heldout"):
+        pid = os.path.splitext(os.path.basename(path))[0]
+        photo = torch.from_numpy(read_image(path)).permute(2, 0, 1).contiguous()
+        cam = random_path(SYNTH_FRAMES, *GT_SIZE, photo.shape[1], photo.shape[2], gen)
+        crop, cam = crop_for_path(photo, cam, *GT_SIZE)
+        gt = render(crop.float() / 255.0, cam, *GT_SIZE)
+        for name, scale, cfg in (("x2_degraded", 2, no_proxy), ("x2_clean", 2, DegradeConfig(p_clean=1.0)),
+                                 ("x4_degraded", 4, no_proxy)):
+            lq, recipes = degrade_batch(gt[None], scale, gen, cfg)
+            lq_u8 = to_u8(lq[0])
+            recipe = recipes[0].describe()
+            if name != "x2_clean" and torch.rand((), generator=gen).item() < 0.6:
+                qp = int(torch.randint(22, 41, (), generator=gen))
+                lq_u8 = x264(lq_u8, qp)
+                recipe += f" > x264(qp{qp})"
+            rows.append(save(out_dir, f"{name}-{pid}", to_u8(gt), lq_u8, recipe, name))
+    return rows
+
+
+def real(out_dir: str, clips_dir: str) -> list:
+    rows = []
+    for clip in ("cockatoo", "realshort"):
+        src = os.path.join(clips_dir, clip + ".mp4")
+        frames = torch.from_numpy(read_video(src, REAL_FRAMES)).permute(0, 3, 1, 2).float() / 255.0
+        if clip == "cockatoo":   # 1280x720 -> 640x360 ground truth
+            frames = F.interpolate(frames, scale_factor=0.5, mode="area")
+        gt = to_u8(frames)
+        h, w = gt.shape[1:3]
+        lq = to_u8(resize(frames, (h // 2, w // 2), "bicubic"))
+        rows.append(save(out_dir, f"real_x2_clean-{clip}", gt, lq, "bicubic", "real_x2_clean"))
+        rows.append(save(out_dir, f"real_x2_x264-{clip}", gt, x264(lq, 32), "bicubic > x264(qp32)", "real_x2_x264"))
+    return rows
+
+
+def save(out_dir: str, name: str, gt: np.ndarray, lq: np.ndarray, recipe: str, group: str) -> dict:
+    np.savez(os.path.join(out_dir, name + ".npz"), gt=gt, lq=lq)
+    print(f"{name}: gt {gt.shape[2]}x{gt.shape[1]}x{gt.shape[0]}, lq {lq.shape[2]}x{lq.shape[1]}; {recipe}")
+    return {"name": name, "group": group, "recipe": recipe, "frames": int(gt.shape[0]),
+            "gt_size": list(gt.shape[1:3]), "lq_size": list(lq.shape[1:3])}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", default=os.path.join(HERE, "cache"))
+    p.add_argument("--clips", default=os.path.join(os.path.dirname(HERE), "data", "cache", "clips"))
+    args = p.parse_args(argv)
+    os.makedirs(args.out, exist_ok=True)
+    torch.set_num_threads(min(4, os.cpu_count() or 1))
+    gen = torch.Generator().manual_seed(SEED)
+    rows = synthetic(args.out, gen) + real(args.out, args.clips)
+    with open(os.path.join(args.out, "evalset.json"), "w") as f:
+        json.dump({"seed": SEED, "clips": rows}, f, indent=1)
+    print(f"{len(rows)} clips in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Evaluation: metrics, reference upscalers and the Java-style chunk loop over a real bundle."""
+
+import numpy as np
+import pytest
+import torch
+
+from evaluate import Bundle, side_by_side
+from export import export_bundle
+from metrics import error_change_per_pair, psnr_per_frame, ssim_per_frame, upscale
+from swiftvr.bundle import synthetic_clip
+from swiftvr.config import tiny
+from swiftvr.restorer import build_restorer
+from swiftvr.stream import run_stream
+
+
+def clip(frames=5, h=24, w=32, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, (frames, h, w, 3), dtype=np.uint8)
+
+
+def test_identical_clips_score_perfectly():
+    c = clip()
+    assert (psnr_per_frame(c, c) > 99).all()
+    assert np.allclose(ssim_per_frame(c, c), 1.0)
+    assert np.allclose(error_change_per_pair(c, c), 0.0)
+
+
+def test_psnr_of_a_known_error():
+    a = np.full((1, 8, 8, 3), 100, np.uint8)
+    b = a + 10
+    assert psnr_per_frame(a, b)[0] == pytest.approx(10 * np.log10(255 ** 2 / 100), abs=1e-4)
+
+
+def test_flicker_sees_a_changing_error_but_not_a_constant_one():
+    gt = clip(6)
+    steady = np.clip(gt.astype(int) + 5, 0, 255).astype(np.uint8)
+    blink = gt.copy()
+    blink[3] = np.clip(gt[3].astype(int) + 20, 0, 255)
+    assert error_change_per_pair(steady, gt).max() < error_change_per_pair(blink, gt).max()
+
+
+@pytest.mark.parametrize("method", ["bicubic", "lanczos", "bilinear"])
+def test_upscalers_keep_flat_images_and_size(method):
+    flat = np.full((2, 10, 12, 3), 77, np.uint8)
+    out = upscale(flat, (20, 24), method)
+    assert out.shape == (2, 20, 24, 3) and (out == 77).all()
+
+
+def test_lanczos_at_scale_one_is_the_identity():
+    c = clip(1)
+    assert np.array_equal(upscale(c, c.shape[1:3], "lanczos"), c)
+
+
+def test_side_by_side_has_five_panels():
+    gt = clip(3, 32, 40)
+    lq = clip(3, 16, 20, seed=1)
+    results = {"bicubic": gt, "lanczos": gt, "model": gt}
+    row = side_by_side(lq, results, gt, 1, crop=16, zoom=2)
+    assert row.shape == (32, 5 * 32 + 4 * 4, 3)
+
+
+@pytest.fixture(scope="module")
+def tiny_bundle(tmp_path_factory):
+    out = str(tmp_path_factory.mktemp("bundle"))
+    export_bundle(build_restorer(tiny(), seed=0), tiny(), out, "swiftvr-tiny", "random, for tests",
+                  warmup_chunks_clip=7, warmup_in_size=(8, 8), warmup_out_size=(32, 64), log=lambda *_: None)
+    return out
+
+
+def test_chunk_plan_follows_the_contract(tiny_bundle):
+    b = Bundle(tiny_bundle)
+    assert b.chunk_plan(49) == [(0, 28), (28, 24)]             # 52-frame stream
+    assert b.chunk_plan(50) == [(0, 28), (28, 24), (52, 24)]   # 56 frames: a padded last chunk
+    assert b.chunk_plan(10) == [(0, 28)]
+    assert b.boundary_pairs(49) == [25]
+
+
+def test_restore_equals_the_reference_stream_runner(tiny_bundle):
+    b = Bundle(tiny_bundle)
+    n = 49
+    video = synthetic_clip(52, 8, 12, seed=3).numpy()
+    video[n:] = video[n - 1]                                   # the stream pads with the last frame
+    out = b.restore(video[:n], (16, 24))
+    assert out.shape == (n, 16, 24, 3) and out.dtype == np.uint8
+    ref = run_stream(b.module, torch.from_numpy(video), (16, 24), 2, float_output=False)
+    stream = torch.cat([ref[0], ref[1]]).numpy()
+    assert np.array_equal(out, stream[3:3 + n])                # output lags the input by 3 frames

@@ -1,0 +1,70 @@
+"""Training helpers: the batched path equals the module's own streaming path, checkpoints round
+trip, the U-Net experiment starts from the stock encoder, and a short CPU run completes."""
+
+import os
+
+import pytest
+import torch
+
+import batched
+import checkpoint
+import experiments
+import train
+from swiftvr.config import tiny
+from swiftvr.reae import empty_states
+from swiftvr.restorer import build_restorer
+
+
+def test_batched_restore_equals_the_module_per_clip():
+    model = build_restorer(tiny(), seed=1).eval()
+    lq = torch.randint(0, 256, (2, 8, 16, 20, 3), dtype=torch.uint8)
+    with torch.no_grad():
+        y = batched.restore(model, lq, 32, 40, t_offset=5)
+        for i in range(2):
+            ref, _ = model.restore(lq[i], 32, 40, 5, True, empty_states(18))
+            # the module clamps to [0, 1] and returns [T, H, W, 3]
+            assert torch.allclose(y[i].clamp(0, 1).permute(0, 2, 3, 1), ref, atol=1e-5)
+
+
+def test_lag_alignment():
+    gt = torch.arange(8.0).view(1, 8, 1, 1, 1)
+    assert batched.lagged_target(gt).flatten().tolist() == [0, 1, 2, 3, 4]
+    assert batched.lagged_output(gt).flatten().tolist() == [3, 4, 5, 6, 7]
+
+
+def test_checkpoint_round_trip_in_parts(tmp_path, monkeypatch):
+    monkeypatch.setattr(checkpoint, "PART_BYTES", 4096)
+    state = {"a": torch.randn(60, 60), "b": torch.randn(3), "n": torch.tensor([7])}
+    checkpoint.save(str(tmp_path), state, {"progress": {"x": 1}})
+    assert len([f for f in os.listdir(tmp_path) if f.startswith("ckpt-")]) > 1
+    loaded, info = checkpoint.load(str(tmp_path))
+    assert info["progress"] == {"x": 1}
+    assert torch.allclose(loaded["a"], state["a"], rtol=1e-3) and loaded["a"].dtype == torch.float32
+    assert torch.equal(loaded["n"], state["n"])
+    checkpoint.save(str(tmp_path), state, {}, float32=True)
+    assert torch.equal(checkpoint.load(str(tmp_path))[0]["a"], state["a"])
+
+
+def test_unet_experiment_shares_the_stock_encoder():
+    assert experiments.check_stock_equivalence(build_restorer(tiny(), seed=2)) == 0.0
+
+
+def test_schedule_parsing():
+    assert train.parse_schedule("ae:10,joint:2.5") == [("ae", 10.0), ("joint", 2.5)]
+
+
+def test_short_cpu_run_trains_resumes_and_logs(tmp_path):
+    pack = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                        "data", "cache", "pack")
+    if not os.path.exists(os.path.join(pack, "pack.json")):
+        pytest.skip("photo pack not built (model/data/fetch_photos.sh, build_pack.py)")
+    common = ["--config", "tiny", "--crop", "32", "--frames", "8", "--batch", "1", "--val-clips", "1",
+              "--device", "cpu", "--log-every", "1", "--val-every", "1000", "--pack", pack]
+    first = str(tmp_path / "a")
+    assert train.main(common + ["--out", first, "--schedule", "ae:1,flow:1,joint:1"]) == 0
+    second = str(tmp_path / "b")
+    assert train.main(common + ["--out", second, "--resume", first, "--schedule", "joint:1"]) == 0
+    _, info = checkpoint.load(second)
+    assert info["progress"]["joint_steps"] >= 2 and info["progress"]["ae_steps"] >= 1
+    with open(os.path.join(second, "val.csv")) as f:
+        assert len(f.readlines()) == 1 + 4          # header, 3 stages of the first run, 1 of the second

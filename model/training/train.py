@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+"""Train a SwiftVR restorer (config `small` by default) on clips made on the fly from the photos.
+
+Stages, as the method describes them, each given a wall-clock budget in seconds:
+  ae     ReAE reconstruction: decoder(encoder(x)) -> ground truth, for x the ground truth itself
+         and x the degraded input (the restoration-aware part); the DiT is not used.
+  flow   one-step latent flow with the ReAE frozen: z_t = (1 - t) z_HQ + t z_LQ with
+         z_HQ = E(ground truth), z_LQ = E(degraded input); the DiT learns v = z_LQ - z_HQ
+         (half the samples at t = 1, the only time used at inference, the rest uniform).
+  joint  everything trained end to end in pixel space through the restorer's own path
+         (resize, encode, z_HQ = z_LQ - v(z_LQ, 1), decode), L1 against the ground truth.
+The decoder lags its input by 3 frames (bundle contract), so output j is compared with ground
+truth j - 3 and the first 3 outputs of a clip are not scored (Java drops them too).
+
+  python3 model/training/train.py --out runs/a --schedule ae:180,flow:90,joint:150
+  python3 model/training/train.py --resume runs/a --out runs/b --schedule joint:420
+
+Writes <out>/ckpt-*.pt + ckpt.json (checkpoint.py), loss.csv, val.csv (validation PSNR on
+held-out photos against bicubic, fixed seed) and appends to the CSVs of --resume.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import shutil
+import sys
+import time
+from typing import Dict, List
+
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))                      # model/ (swiftvr)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "data"))  # model/data
+
+import batched  # noqa: E402
+import checkpoint  # noqa: E402
+import experiments  # noqa: E402
+from degrade import DegradeConfig  # noqa: E402
+from photos import DEFAULT_PACK, pack_files  # noqa: E402
+from sampler import ClipBatch, ClipSampler  # noqa: E402
+from swiftvr.config import SwiftVRConfig, preset  # noqa: E402
+from swiftvr.restorer import SwiftVRRestorer, build_restorer  # noqa: E402
+
+STAGES = ("ae", "flow", "joint")
+VAL_SEED = 1234
+
+
+def parse_schedule(text: str) -> List[tuple]:
+    out = []
+    for item in text.split(","):
+        name, seconds = item.split(":")
+        if name not in STAGES:
+            raise ValueError(f"unknown stage {name!r}; stages: {STAGES}")
+        out.append((name, float(seconds)))
+    return out
+
+
+def psnr(a: torch.Tensor, b: torch.Tensor) -> float:
+    mse = F.mse_loss(a.clamp(0, 1).float(), b.float()).item()
+    return 10 * math.log10(1.0 / max(mse, 1e-12))
+
+
+class Trainer:
+    def __init__(self, args):
+        self.args = args
+        self.device = torch.device(args.device)
+        torch.backends.cudnn.benchmark = True
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+        self.cfg: SwiftVRConfig = preset(args.config)
+        self.model: SwiftVRRestorer = build_restorer(self.cfg, seed=args.seed).to(self.device)
+        self.progress: Dict[str, float] = {}
+        # the `unet` experiment adds skip weights and restores with decoder lag 0 (experiments.py)
+        self.skips = experiments.UNetSkips(self.model).to(self.device) if args.experiment == "unet" else None
+        self.lag = 0 if self.skips is not None else batched.LAG
+        if args.resume:
+            state, info = checkpoint.load(args.resume)
+            if self.skips is not None:
+                self.skips.load_state_dict({k[len("unet."):]: v for k, v in state.items() if k.startswith("unet.")})
+                state = {k: v for k, v in state.items() if not k.startswith("unet.")}
+            self.model.load_state_dict(state, strict=True)
+            self.progress = info.get("progress", {})
+            self.log(f"resumed from {args.resume}: {info.get('progress')}")
+        else:
+            # adaLN-zero style start for the flow: v = 0, so z_HQ = z_LQ and the whole path is the
+            # autoencoder until the DiT has learnt something
+            with torch.no_grad():
+                self.model.dit.proj_out.weight.zero_()
+                self.model.dit.proj_out.bias.zero_()
+                if self.skips is not None:   # start near "bilinear input + 0"; not exactly 0, so
+                    self.model.decoder.conv_out.weight.mul_(0.1)   # gradients reach the decoder
+                    self.model.decoder.conv_out.bias.zero_()
+        self.model.train()
+        self.gen = torch.Generator().manual_seed(args.seed + int(self.progress.get("total_steps", 0)))
+        self.train_sampler = ClipSampler(pack_files("train", args.pack), self.device)
+        self.val_batches = self.make_val_set()
+        os.makedirs(args.out, exist_ok=True)
+        for name in ("loss.csv", "val.csv"):
+            if args.resume and os.path.exists(os.path.join(args.resume, name)) and \
+                    os.path.abspath(args.resume) != os.path.abspath(args.out):
+                shutil.copy(os.path.join(args.resume, name), os.path.join(args.out, name))
+        self.t_start = time.time()
+
+    def log(self, msg: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+    # ----- data -----
+
+    def make_val_set(self) -> Dict[str, ClipBatch]:
+        """Fixed clips from held-out photos: x2 degraded, x2 clean (bicubic only), x4 degraded."""
+        sampler = ClipSampler(pack_files("heldout", self.args.pack), self.device)
+        gen = torch.Generator().manual_seed(VAL_SEED)
+        n, t, size = self.args.val_clips, self.args.frames, self.args.crop
+        return {
+            "x2_degraded": sampler.sample(n, t, size, size, 2, gen),
+            "x2_clean": sampler.sample(n, t, size, size, 2, gen, DegradeConfig(p_clean=1.0)),
+            "x4_degraded": sampler.sample(n, t, size, size, 4, gen),
+        }
+
+    def sample(self) -> ClipBatch:
+        scale = 4 if torch.rand((), generator=self.gen).item() < self.args.p_x4 else 2
+        return self.train_sampler.sample(self.args.batch, self.args.frames, self.args.crop, self.args.crop,
+                                         scale, self.gen)
+
+    # ----- model paths -----
+
+    def full_output(self, lq_u8: torch.Tensor, out_h: int, out_w: int, t_offset: int) -> torch.Tensor:
+        if self.skips is not None:
+            return experiments.unet_restore(self.model, self.skips, lq_u8, out_h, out_w, t_offset)
+        return batched.restore(self.model, lq_u8, out_h, out_w, t_offset)
+
+    def target(self, gt: torch.Tensor) -> torch.Tensor:
+        return gt[:, : gt.shape[1] - self.lag]
+
+    def scored(self, y: torch.Tensor) -> torch.Tensor:
+        return y[:, self.lag:]
+
+    def stage_loss(self, stage: str, batch: ClipBatch) -> torch.Tensor:
+        gt = batch.gt
+        _, _, _, h, w = gt.shape
+        target = self.target(gt)
+        if stage == "ae":
+            gt_u8 = (gt * 255).round().to(torch.uint8).permute(0, 1, 3, 4, 2)
+            inputs = torch.cat([batched.preprocess(self.model, gt_u8, h, w),
+                                batched.preprocess(self.model, batch.lq, h, w)])
+            y = batched.decode(self.model, batched.encode(self.model, inputs))
+            return F.l1_loss(self.scored(y).float(), torch.cat([target, target]))
+        if stage == "flow":
+            with torch.no_grad():
+                gt_u8 = (gt * 255).round().to(torch.uint8).permute(0, 1, 3, 4, 2)
+                z_hq = batched.encode(self.model, batched.preprocess(self.model, gt_u8, h, w)).float()
+                z_lq = batched.encode(self.model, batched.preprocess(self.model, batch.lq, h, w)).float()
+            b = z_hq.shape[0]
+            t = torch.rand(b, generator=self.gen).to(self.device)
+            t = torch.where(torch.rand(b, generator=self.gen).to(self.device) < 0.5, torch.ones_like(t), t)
+            tt = t.view(b, 1, 1, 1, 1)
+            z_t = (1 - tt) * z_hq + tt * z_lq
+            v = batched.velocity(self.model, z_t, t, self.random_offset())
+            return F.mse_loss(v.float(), z_lq - z_hq)
+        y = self.full_output(batch.lq, h, w, self.random_offset())
+        return F.l1_loss(self.scored(y).float(), self.target(gt))
+
+    def random_offset(self) -> int:
+        # latent offset of a chunk inside a video: RoPE is relative, but train over many offsets
+        return int(torch.randint(0, 64, (), generator=self.gen))
+
+    def trainable(self, stage: str) -> List[torch.nn.Parameter]:
+        parts = {"ae": [self.model.encoder, self.model.decoder], "flow": [self.model.dit],
+                 "joint": [self.model.encoder, self.model.dit, self.model.decoder]}[stage]
+        if stage == "joint" and self.skips is not None:
+            parts = parts + [self.skips]
+        for p in self.model.parameters():
+            p.requires_grad_(False)
+        params = [p for m in parts for p in m.parameters()]
+        for p in params:
+            p.requires_grad_(True)
+        return params
+
+    # ----- validation -----
+
+    @torch.no_grad()
+    def validate(self, stage: str, stage_step: int) -> Dict[str, float]:
+        self.model.eval()
+        row: Dict[str, float] = {}
+        for name, vb in self.val_batches.items():
+            _, _, _, h, w = vb.gt.shape
+            target = self.target(vb.gt)
+            outs = []
+            for i in range(vb.gt.shape[0]):       # one clip at a time keeps memory flat
+                outs.append(self.full_output(vb.lq[i:i + 1], h, w, 0))
+            y = self.scored(torch.cat(outs))
+            lq = vb.lq.permute(0, 1, 4, 2, 3).float() / 255.0
+            bic = F.interpolate(lq.flatten(0, 1), size=(h, w), mode="bicubic", align_corners=False)
+            bic = bic.view(vb.gt.shape)[:, : target.shape[1]]
+            row[f"{name}_model"] = psnr(y, target)
+            row[f"{name}_bicubic"] = psnr(bic, target)
+        self.model.train()
+        self.write_csv("val.csv", dict(wall_s=round(time.time() - self.t_start, 1), stage=stage,
+                                       stage_step=stage_step, **{k: round(v, 3) for k, v in row.items()}))
+        self.log("val " + " ".join(f"{k}={v:.2f}" for k, v in row.items()))
+        return row
+
+    def write_csv(self, name: str, row: dict) -> None:
+        path = os.path.join(self.args.out, name)
+        new = not os.path.exists(path)
+        with open(path, "a", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(row))
+            if new:
+                w.writeheader()
+            w.writerow(row)
+
+    # ----- loop -----
+
+    def run_stage(self, stage: str, budget_s: float) -> None:
+        args = self.args
+        params = self.trainable(stage)
+        base_lr = {"ae": args.lr_ae, "flow": args.lr_flow, "joint": args.lr_joint}[stage]
+        opt = torch.optim.AdamW(params, lr=base_lr, betas=(0.9, 0.99), weight_decay=0.0)
+        start = time.time()
+        step, next_val, losses = 0, start + args.val_every, []
+        self.log(f"stage {stage}: {budget_s:.0f} s, lr {base_lr}, {sum(p.numel() for p in params)} params")
+        batch = None
+        while time.time() - start < budget_s:
+            t0 = time.time()
+            if step % args.reuse == 0:
+                batch = self.sample()
+            else:
+                # the same clips mirrored: a different sample for the price of none (making
+                # clips costs more than a training step of the small model)
+                batch = ClipBatch(batch.gt.flip(-1), batch.lq.flip(-2), batch.scale, batch.recipes,
+                                  batch.photo_ids)
+            t1 = time.time()
+            # learning rate: linear warm-up, then cosine decay to 10% over the stage's time budget
+            frac = min(1.0, (time.time() - start) / budget_s)
+            lr = base_lr * min(1.0, (step + 1) / args.warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
+            for g in opt.param_groups:
+                g["lr"] = lr
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.device.type == "cuda"):
+                loss = self.stage_loss(stage, batch)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            losses.append(loss.item())
+            step += 1
+            if step % args.log_every == 0:
+                self.write_csv("loss.csv", dict(
+                    wall_s=round(time.time() - self.t_start, 1), stage=stage, stage_step=step,
+                    total_steps=int(self.progress.get("total_steps", 0)) + step, lr=f"{lr:.3g}",
+                    loss=f"{sum(losses) / len(losses):.5f}", scale=batch.scale,
+                    data_ms=round(1000 * (t1 - t0)), step_ms=round(1000 * (time.time() - t1))))
+                self.log(f"{stage} step {step} loss {sum(losses) / len(losses):.4f} lr {lr:.2e} "
+                         f"data {1000 * (t1 - t0):.0f} ms step {1000 * (time.time() - t1):.0f} ms")
+                losses = []
+            if time.time() > next_val:
+                self.validate(stage, step)
+                next_val = time.time() + args.val_every
+        self.progress[f"{stage}_steps"] = self.progress.get(f"{stage}_steps", 0) + step
+        self.progress[f"{stage}_seconds"] = round(self.progress.get(f"{stage}_seconds", 0) + time.time() - start, 1)
+        self.progress["total_steps"] = int(self.progress.get("total_steps", 0)) + step
+        self.validate(stage, step)
+
+    def save(self) -> None:
+        info = {"config": self.cfg.to_dict(), "progress": self.progress, "args": vars(self.args),
+                "experiment": self.args.experiment, "decoder_lag": self.lag}
+        state = dict(self.model.state_dict())
+        if self.skips is not None:
+            state.update({"unet." + k: v for k, v in self.skips.state_dict().items()})
+        checkpoint.save(self.args.out, state, info, float32=self.args.float32)
+        self.log(f"checkpoint saved to {self.args.out}: {self.progress}")
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--config", default="small")
+    p.add_argument("--pack", default=DEFAULT_PACK)
+    p.add_argument("--out", required=True)
+    p.add_argument("--resume")
+    p.add_argument("--schedule", required=True, help="stage:seconds,... with stages ae, flow, joint")
+    p.add_argument("--batch", type=int, default=12)
+    p.add_argument("--frames", type=int, default=16, help="frames per training clip (multiple of 4)")
+    p.add_argument("--crop", type=int, default=256, help="ground-truth crop side (multiple of 32)")
+    p.add_argument("--p-x4", type=float, default=0.3, help="share of x4 batches (the rest is x2)")
+    p.add_argument("--lr-ae", type=float, default=1e-3)
+    p.add_argument("--lr-flow", type=float, default=3e-4)
+    p.add_argument("--lr-joint", type=float, default=2e-4)
+    p.add_argument("--warmup", type=int, default=100)
+    p.add_argument("--reuse", type=int, default=2, help="optimiser steps per generated batch (mirrored)")
+    p.add_argument("--val-every", type=float, default=90.0, help="seconds between validations")
+    p.add_argument("--val-clips", type=int, default=8)
+    p.add_argument("--log-every", type=int, default=25)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--float32", action="store_true", help="save the checkpoint in float32 (final run)")
+    p.add_argument("--experiment", choices=["none", "unet"], default="none",
+                   help="unet: train the skip-connected variant of experiments.py (not exportable)")
+    args = p.parse_args(argv)
+    if args.frames % 4 or args.frames <= batched.LAG or args.crop % 32:
+        raise SystemExit("--frames must be a multiple of 4 (> 3) and --crop a multiple of 32")
+
+    trainer = Trainer(args)
+    for stage, seconds in parse_schedule(args.schedule):
+        trainer.run_stage(stage, seconds)
+        trainer.save()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
