@@ -19,7 +19,7 @@ import java.util.Set;
 public record JobOptions(
     List<String> inputs,
     Path outputDir,
-    Path model,
+    String model,
     OutputSize size,
     EncoderSettings encoder,
     int chunksPerShard,
@@ -38,7 +38,8 @@ public record JobOptions(
         "Options (all optional; defaults restore the bundled sample with the bundled model):",
         "  --input PATH        a video file or a folder of videos; repeatable (default " + DEFAULT_INPUT + ")",
         "  --output DIR        where restored videos, segments and reports go (default out)",
-        "  --model PATH        model bundle folder or .tar.gz/.zip archive (default " + DEFAULT_MODEL + ")",
+        "  --model PATH        model bundle folder or .tar.gz/.zip archive, local or s3a:// (default " + DEFAULT_MODEL
+            + ")",
         "  --size S            x2, x4 (scale) or WxH such as 3840x2160, aspect kept (default: the model's scale)",
         "  --codec C           " + String.join(", ", EncoderSettings.CODECS) + " (default libx264)",
         "  --crf N             encoder quality, 0..51, lower is better (default 18)",
@@ -92,7 +93,7 @@ public record JobOptions(
     return new JobOptions(
         values.getOrDefault("input", List.of(DEFAULT_INPUT)).stream().map(i -> LocalPaths.of(i).toString()).toList(),
         LocalPaths.of(single(values, "output", "out")),
-        LocalPaths.of(single(values, "model", DEFAULT_MODEL)),
+        modelLocation(single(values, "model", DEFAULT_MODEL)),
         size == null ? null : OutputSize.parse(size),
         new EncoderSettings(
             single(values, "codec", defaults.codec()),
@@ -108,6 +109,11 @@ public record JobOptions(
   /** The price table, empty without {@code --prices}. */
   public Map<String, Double> priceTable() throws IOException {
     return prices == null ? Map.of() : ThroughputTable.readPrices(prices);
+  }
+
+  /** Model bundles may also live on S3 ({@code s3a://}); other locations must be local. */
+  private static String modelLocation(String location) {
+    return RemoteBundles.isRemote(location) ? location : LocalPaths.of(location).toAbsolutePath().toString();
   }
 
   private static String single(Map<String, List<String>> values, String key, String fallback) {

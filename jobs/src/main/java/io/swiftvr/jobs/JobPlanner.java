@@ -31,7 +31,8 @@ public final class JobPlanner {
   /** Fails only for problems of the run itself (a bad model bundle); a bad video becomes a rejected row. */
   public static JobPlan plan(JobOptions options) throws IOException, InvalidBundleException {
     Path output = options.outputDir().toAbsolutePath();
-    ModelBundle bundle = ModelBundle.open(options.model(), output.resolve(".swiftvr/bundles"));
+    Path bundleCache = output.resolve(".swiftvr/bundles");
+    ModelBundle bundle = ModelBundle.open(RemoteBundles.localize(options.model(), bundleCache), bundleCache);
     OutputSize size = options.size() != null ? options.size()
         : OutputSize.parse("x" + bundle.manifest().default_scale());
     int warmup = options.warmupChunks() != null ? options.warmupChunks() : bundle.manifest().stream().warmup_chunks();
@@ -52,7 +53,10 @@ public final class JobPlanner {
         rejected.add(VideoOutcome.failed(input, e.getMessage()));
       }
     }
-    return new JobPlan(output.toString(), bundle.directory().toAbsolutePath().toString(), bundle.manifest().name(),
+    // Executors fetch remote bundles themselves (their disks are not the driver's); local ones are shared paths.
+    String modelLocation = RemoteBundles.isRemote(options.model()) ? options.model()
+        : bundle.directory().toAbsolutePath().toString();
+    return new JobPlan(output.toString(), modelLocation, bundle.manifest().name(),
         bundle.fingerprint(), options.encoder(), options.device(), Instant.now().toString(), List.copyOf(videos),
         List.copyOf(rejected));
   }

@@ -55,7 +55,8 @@ public final class ShardTaskRunner {
       }
       Files.createDirectories(staging);
       Device device = chooseDevice(task.device());
-      ModelBundle bundle = ModelBundle.open(Path.of(task.modelDir()), Path.of(task.bundleCache()));
+      Path cache = Path.of(task.bundleCache());
+      ModelBundle bundle = ModelBundle.open(RemoteBundles.localize(task.modelDir(), cache), cache);
       RestorerModel model = ModelCache.getOrLoad(bundle, device);
       Path temp = staging.resolve(shard.segmentName() + ".tmp-" + UUID.randomUUID() + ".mp4");
       ShardResult result;

@@ -15,7 +15,7 @@ class JobOptionsTest {
   void defaultsRestoreTheBundledSampleWithTheBundledModel() {
     JobOptions options = JobOptions.parse(List.of());
     assertEquals(List.of("samples/realshort.mp4"), options.inputs());
-    assertEquals(Path.of("models/swiftvr-small"), options.model());
+    assertEquals(Path.of("models/swiftvr-small").toAbsolutePath().toString(), options.model());
     assertEquals(Path.of("out"), options.outputDir());
     assertNull(options.size(), "the model's own scale applies");
     assertEquals("libx264 crf=18 preset=medium", options.encoder().toString());
@@ -35,7 +35,8 @@ class JobOptionsTest {
   void acceptsFileUrisAndRefusesStorageItCannotRead() {
     JobOptions options = JobOptions.parse(List.of("--input", "file:///data/a%20b.mp4", "--model", "file:/m/bundle"));
     assertEquals(List.of("/data/a b.mp4"), options.inputs());
-    assertEquals(Path.of("/m/bundle"), options.model());
+    assertEquals("/m/bundle", options.model());
+    assertEquals("s3a://bucket/models/small", JobOptions.parse(List.of("--model", "s3a://bucket/models/small")).model());
     assertEquals("Unsupported location 's3a://bucket/x.mp4': this build reads local paths and file: URIs "
             + "(s3a: storage is not implemented yet)",
         assertThrows(IllegalArgumentException.class, () -> JobOptions.parse(List.of("--input", "s3a://bucket/x.mp4")))
