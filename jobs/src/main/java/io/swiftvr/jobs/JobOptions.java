@@ -23,6 +23,7 @@ public record JobOptions(
     OutputSize size,
     EncoderSettings encoder,
     int chunksPerShard,
+    Integer spread,
     Integer warmupChunks,
     String device,
     Path prices,
@@ -31,7 +32,7 @@ public record JobOptions(
   public static final String DEFAULT_INPUT = "samples/realshort.mp4";
   public static final String DEFAULT_MODEL = "models/swiftvr-small";
   private static final Set<String> KNOWN = Set.of(
-      "input", "output", "model", "size", "codec", "crf", "preset", "chunks-per-shard", "warmup-chunks", "device", "prices", "estimate-from");
+      "input", "output", "model", "size", "codec", "crf", "preset", "chunks-per-shard", "spread", "warmup-chunks", "device", "prices", "estimate-from");
 
   public static String usage() {
     return String.join("\n",
@@ -45,6 +46,7 @@ public record JobOptions(
         "  --crf N             encoder quality, 0..51, lower is better (default 18)",
         "  --preset P          encoder preset (default medium)",
         "  --chunks-per-shard N  chunks of ~24 frames per Spark task (default 40)",
+        "  --spread N          cut every video into N shards of equal length (e.g. the GPU count), not by size",
         "  --warmup-chunks N   chunks run before each shard and discarded (default: the model's measured exact value)",
         "  --device D          auto, cpu or gpu (default auto: the GPU Spark assigned, else CPU)",
         "  --prices FILE       CSV 'device,usd_per_hour' (device matched by name, e.g. H100) for cost per hour of video",
@@ -84,6 +86,14 @@ public record JobOptions(
     if (chunksPerShard < 1) {
       throw new IllegalArgumentException("--chunks-per-shard must be at least 1, got " + chunksPerShard);
     }
+    String spreadText = single(values, "spread", null);
+    Integer spread = spreadText == null ? null : Integer.valueOf(spreadText);
+    if (spread != null && spread < 1) {
+      throw new IllegalArgumentException("--spread must be at least 1, got " + spread);
+    }
+    if (spread != null && values.containsKey("chunks-per-shard")) {
+      throw new IllegalArgumentException("--spread and --chunks-per-shard both size the shards: give one of them");
+    }
     String warmup = single(values, "warmup-chunks", null);
     Integer warmupChunks = warmup == null ? null : Integer.valueOf(warmup);
     if (warmupChunks != null && warmupChunks < 0) {
@@ -100,6 +110,7 @@ public record JobOptions(
             Integer.parseInt(single(values, "crf", Integer.toString(defaults.crf()))),
             single(values, "preset", defaults.preset())),
         chunksPerShard,
+        spread,
         warmupChunks,
         device,
         values.containsKey("prices") ? LocalPaths.of(single(values, "prices", null)) : null,

@@ -45,7 +45,8 @@ public final class JobPlanner {
         VideoProbe probe = prober.probe(input);
         int[] out = size.resolve(probe.width(), probe.height());
         String key = videoKey(input, bundle, out, options);
-        List<Shard> shards = planner.plan(key, probe, options.chunksPerShard());
+        List<Shard> shards = options.spread() != null ? planner.planForParts(key, probe, options.spread())
+            : planner.plan(key, probe, options.chunksPerShard());
         LOG.info("Planned {}: {} shards, output {}x{}", probe, shards.size(), out[0], out[1]);
         videos.add(new VideoPlan(key, probe, shards, out[0], out[1], outputName(input)));
       } catch (InvalidVideoException e) {
@@ -75,7 +76,7 @@ public final class JobPlanner {
     Path path = Path.of(input).toAbsolutePath();
     String identity = String.join("|", path.toString(), Long.toString(Files.size(path)),
         Long.toString(Files.getLastModifiedTime(path).toMillis()), bundle.fingerprint(),
-        out[0] + "x" + out[1], options.encoder().toString(), Integer.toString(options.chunksPerShard()),
+        out[0] + "x" + out[1], options.encoder().toString(), options.chunksPerShard() + "/" + options.spread(),
         String.valueOf(options.warmupChunks()));
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));

@@ -52,6 +52,9 @@ class JobOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> JobOptions.parse(List.of("--codec", "vp9"))).getMessage());
     assertEquals("Output size 'big' is neither a scale (x2, x4) nor a size (3840x2160)",
         assertThrows(IllegalArgumentException.class, () -> JobOptions.parse(List.of("--size", "big"))).getMessage());
+    assertEquals("--spread and --chunks-per-shard both size the shards: give one of them",
+        assertThrows(IllegalArgumentException.class,
+            () -> JobOptions.parse(List.of("--spread", "4", "--chunks-per-shard", "10"))).getMessage());
     assertEquals("Option --output given 2 times", assertThrows(IllegalArgumentException.class,
         () -> JobOptions.parse(List.of("--output", "a", "--output", "b"))).getMessage());
   }

@@ -60,7 +60,7 @@ class RestoreJobTest {
   @Test
   void restoresTheRealSampleWithItsTimestampsAndAudio(@TempDir Path out) throws Exception {
     Path input = TestMedia.realShort();
-    RestoreJob.Result result = run(options(out, "--input", input.toString(), "--size", "x2", "--chunks-per-shard", "1"));
+    RestoreJob.Result result = run(options(out, "--input", input.toString(), "--size", "x2", "--spread", "2"));
 
     assertEquals(1, result.videos().size());
     VideoOutcome video = result.videos().get(0);
