@@ -8,6 +8,8 @@ output size before the ReAE, as the official pipeline does. Each resolution is w
 timed with CUDA events with the streaming state carried.
 
   PYTHONUNBUFFERED=1 python3 bench_gpu.py [--chunks 3] [--resolutions 1920x1080 2560x1440 3840x2160]
+  PYTHONUNBUFFERED=1 python3 bench_gpu.py --torchscript BUNDLE/restorer-bf16.pt [--clip ../samples/cockatoo.mp4] \\
+      [--resolutions ...]      # an exported module on a real clip, as the Java benchmark runs it
 """
 
 from __future__ import annotations
@@ -122,6 +124,208 @@ def bench_scripted(model, out_w, out_h, chunks):
     return ms, 24 * 1000.0 / ms, torch.cuda.max_memory_allocated() / 1e9
 
 
+def read_clip(path: str, frames: int | None = None):
+    """The clip's frames as uint8 RGB [T, H, W, 3] on the CPU (OpenCV), or None where OpenCV cannot read it."""
+    try:
+        import cv2
+    except ImportError:
+        return None
+    cap = cv2.VideoCapture(path)
+    out = []
+    while frames is None or len(out) < frames:
+        ok, bgr = cap.read()
+        if not ok:
+            break
+        out.append(torch.from_numpy(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)))
+    cap.release()
+    return torch.stack(out) if out else None
+
+
+def bench_torchscript_file(path, resolutions, clip_path, log) -> int:
+    """The exported TorchScript file as DJL runs it (torch.jit.load, no_grad, libtorch's TF32 defaults,
+    cudnn.benchmark on), fed the same clip the Java benchmark decodes, on the same chunk grid: warm-up 3 passes
+    over the first 3 chunks from empty state (both chunk shapes, as RestoreBenchmark does), then the whole clip
+    (padded with copies of the last frame to the grid) twice: model only (input already on the GPU, output left
+    there, CUDA events) and with host copies (pageable uint8 input .cuda(), output .cpu(), wall clock)."""
+    from swiftvr.config import CHUNK_FRAMES, DECODER_LAG_FRAMES, FIRST_CHUNK_FRAMES
+    torch.backends.cudnn.benchmark = True
+    t0 = time.time()
+    module = torch.jit.load(path, map_location="cuda")
+    module.eval()
+    torch.cuda.synchronize()
+    log(f"loaded {path} in {time.time() - t0:.1f}s; weights {torch.cuda.memory_allocated() / 2**30:.2f} GiB")
+    clip = read_clip(clip_path)
+    source = clip_path
+    if clip is None:
+        clip = torch.randint(0, 256, (280, 720, 1280, 3), dtype=torch.uint8)
+        source = "random uint8 frames (OpenCV could not read the clip)"
+    n = clip.shape[0]
+    total = -(-(n + DECODER_LAG_FRAMES) // 4) * 4
+    sizes = [FIRST_CHUNK_FRAMES]
+    while sum(sizes) < total:
+        sizes.append(CHUNK_FRAMES)
+    stream = torch.cat([clip, clip[-1:].expand(sum(sizes) - n, -1, -1, -1)])
+    starts = [sum(sizes[:k]) for k in range(len(sizes))]
+    log(f"input {source}: {n} frames {clip.shape[2]}x{clip.shape[1]}; {len(sizes)} chunks, {sum(sizes)} frames modelled")
+    stream_gpu = stream.cuda()
+    rows = []
+    with torch.no_grad():
+        for res in resolutions:
+            w, h = (int(v) for v in res.lower().split("x"))
+            size = torch.tensor([h, w])
+
+            def run(k, frames, states):
+                res_ = module(frames, size, torch.tensor([starts[k] // 4]), torch.tensor([0]), *states)
+                return res_[0], list(res_[1:])
+            try:
+                t0 = time.time()
+                for _ in range(3):
+                    states = [torch.empty(0) for _ in range(18)]
+                    for k in range(min(3, len(sizes))):
+                        _, states = run(k, stream_gpu[starts[k]:starts[k] + sizes[k]], states)
+                torch.cuda.synchronize()
+                warm_s = time.time() - t0
+                torch.cuda.reset_peak_memory_stats()
+                used_peak = 0
+                states = [torch.empty(0) for _ in range(18)]
+                gpu_ms = 0.0
+                for k in range(len(sizes)):
+                    a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+                    a.record()
+                    _, states = run(k, stream_gpu[starts[k]:starts[k] + sizes[k]], states)
+                    b.record()
+                    torch.cuda.synchronize()
+                    gpu_ms += a.elapsed_time(b)
+                    free, tot = torch.cuda.mem_get_info()
+                    used_peak = max(used_peak, tot - free)
+                states = [torch.empty(0) for _ in range(18)]
+                h2d = fwd = d2h = 0.0
+                wall0 = time.perf_counter()
+                for k in range(len(sizes)):
+                    c0 = time.perf_counter()
+                    x = stream[starts[k]:starts[k] + sizes[k]].cuda()
+                    c1 = time.perf_counter()
+                    out, states = run(k, x, states)
+                    torch.cuda.synchronize()
+                    c2 = time.perf_counter()
+                    host = out.cpu()
+                    c3 = time.perf_counter()
+                    h2d, fwd, d2h = h2d + c1 - c0, fwd + c2 - c1, d2h + c3 - c2
+                    del host
+                wall = time.perf_counter() - wall0
+                frames = sum(sizes)
+                rows.append(f"| {torch.cuda.get_device_name(0)} | {os.path.basename(path)} | {clip.shape[2]}x{clip.shape[1]} "
+                            f"| {w}x{h} | {frames} | {warm_s:.1f} | {gpu_ms / 1000:.2f} | {frames * 1000 / gpu_ms:.2f} "
+                            f"| {h2d:.2f} | {fwd:.2f} | {d2h:.2f} | {frames / wall:.2f} "
+                            f"| {torch.cuda.max_memory_allocated() / 2**20:.0f} | {torch.cuda.max_memory_reserved() / 2**20:.0f} "
+                            f"| {used_peak / 2**20:.0f} |")
+            except torch.cuda.OutOfMemoryError as e:
+                rows.append(f"| {torch.cuda.get_device_name(0)} | {os.path.basename(path)} | | {w}x{h} | OOM: "
+                            f"{str(e).splitlines()[0][:80]} |" + " |" * 10)
+                torch.cuda.empty_cache()
+            log(rows[-1])
+    log("")
+    log("| device | module | in | out | frames modelled | warm-up s | model-only s (CUDA events) | model-only FPS "
+        "| with copies: H2D s | forward s | D2H s | with copies FPS | peak allocated MiB | peak reserved MiB "
+        "| peak device used MiB (after each chunk) |")
+    log("|---" * 15 + "|")
+    for r in rows:
+        log(r)
+    return 0
+
+
+def bench_copy_variants(path, resolutions, clip_path, log) -> int:
+    """How the host copies can be done, on the exported TorchScript file and the real clip (whole clip per variant,
+    after the same warm-up as bench_torchscript_file): the output copied to the host
+      fresh:       out.cpu(), a new pageable tensor per chunk (what DJL's toByteBuffer does)
+      reused:      into one pageable tensor allocated once (no page faults on fresh memory)
+      pinned:      into one pinned tensor, synchronously
+      overlapped:  pinned input and output buffers (two each), copies on a side stream with events, so that the
+                   output copy of chunk k and the input copy of chunk k+1 run while the GPU computes chunk k+1
+    FPS = frames modelled / wall time; the frames end in host memory in every variant."""
+    from swiftvr.config import CHUNK_FRAMES, DECODER_LAG_FRAMES, FIRST_CHUNK_FRAMES
+    torch.backends.cudnn.benchmark = True
+    module = torch.jit.load(path, map_location="cuda")
+    module.eval()
+    clip = read_clip(clip_path)
+    if clip is None:
+        clip = torch.randint(0, 256, (280, 720, 1280, 3), dtype=torch.uint8)
+    n = clip.shape[0]
+    total = -(-(n + DECODER_LAG_FRAMES) // 4) * 4
+    sizes = [FIRST_CHUNK_FRAMES]
+    while sum(sizes) < total:
+        sizes.append(CHUNK_FRAMES)
+    stream = torch.cat([clip, clip[-1:].expand(sum(sizes) - n, -1, -1, -1)])
+    starts = [sum(sizes[:k]) for k in range(len(sizes))]
+    frames = sum(sizes)
+    rows = []
+    with torch.no_grad():
+        for res in resolutions:
+            w, h = (int(v) for v in res.lower().split("x"))
+            size = torch.tensor([h, w])
+
+            def run(k, x, states):
+                r = module(x, size, torch.tensor([starts[k] // 4]), torch.tensor([0]), *states)
+                return r[0], list(r[1:])
+            for _ in range(3):
+                states = [torch.empty(0) for _ in range(18)]
+                for k in range(min(3, len(sizes))):
+                    _, states = run(k, stream[starts[k]:starts[k] + sizes[k]].cuda(), states)
+            torch.cuda.synchronize()
+            out_shape = (CHUNK_FRAMES, h, w, 3)
+            reused = torch.empty((FIRST_CHUNK_FRAMES, h, w, 3), dtype=torch.uint8)
+            reused.fill_(0)
+            pinned = torch.empty((FIRST_CHUNK_FRAMES, h, w, 3), dtype=torch.uint8, pin_memory=True)
+            for name in ("fresh", "reused", "pinned"):
+                states = [torch.empty(0) for _ in range(18)]
+                t0 = time.perf_counter()
+                for k in range(len(sizes)):
+                    out, states = run(k, stream[starts[k]:starts[k] + sizes[k]].cuda(), states)
+                    if name == "fresh":
+                        host = out.cpu()
+                    else:
+                        (reused if name == "reused" else pinned)[:sizes[k]].copy_(out)
+                torch.cuda.synchronize()
+                rows.append((res, name, frames / (time.perf_counter() - t0)))
+                log(f"  {res} {name}: {rows[-1][2]:.2f} FPS")
+            # overlapped: two pinned input and output buffers, copies on a side stream
+            copy_stream = torch.cuda.Stream()
+            main = torch.cuda.current_stream()
+            pin_in = [torch.empty((FIRST_CHUNK_FRAMES,) + tuple(stream.shape[1:]), dtype=torch.uint8,
+                                  pin_memory=True) for _ in range(2)]
+            pin_out = [torch.empty((FIRST_CHUNK_FRAMES, h, w, 3), dtype=torch.uint8, pin_memory=True)
+                       for _ in range(2)]
+            out_done = [None, None]
+            states = [torch.empty(0) for _ in range(18)]
+            t0 = time.perf_counter()
+            for k in range(len(sizes)):
+                b = k % 2
+                if out_done[b] is not None:
+                    out_done[b].synchronize()          # the host has chunk k-2's frames; buffers b are free
+                pin_in[b][:sizes[k]].copy_(stream[starts[k]:starts[k] + sizes[k]])   # decoder's place
+                with torch.cuda.stream(copy_stream):
+                    x = pin_in[b][:sizes[k]].to("cuda", non_blocking=True)
+                main.wait_stream(copy_stream)
+                x.record_stream(main)
+                out, states = run(k, x, states)
+                copy_stream.wait_stream(main)
+                with torch.cuda.stream(copy_stream):
+                    pin_out[b][:sizes[k]].copy_(out, non_blocking=True)
+                    out.record_stream(copy_stream)
+                    out_done[b] = torch.cuda.Event()
+                    out_done[b].record(copy_stream)
+            torch.cuda.synchronize()
+            rows.append((res, "overlapped", frames / (time.perf_counter() - t0)))
+            log(f"  {res} overlapped: {rows[-1][2]:.2f} FPS")
+            del reused, pinned, pin_in, pin_out
+    log("")
+    log(f"| device | module | out | host copy of the output | FPS (with H2D and D2H, {frames} frames) |")
+    log("|---|---|---|---|---|")
+    for res, name, fps in rows:
+        log(f"| {torch.cuda.get_device_name(0)} | {os.path.basename(path)} | {res} | {name} | {fps:.2f} |")
+    return 0
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--resolutions", nargs="+", default=["1920x1080", "2560x1440", "3840x2160"])
@@ -130,10 +334,23 @@ def main(argv=None) -> int:
                    help="also time the TorchScript module at these sizes")
     p.add_argument("--no-warmup", dest="measure_warmup", action="store_false",
                    help="skip the warm-up experiment on the official-size network")
+    p.add_argument("--torchscript", help="time this exported TorchScript file (restorer-bf16.pt, restorer.pt) "
+                   "on --clip instead of building the official model; see bench_torchscript_file")
+    p.add_argument("--clip", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "samples",
+                                                  "cockatoo.mp4"))
+    p.add_argument("--copy-variants", action="store_true",
+                   help="with --torchscript: compare ways of copying frames to and from the host (bench_copy_variants)")
     args = p.parse_args(argv)
     if not torch.cuda.is_available():
         print("no CUDA device")
         return 1
+    if args.torchscript:
+        props = torch.cuda.get_device_properties(0)
+        print(f"date {datetime.date.today()}  GPU {props.name} ({props.total_memory / 2**30:.0f} GiB)  "
+              f"torch {torch.__version__}  CUDA {torch.version.cuda}  cuDNN {torch.backends.cudnn.version()}")
+        if args.copy_variants:
+            return bench_copy_variants(args.torchscript, args.resolutions, args.clip, print)
+        return bench_torchscript_file(args.torchscript, args.resolutions, args.clip, print)
 
     torch.backends.cudnn.benchmark = True
     torch.backends.cuda.matmul.allow_tf32 = True

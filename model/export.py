@@ -8,7 +8,10 @@ eager module, measures warmup_chunks by experiment, writes golden files and mani
   python3 export.py --config tiny --seed 0 --out ../udf/src/test/resources/bundles/tiny \\
       --description "random weights, for tests" --golden-in 6 22 --golden-out 8 72
   python3 export.py --config small --out /tmp/swiftvr-small --bf16
-  python3 export.py --config official --checkpoint converted.pt --out bundle/ --bf16 --no-float32-goldens
+  python3 export.py --config official --checkpoint converted.pt --out bundle/ --bf16 --no-goldens
+  # GPU-only benchmark bundle of the official size (random weights): built on the GPU, bfloat16 module only,
+  # warm-up not re-measured (4, measured on the official-size network, docs/benchmarks-model.md)
+  python3 export.py --config official --device cuda --bf16-only --warmup-chunks 4 --no-goldens --out /tmp/official
 """
 
 from __future__ import annotations
@@ -29,17 +32,20 @@ from swiftvr.bundle import (BF16_FILE, FLOAT32_FILE, BundleInfo, GoldenSpec, che
                             verify_manifest_checksums, write_goldens, write_manifest)
 from swiftvr.config import SwiftVRConfig, preset  # noqa: E402
 from swiftvr.restorer import SwiftVRRestorer, build_restorer, use_channels_last  # noqa: E402
-from swiftvr.stream import chunk_sizes, measure_warmup  # noqa: E402
+from swiftvr.stream import WarmupMeasurement, chunk_sizes, measure_warmup  # noqa: E402
 
 SCRIPT_TOLERANCE = 1e-6   # eager vs reloaded TorchScript, same process, same CPU kernels
+BF16_SCRIPT_TOLERANCE = 5e-2   # bf16-only export on a GPU: eager vs reloaded bf16 TorchScript, same device
 
 
 def export_bundle(model: SwiftVRRestorer, cfg: SwiftVRConfig, out_dir: str, name: str, description: str,
                   bf16: bool = False, golden: GoldenSpec | None = None, warmup_chunks_clip: int = 8,
                   warmup_in_size=(16, 16), warmup_out_size=(64, 64), extra: dict | None = None,
-                  log=print) -> dict:
+                  log=print, float32: bool = True, warmup_chunks: int | None = None) -> dict:
     os.makedirs(out_dir, exist_ok=True)
     model = model.eval()
+    if not float32:
+        return _export_bf16_only(model, cfg, out_dir, name, description, warmup_chunks, extra, log)
     f32_path = os.path.join(out_dir, FLOAT32_FILE)
     t0 = time.time()
     script_and_save(model, f32_path)
@@ -82,6 +88,41 @@ def export_bundle(model: SwiftVRRestorer, cfg: SwiftVRConfig, out_dir: str, name
     return manifest
 
 
+def _export_bf16_only(model: SwiftVRRestorer, cfg: SwiftVRConfig, out_dir: str, name: str, description: str,
+                      warmup_chunks: int | None, extra: dict | None, log) -> dict:
+    """A GPU-only bundle: restorer-bf16.pt alone (no float32 module, no goldens), for sizes whose float32
+    module is impractical to write and check (the official size: ~20 GB). The model may live on the GPU.
+    warm-up is taken as given (`warmup_chunks`), not measured."""
+    if warmup_chunks is None:
+        raise ValueError("a bfloat16-only export needs --warmup-chunks (it does not run the experiment)")
+    device = next(model.parameters()).device
+    with torch.no_grad():
+        model = use_channels_last(model.to(torch.bfloat16))   # in place: no float32 copy kept
+    bf16_path = os.path.join(out_dir, BF16_FILE)
+    t0 = time.time()
+    script_and_save(model, bf16_path)
+    log(f"scripted and saved {bf16_path} in {time.time() - t0:.1f}s")
+    check_clip = synthetic_clip(sum(chunk_sizes(2)), 12, 20, seed=123).to(device)
+    reloaded = torch.jit.load(bf16_path, map_location=device)
+    with torch.no_grad():
+        diff = max_abs_diff_between(model, reloaded, check_clip, (40, 72), 2)
+    log(f"reloaded bf16 TorchScript vs eager bf16 on {device}: max abs diff {diff:.3g}")
+    if diff > BF16_SCRIPT_TOLERANCE:
+        raise AssertionError(f"reloaded TorchScript differs from eager by {diff}")
+    del reloaded
+    warmup = WarmupMeasurement(warmup_chunks, {}, 0, [], 0.0)
+    info_extra = dict(extra or {})
+    info_extra["bf16_only"] = True
+    info_extra["warmup_chunks_source"] = "given (--warmup-chunks), not measured by this export"
+    info_extra["bf16_eager_vs_script_max_abs_diff"] = diff
+    info = BundleInfo(name=name, description=description, config=cfg, warmup=warmup, extra=info_extra)
+    manifest = write_manifest(out_dir, info, has_bf16=True, has_golden=False, has_float32=False)
+    verify_manifest_checksums(out_dir)
+    sizes = describe_sizes(out_dir)
+    log("bundle files: " + ", ".join(f"{k} {v / 1024:.0f} KiB" for k, v in sorted(sizes.items())))
+    return manifest
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--config", default="small", help="tiny | small | official, or a JSON config file")
@@ -99,6 +140,12 @@ def main(argv=None) -> int:
     p.add_argument("--no-channels-last", dest="channels_last", action="store_false",
                    help="keep NCHW convs in the float32 module (NHWC is faster on CPU and GPU)")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
+    p.add_argument("--device", default="cpu", help="where the model is built, calibrated and scripted (cpu, cuda)")
+    p.add_argument("--bf16-only", action="store_true",
+                   help="write only restorer-bf16.pt (a GPU-only bundle; no float32 module, no goldens); "
+                        "needs --warmup-chunks")
+    p.add_argument("--warmup-chunks", type=int,
+                   help="take warmup_chunks as given instead of measuring it (only with --bf16-only)")
     args = p.parse_args(argv)
 
     if args.threads:
@@ -108,7 +155,12 @@ def main(argv=None) -> int:
             cfg = SwiftVRConfig.from_dict(json.load(f))
     else:
         cfg = preset(args.config)
-    model = build_restorer(cfg, seed=args.seed, channels_last=args.channels_last, calibrate=not args.checkpoint)
+    if args.bf16_only and args.checkpoint:
+        raise SystemExit("--bf16-only is for random-weight benchmark bundles")
+    if args.warmup_chunks is not None and not args.bf16_only:
+        raise SystemExit("--warmup-chunks is only for --bf16-only exports (otherwise it is measured)")
+    model = build_restorer(cfg, seed=args.seed, channels_last=args.channels_last, calibrate=not args.checkpoint,
+                           device=torch.device(args.device))
     if args.checkpoint:
         model.load_state_dict(load_state_dict_file(args.checkpoint), strict=True)
         description = args.description or f"weights from {os.path.basename(args.checkpoint)}"
@@ -116,9 +168,11 @@ def main(argv=None) -> int:
     else:
         description = args.description or f"random weights (seed {args.seed}), untrained"
         extra = {"weights": "random", "seed": args.seed}
-    golden = None if args.no_goldens else GoldenSpec(args.golden_in, args.golden_out, args.golden_chunks)
+    golden = None if args.no_goldens or args.bf16_only else GoldenSpec(args.golden_in, args.golden_out,
+                                                                        args.golden_chunks)
     export_bundle(model, cfg, args.out, args.name or f"swiftvr-{cfg.name}", description, bf16=args.bf16,
-                  golden=golden, warmup_chunks_clip=args.warmup_clip_chunks, extra=extra)
+                  golden=golden, warmup_chunks_clip=args.warmup_clip_chunks, extra=extra,
+                  float32=not args.bf16_only, warmup_chunks=args.warmup_chunks)
     return 0
 
 

@@ -126,8 +126,9 @@ class BundleInfo:
     extra: Dict[str, object] = field(default_factory=dict)
 
 
-def write_manifest(bundle_dir: str, info: BundleInfo, has_bf16: bool, has_golden: bool) -> dict:
-    modules = {"float32": file_entry(bundle_dir, FLOAT32_FILE)}
+def write_manifest(bundle_dir: str, info: BundleInfo, has_bf16: bool, has_golden: bool,
+                   has_float32: bool = True) -> dict:
+    modules = {"float32": file_entry(bundle_dir, FLOAT32_FILE)} if has_float32 else {}
     if has_bf16:
         modules["bfloat16"] = file_entry(bundle_dir, BF16_FILE)
     manifest = {

@@ -73,8 +73,12 @@ public final class ModelBundle {
     if (manifest.stream() == null) {
       throw new InvalidBundleException("Model bundle " + location + ": manifest has no 'stream' section");
     }
-    if (manifest.modules() == null || !manifest.modules().containsKey(FLOAT32)) {
-      throw new InvalidBundleException("Model bundle " + location + ": manifest lists no float32 module");
+    // At least one of the two modules (docs/bundle-format.md): bfloat16-only bundles exist (the shipped small model;
+    // the official-size benchmark bundle, whose float32 module would be ~20 GB).
+    if (manifest.modules() == null
+        || !(manifest.modules().containsKey(FLOAT32) || manifest.modules().containsKey(BFLOAT16))) {
+      throw new InvalidBundleException(
+          "Model bundle " + location + ": manifest lists neither a float32 nor a bfloat16 module");
     }
     BundleManifest.Stream stream = manifest.stream();
     if (stream.state_tensors() < 0 || stream.warmup_chunks() < 0 || stream.pixel_multiple() <= 0) {
@@ -146,10 +150,24 @@ public final class ModelBundle {
     return new ChunkGrid(s.first_chunk_frames(), s.chunk_frames(), s.decoder_lag_frames());
   }
 
-  /** The module file for a precision, falling back to float32 when the bundle has no such variant. */
+  /** The module file for a precision the bundle has ({@link #hasModule}). */
   public Path moduleFile(String precision) {
-    BundleManifest.ModuleFile module = manifest.modules().getOrDefault(precision, manifest.modules().get(FLOAT32));
+    BundleManifest.ModuleFile module = manifest.modules().get(precision);
+    if (module == null) {
+      throw new IllegalArgumentException(manifest.name() + " has no " + precision + " module");
+    }
     return directory.resolve(module.file());
+  }
+
+  /**
+   * The precision to run on a device: bfloat16 on GPUs when the bundle has it (half the memory traffic), float32 on
+   * CPUs when it has it (every CPU computes it at full speed), otherwise the module the bundle ships.
+   */
+  public String precisionFor(boolean gpu) {
+    if (gpu) {
+      return hasModule(BFLOAT16) ? BFLOAT16 : FLOAT32;
+    }
+    return hasModule(FLOAT32) ? FLOAT32 : BFLOAT16;
   }
 
   public boolean hasModule(String precision) {

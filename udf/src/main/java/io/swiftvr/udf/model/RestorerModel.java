@@ -20,6 +20,7 @@ public final class RestorerModel implements AutoCloseable {
   private final Device device;
   private final String precision;
   private final Model model;
+  private final StageTimes stageTimes = new StageTimes();
 
   private RestorerModel(ModelBundle bundle, Device device, String precision, Model model) {
     this.bundle = bundle;
@@ -28,11 +29,9 @@ public final class RestorerModel implements AutoCloseable {
     this.model = model;
   }
 
-  /**
-   * Loads the restorer on a device: bfloat16 weights on a GPU when the bundle has them, float32 otherwise.
-   */
+  /** Loads the restorer on a device, in the precision {@link ModelBundle#precisionFor} picks. */
   public static RestorerModel load(ModelBundle bundle, Device device) throws IOException, MalformedModelException {
-    String precision = device.isGpu() && bundle.hasModule(ModelBundle.BFLOAT16) ? ModelBundle.BFLOAT16 : ModelBundle.FLOAT32;
+    String precision = bundle.precisionFor(device.isGpu());
     Path file = bundle.moduleFile(precision);
     Model model = Model.newInstance(bundle.manifest().name(), device, "PyTorch");
     try {
@@ -49,6 +48,14 @@ public final class RestorerModel implements AutoCloseable {
   /** Starts a new stream (a shard, or a whole video) with empty state, restoring to {@code outHeight×outWidth}. */
   public StreamingRestorer newStream(int outHeight, int outWidth) {
     return new StreamingRestorer(this, model.getNDManager().newSubManager(device), outHeight, outWidth);
+  }
+
+  /**
+   * Time spent in the model's stages by every stream of this model since the last {@link StageTimes#reset}: for
+   * benchmarks; counting costs two clock reads per stage and chunk.
+   */
+  public StageTimes stageTimes() {
+    return stageTimes;
   }
 
   NDList forward(NDManager manager, NDList inputs) {

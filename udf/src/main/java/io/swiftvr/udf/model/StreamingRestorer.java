@@ -22,6 +22,8 @@ public final class StreamingRestorer implements AutoCloseable {
   private final int outWidth;
   private NDList state;
   private ByteBuffer inputBuffer;
+  private long lastHostToDevice;
+  private long lastForward;
 
   StreamingRestorer(RestorerModel model, NDManager streamScope, int outHeight, int outWidth) {
     this.model = model;
@@ -46,8 +48,12 @@ public final class StreamingRestorer implements AutoCloseable {
   public byte[] restore(byte[] rgb, int frames, int height, int width, long latentOffset) {
     try (NDManager chunkScope = streamScope.newSubManager()) {
       NDArray out = run(chunkScope, rgb, frames, height, width, latentOffset, false);
+      long t0 = System.nanoTime();
+      ByteBuffer host = out.toByteBuffer(); // device→host (waits for the GPU's work on the output)
+      long t1 = System.nanoTime();
       byte[] result = new byte[Math.multiplyExact(Math.multiplyExact(frames * 3, outHeight), outWidth)];
-      out.toByteBuffer().get(result);
+      host.get(result);
+      model.stageTimes().add(lastHostToDevice, lastForward, t1 - t0, System.nanoTime() - t1);
       return result;
     }
   }
@@ -69,6 +75,7 @@ public final class StreamingRestorer implements AutoCloseable {
     if (inputBuffer == null || inputBuffer.capacity() < expected) {
       inputBuffer = ByteBuffer.allocateDirect(expected).order(ByteOrder.nativeOrder());
     }
+    long t0 = System.nanoTime();
     inputBuffer.clear();
     inputBuffer.put(rgb, 0, expected).flip();
 
@@ -78,8 +85,15 @@ public final class StreamingRestorer implements AutoCloseable {
     inputs.add(chunkScope.create(new long[] {latentOffset}));
     inputs.add(chunkScope.create(new long[] {floatOutput ? 1 : 0}));
     inputs.addAll(state);
+    long t1 = System.nanoTime();
 
     NDList outputs = model.forward(chunkScope, inputs);
+    if (model.stageTimes().waitsForDevice() && model.device().isGpu()) {
+      // Reading one element back waits for the queued kernels, so that "forward" is the GPU's time.
+      outputs.get(0).get(0, 0, 0, 0).toByteArray();
+    }
+    lastHostToDevice = t1 - t0;
+    lastForward = System.nanoTime() - t1;
     if (outputs.size() != 1 + state.size()) {
       throw new IllegalStateException(String.format(
           "Restorer returned %d tensors, the bundle manifest promises 1 + %d state tensors",

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.swiftvr.planner.TestMedia;
 import io.swiftvr.udf.TestBundles;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -52,6 +55,44 @@ class ModelBundleTest {
     InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.open(copy, dir));
     assertEquals("Model bundle " + copy + ": format_version 7 is not supported by this build (supports 1)",
         e.getMessage());
+  }
+
+  @Test
+  void bfloat16OnlyBundleOpensAndRunsItsModuleOnEveryDevice(@TempDir Path dir) throws Exception {
+    Path copy = TestBundles.copyOf(TestBundles.tinyDir(), dir.resolve("b"));
+    Path manifest = copy.resolve("manifest.json");
+    JsonObject json = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
+    json.getAsJsonObject("modules").remove(ModelBundle.FLOAT32);
+    Files.writeString(manifest, json.toString());
+    Files.delete(copy.resolve("restorer.pt"));
+    ModelBundle bundle = ModelBundle.open(copy, dir);
+    assertEquals(ModelBundle.BFLOAT16, bundle.precisionFor(false));
+    assertEquals(ModelBundle.BFLOAT16, bundle.precisionFor(true));
+    assertEquals(copy.resolve("restorer-bf16.pt"), bundle.moduleFile(ModelBundle.BFLOAT16));
+    assertEquals("swiftvr-tiny has no float32 module",
+        assertThrows(IllegalArgumentException.class, () -> bundle.moduleFile(ModelBundle.FLOAT32)).getMessage());
+    ModelBundle both = TestBundles.tiny();
+    assertEquals(ModelBundle.FLOAT32, both.precisionFor(false));
+    assertEquals(ModelBundle.BFLOAT16, both.precisionFor(true));
+  }
+
+  @Test
+  void theShippedDefaultBundleOpens() throws Exception {
+    ModelBundle bundle = ModelBundle.open(TestMedia.repoRoot().resolve("models/swiftvr-small"), Path.of(
+        System.getProperty("java.io.tmpdir")));
+    assertEquals("swiftvr-small", bundle.manifest().name());
+    assertEquals(ModelBundle.BFLOAT16, bundle.precisionFor(false));
+  }
+
+  @Test
+  void bundleWithoutModulesIsRejected(@TempDir Path dir) throws Exception {
+    Path copy = TestBundles.copyOf(TestBundles.tinyDir(), dir.resolve("b"));
+    Path manifest = copy.resolve("manifest.json");
+    JsonObject json = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
+    json.add("modules", new JsonObject());
+    Files.writeString(manifest, json.toString());
+    InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.open(copy, dir));
+    assertEquals("Model bundle " + copy + ": manifest lists neither a float32 nor a bfloat16 module", e.getMessage());
   }
 
   @Test

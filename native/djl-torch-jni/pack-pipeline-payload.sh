@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Packs what the GPU machine needs to run the whole Java restore path (RestoreBenchmark: FFmpeg decode → DJL +
+# our JNI → FFmpeg encode) in ONE carry (~41 MB; with the repo's ~25 MB under the 64 MiB limit): a slim JRE (xz), the runtime
+# jars without DJL's pytorch-jni/pytorch-native (the host's libtorch and our JNI replace them) and without the
+# FFmpeg natives jar, that jar's shared libraries (xz; its ffmpeg/ffprobe executables left out), jni.h, and
+# JniSmoke. pipeline-bench.sh unpacks it to /tmp there and rebuilds the FFmpeg natives jar.
+# Run here after `./mvnw -q -B -o -pl udf -am install -DskipTests`.
+#
+#   native/djl-torch-jni/pack-pipeline-payload.sh [PAYLOAD_DIR]      (default .device/pipeline; keep it git-ignored)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+payload=${1:-$repo/.device/pipeline}
+jdk=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
+
+mkdir -p "$payload/lib" "$payload/jni-include/linux"
+rm -f "$payload"/lib/*.jar
+cd "$repo"
+cp=$(mktemp)
+./mvnw -q -B -o -pl udf dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp"
+natives=$(tr ':' '\n' <"$cp" | grep -E '/ffmpeg-[^/]*-linux-x86_64(-gpl)?\.jar$' | head -1)
+tr ':' '\n' <"$cp" | grep -v -e pytorch-native -e pytorch-jni -e error_prone -e junit -e opentest4j -e apiguardian \
+    -e -tests.jar | grep -v -x -F "$natives" | while read -r jar; do cp "$jar" "$payload/lib/"; done
+rm -f "$cp"
+if ! ls "$payload"/lib/slf4j-simple-*.jar >/dev/null 2>&1; then
+  api=$(basename "$payload"/lib/slf4j-api-*.jar .jar); version=${api#slf4j-api-}
+  cp "$HOME/.m2/repository/org/slf4j/slf4j-simple/$version/slf4j-simple-$version.jar" "$payload/lib/"
+fi
+rm -f "$payload"/lib/swiftvr-udf-*.jar
+cp udf/target/swiftvr-udf-*-SNAPSHOT.jar "$payload/lib/"
+rm -f "$payload"/lib/*-tests.jar
+cp "$jdk/include/jni.h" "$payload/jni-include/"
+cp "$jdk/include/linux/jni_md.h" "$payload/jni-include/linux/"
+
+classes=$(mktemp -d)
+javac -cp "$payload/lib/*" -d "$classes" native/djl-torch-jni/test/JniSmoke.java
+jar cf "$payload/lib/jni-smoke.jar" -C "$classes" .
+rm -rf "$classes"
+
+# FFmpeg natives: the jar's libraries, xz-compressed (31 MB as a jar, ~21 MB so); rebuilt into a jar on the device.
+name=$(basename "$natives" .jar)
+if [[ ! -f "$payload/$name.tar.xz" ]]; then
+  rm -f "$payload"/ffmpeg-*.tar.xz
+  tmp=$(mktemp -d)
+  (cd "$tmp" && unzip -q "$natives" && rm -f org/bytedeco/ffmpeg/*/ffmpeg org/bytedeco/ffmpeg/*/ffprobe \
+     && tar -cf - . | xz -9 -T"$(nproc)" >"$payload/$name.tar.xz")
+  rm -rf "$tmp"
+fi
+# The JRE: a jlink image of the local JDK with only the modules this path needs (checked: FFmpeg decode/encode
+# through JavaCV, DJL, Gson, JNA, CudaUtils' MemoryUsage), left uncompressed by jlink so that xz gets it down to
+# ~12.5 MB (pack-jre.sh's general image: ~29.5 MB). JRE_MODULES overrides the list.
+modules=${JRE_MODULES:-java.base,java.logging,java.management,jdk.unsupported,java.xml,java.sql}
+if [[ ! -f "$payload/jre.tar.xz" || "$(cat "$payload/jre.modules" 2>/dev/null)" != "$modules" ]]; then
+  tmp=$(mktemp -d)
+  "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=0 \
+    --output "$tmp/jre"
+  tar -C "$tmp" -cf - jre | xz -9 -T"$(nproc)" >"$payload/jre.tar.xz"
+  echo "$modules" >"$payload/jre.modules"
+  rm -rf "$tmp"
+fi
+du -sh "$payload"; ls -la "$payload" "$payload/lib"

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# The GPU machine's benchmark of the Java restore path (issue 6), run from the repo root there with the payload of
+# pack-pipeline-payload.sh carried:
+#   setup   facts; JRE, jars and FFmpeg natives unpacked to /tmp; our JNI built and installed (build.sh --install)
+#   export  bundles written by model/export.py on that machine: official (random weights, bfloat16 only, built on
+#           the GPU) and the default model (models/swiftvr-small when the repo has it, else `small` random weights)
+#   java-*  RestoreBenchmark on gpu: CLIP → sizes → libx264 $PRESET, one JVM per bundle
+#   py-*    model/bench_gpu.py --torchscript on the same files, clip and sizes (model-only and with host copies)
+#   follow-ups, named only: java-official-medium (x264 preset medium at 2560x1440), java-official-expandable (4K with
+#           PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True), py-official-copies (bench_gpu.py --copy-variants)
+# Steps that finished leave a marker in $STATE (/tmp survives between back-to-back runs while the machine stays
+# warm), so a second run resumes; a step that would not fit in what is left of $DEADLINE seconds is skipped.
+# Everything is printed (tee it into $OUT); nvidia-smi samples the GPU's used memory every 200 ms into $OUT/mem.csv.
+#
+#   native/djl-torch-jni/pipeline-bench.sh [STEP...]      (default: every step, in priority order)
+# Environment: PAYLOAD (.device/pipeline), DEADLINE (seconds, 540), CLIP (samples/cockatoo.mp4),
+#   SIZES (1920x1080,2560x1440,3840x2160), PRESET (veryfast), OUT.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+payload=${PAYLOAD:-.device/pipeline}
+deadline=${DEADLINE:-540}
+clip=${CLIP:-samples/cockatoo.mp4}
+sizes=${SIZES:-1920x1080,2560x1440,3840x2160}
+preset=${PRESET:-veryfast}
+out=${OUT:-/tmp/svb-out}
+state=${STATE:-/tmp/svb}
+mkdir -p "$out" "$state"
+t_start=$(date +%s)
+left() { echo $(( deadline - ($(date +%s) - t_start) )); }
+failed=0
+
+# step NAME ESTIMATE_S COMMAND...: runs unless done before or too little time is left; marks it done on success.
+step() {
+  local name=$1 estimate=$2; shift 2
+  if [[ -f "$state/done-$name" ]]; then echo "=== $name: done in an earlier run"; return 0; fi
+  local remaining; remaining=$(left)
+  if (( remaining < estimate )); then
+    echo "=== $name: SKIPPED, ${remaining}s left, needs ~${estimate}s"; failed=$((failed + 1)); return 1
+  fi
+  echo; echo "=== $(date -u +%H:%M:%S) $name (t=$(( $(date +%s) - t_start ))s, ${remaining}s left)"
+  local s0; s0=$(date +%s)
+  if timeout --kill-after=10 "$((remaining - 5))" bash -c '"$@"' _ "$@"; then
+    touch "$state/done-$name"; echo "=== $name: ok in $(( $(date +%s) - s0 ))s"
+  else
+    echo "=== $name: FAILED ($?) after $(( $(date +%s) - s0 ))s"; failed=$((failed + 1)); return 1
+  fi
+}
+
+eval "$(python3 - <<'PY'
+import glob, os, torch
+d = os.path.dirname(torch.__file__)
+print(f"TORCH={d!r}")
+print(f"TORCH_VERSION_SHORT={torch.__version__.split('+')[0]!r}")
+print(f"TORCH_FLAVOR={('cu' + torch.version.cuda.replace('.', '')) if torch.version.cuda else 'cpu'!r}")
+hits = sorted(glob.glob(os.path.join(os.path.dirname(d), "nvidia", "**", "libcudart.so*"), recursive=True))
+print(f"CUDART_DIR={os.path.dirname(hits[0]) if hits else ''!r}")
+PY
+)"
+export DJL_CACHE_DIR=/tmp/djl-cache PYTORCH_LIBRARY_PATH=$TORCH/lib PYTORCH_VERSION=$TORCH_VERSION_SHORT \
+  PYTORCH_FLAVOR=$TORCH_FLAVOR PYTHONUNBUFFERED=1
+JAVA=/tmp/jre/bin/java
+CP="$payload/lib/*:/tmp/svb-natives/ffmpeg-natives.jar"
+
+nvidia-smi --query-gpu=timestamp,memory.used,utilization.gpu --format=csv -lms 200 >>"$out/mem.csv" 2>/dev/null &
+smi=$!
+trap 'kill $smi 2>/dev/null' EXIT
+
+setup() {
+  nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap,clocks.max.sm --format=csv,noheader
+  nvidia-smi --query-gpu=memory.used --format=csv,noheader | sed 's/^/GPU memory in use before: /'
+  echo "cores $(nproc); $(grep -m1 'model name' /proc/cpuinfo); RAM $(free -g | awk '/Mem:/{print $2}') GiB"
+  python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "cudnn", torch.backends.cudnn.version())'
+  drv=$(dirname "$(ldconfig -p | grep -m1 'libcuda.so' | awk '{print $NF}')")
+  echo "driver libraries in $drv: $(ls "$drv" | grep -E 'libnvcuvid|libnvidia-encode' | tr '\n' ' ')"
+  [[ -x $JAVA ]] || xz -dc "$payload/jre.tar.xz" | tar -xf - -C /tmp
+  $JAVA -version 2>&1 | head -1
+  if [[ ! -f /tmp/svb-natives/ffmpeg-natives.jar ]]; then
+    mkdir -p /tmp/svb-natives/x
+    xz -dc "$payload"/ffmpeg-*.tar.xz | tar -xf - -C /tmp/svb-natives/x
+    (cd /tmp/svb-natives/x && python3 -m zipfile -c ../ffmpeg-natives.jar META-INF org) || return 1
+    rm -rf /tmp/svb-natives/x
+  fi
+  JNI_INCLUDE_DIR=$PWD/$payload/jni-include BUILD_DIR=/tmp/djlt-build \
+    native/djl-torch-jni/build.sh --install >/tmp/svb-build.log 2>&1 || { tail -30 /tmp/svb-build.log; return 1; }
+  tail -2 /tmp/svb-build.log
+}
+
+export_official() {
+  rm -rf /tmp/bundles/official
+  python3 model/export.py --config official --seed 0 --device cuda --bf16-only --warmup-chunks 4 \
+    --description "random weights (seed 0), untrained; GPU-only benchmark bundle" --out /tmp/bundles/official
+}
+
+export_small() {
+  if [[ -f models/swiftvr-small/manifest.json ]]; then
+    echo "using the repo's models/swiftvr-small"; rm -rf /tmp/bundles/small; mkdir -p /tmp/bundles
+    cp -r models/swiftvr-small /tmp/bundles/small
+  else
+    rm -rf /tmp/bundles/small
+    python3 model/export.py --config small --seed 0 --bf16 --no-goldens --threads "$(nproc)" --out /tmp/bundles/small
+  fi
+  python3 -c 'import json;m=json.load(open("/tmp/bundles/small/manifest.json"));print(m["name"],m["description"],list(m["modules"]))'
+}
+
+java_bench() {  # BUNDLE [SIZES] [PRESET] [PYTORCH_CUDA_ALLOC_CONF]
+  local s=${2:-$sizes} p=${3:-$preset}
+  [[ -n "${4:-}" ]] && export PYTORCH_CUDA_ALLOC_CONF=$4 && echo "PYTORCH_CUDA_ALLOC_CONF=$4"
+  echo "$JAVA -Xmx24g -Dai.djl.offline=true -Djna.library.path=$CUDART_DIR -Dai.djl.pytorch.cudnn_benchmark=true" \
+    "-cp '$CP' io.swiftvr.udf.bench.RestoreBenchmark $clip $1 $s gpu libx264 $p"
+  $JAVA -Xmx24g -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp-cache -Djna.library.path="$CUDART_DIR" \
+    -Dai.djl.pytorch.cudnn_benchmark=true \
+    -cp "$CP" io.swiftvr.udf.bench.RestoreBenchmark "$clip" "$1" "$s" gpu libx264 "$p"
+}
+
+py_bench() {  # MODULE_FILE [SIZES] [more bench_gpu.py arguments]
+  local s=${2:-$sizes}
+  python3 model/bench_gpu.py --torchscript "$1" --clip "$clip" --resolutions ${s//,/ } "${@:3}"
+}
+
+export -f setup export_official export_small java_bench py_bench
+export JAVA CP payload clip sizes preset CUDART_DIR
+
+steps=("$@")
+(( ${#steps[@]} )) || steps=(setup export-official java-official py-official export-small java-small py-small)
+for s in "${steps[@]}"; do
+  case $s in
+    setup) step setup 60 setup ;;
+    export-official) step export-official 150 export_official ;;
+    java-official) [[ -f $state/done-export-official ]] && step java-official 180 java_bench /tmp/bundles/official ;;
+    py-official) [[ -f $state/done-export-official ]] && step py-official 150 py_bench /tmp/bundles/official/restorer-bf16.pt ;;
+    # follow-ups: x264 at its default preset; 4K with libtorch's expandable segments; ways of copying to the host
+    java-official-medium) [[ -f $state/done-export-official ]] \
+      && step java-official-medium 90 java_bench /tmp/bundles/official 2560x1440 medium ;;
+    java-official-expandable) [[ -f $state/done-export-official ]] \
+      && step java-official-expandable 110 java_bench /tmp/bundles/official 3840x2160 "$preset" expandable_segments:True ;;
+    py-official-copies) [[ -f $state/done-export-official ]] \
+      && step py-official-copies 100 py_bench /tmp/bundles/official/restorer-bf16.pt 2560x1440 --copy-variants ;;
+    export-small) step export-small 60 export_small ;;
+    java-small) [[ -f $state/done-export-small ]] && step java-small 60 java_bench /tmp/bundles/small ;;
+    py-small) [[ -f $state/done-export-small ]] && step py-small 40 py_bench /tmp/bundles/small/restorer-bf16.pt ;;
+    *) echo "unknown step $s"; failed=$((failed + 1)) ;;
+  esac
+done
+echo; echo "=== done: $failed step(s) failed or skipped; $(( $(date +%s) - t_start ))s"
+ls "$state"
+exit "$failed"
