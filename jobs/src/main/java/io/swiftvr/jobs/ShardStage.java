@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
@@ -19,7 +20,7 @@ public final class ShardStage {
 
   public static List<ShardOutcome> restore(JobPlan plan, JavaSparkContext spark, PrintStream console)
       throws IOException {
-    List<ShardTask> tasks = new ArrayList<>();
+    List<ShardRef> tasks = new ArrayList<>();
     long frames = 0;
     for (VideoPlan video : plan.videos()) {
       if (PublishedMarkers.read(plan.publishedDir(), video) != null) {
@@ -28,7 +29,7 @@ public final class ShardStage {
       }
       frames += video.probe().frameCount();
       for (Shard shard : video.shards()) {
-        tasks.add(ShardTask.of(plan, video, shard));
+        tasks.add(new ShardRef(video.key(), shard.shardIndex()));
       }
     }
     if (tasks.isEmpty()) {
@@ -39,24 +40,39 @@ public final class ShardStage {
     spark.sc().addSparkListener(progress);
     try {
       spark.setJobGroup("swiftvr-restore", "SwiftVR: restore " + tasks.size() + " shards", false);
-      return spark.parallelize(tasks, tasks.size()).map(new RunShard(restored)).collect();
+      // The plan (every frame's timestamp of every video) travels once per executor, not once per task.
+      Broadcast<JobPlan> shared = spark.broadcast(plan);
+      try {
+        return spark.parallelize(tasks, tasks.size()).map(new RunShard(shared, restored)).collect();
+      } finally {
+        shared.destroy();
+      }
     } finally {
       spark.sc().removeSparkListener(progress);
       progress.finish();
     }
   }
 
-  /** The task body; a static class so the closure ships only the accumulator. */
-  private static final class RunShard implements Function<ShardTask, ShardOutcome> {
+  /** What one task is told: which shard of which video. */
+  record ShardRef(String videoKey, int shardIndex) implements java.io.Serializable {}
+
+  /** The task body; a static class so the closure ships only the broadcast plan and the accumulator. */
+  private static final class RunShard implements Function<ShardRef, ShardOutcome> {
     private static final long serialVersionUID = 1L;
+    private final Broadcast<JobPlan> plan;
     private final LongAccumulator frames;
 
-    RunShard(LongAccumulator frames) {
+    RunShard(Broadcast<JobPlan> plan, LongAccumulator frames) {
+      this.plan = plan;
       this.frames = frames;
     }
 
     @Override
-    public ShardOutcome call(ShardTask task) {
+    public ShardOutcome call(ShardRef ref) {
+      JobPlan jobPlan = plan.value();
+      VideoPlan video = jobPlan.videos().stream().filter(v -> v.key().equals(ref.videoKey())).findFirst()
+          .orElseThrow(() -> new IllegalStateException("No video " + ref.videoKey() + " in the plan"));
+      ShardTask task = ShardTask.of(jobPlan, video, video.shards().get(ref.shardIndex()));
       int[] reported = {0};
       return ShardTaskRunner.run(task, emitted -> {
         frames.add(emitted - reported[0]);

@@ -25,7 +25,7 @@ public record VideoOutcome(
     double modelSeconds,
     double encodeSeconds,
     double mergeSeconds,
-    String device) {
+    String device) implements java.io.Serializable {
 
   static VideoOutcome failed(String input, String error) {
     return new VideoOutcome(input, null, "failed", error, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
