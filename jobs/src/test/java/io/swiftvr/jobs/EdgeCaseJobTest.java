@@ -63,6 +63,13 @@ class EdgeCaseJobTest {
   }
 
   @Test
+  void encodesWithX265WhenAsked(@TempDir Path dir) throws Exception {
+    Path clip = EdgeClips.write(dir.resolve("clip.mp4"), EdgeClips.frames(12));
+    VideoProbe restored = restore(clip, dir.resolve("out"), "--codec", "libx265", "--crf", "28", "--preset", "fast");
+    assertEquals("hevc", restored.codec());
+  }
+
+  @Test
   void oddSizedInputGivesAnEvenOutput(@TempDir Path dir) throws Exception {
     Path clip = EdgeClips.writeY4m(dir.resolve("odd.y4m"), 161, 119, 10);
     VideoProbe source = new VideoProber().probe(clip.toString());
