@@ -1,0 +1,76 @@
+package io.swiftvr.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.swiftvr.planner.TestMedia;
+import io.swiftvr.udf.TestBundles;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Spark profiles in cluster-conf/profiles: each parses the way spark-submit reads a properties file, the GPU
+ * profiles give every task one whole GPU and a whole executor, and the local profile really runs the job.
+ */
+class ClusterProfilesTest {
+
+  static Map<String, String> read(String profile) throws IOException {
+    return read(TestMedia.repoRoot().resolve("cluster-conf/profiles/" + profile + ".conf"), profile);
+  }
+
+  static Map<String, String> read(Path file, String profile) throws IOException {
+    Map<String, String> conf = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(file)) {
+      String l = line.strip();
+      if (l.isEmpty() || l.startsWith("#")) {
+        continue;
+      }
+      String[] kv = l.split("\\s+", 2);
+      assertEquals(2, kv.length, profile + ": '" + l + "' has no value");
+      assertTrue(kv[0].startsWith("spark."), profile + ": " + kv[0] + " is not a Spark setting");
+      assertEquals(null, conf.put(kv[0], kv[1]), profile + ": " + kv[0] + " set twice");
+    }
+    return conf;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"standalone", "kubernetes", "yarn"})
+  void gpuProfilesGiveEachTaskOneGpuAndTheWholeExecutor(String profile) throws Exception {
+    Map<String, String> conf = read(profile);
+    assertEquals("1", conf.get("spark.executor.resource.gpu.amount"));
+    assertEquals("1", conf.get("spark.task.resource.gpu.amount"));
+    assertTrue(conf.get("spark.executor.resource.gpu.discoveryScript").endsWith("gpu-discovery.sh"));
+    assertEquals(conf.get("spark.executor.cores"), conf.get("spark.task.cpus"), "one shard at a time per executor");
+    assertTrue(conf.get("spark.executor.extraJavaOptions").contains("-Dai.djl.offline=true"));
+  }
+
+  @Test
+  void s3aProfileNamesOnlyHadoopSettings() throws Exception {
+    for (String key : read(TestMedia.repoRoot().resolve("cluster-conf/fragments/s3a.conf"), "s3a").keySet()) {
+      assertTrue(key.startsWith("spark.hadoop.fs.s3a."), key);
+    }
+  }
+
+  @Test
+  void theLocalProfileRunsTheJob(@org.junit.jupiter.api.io.TempDir Path out) throws Exception {
+    SparkConf conf = new SparkConf().setAppName("ClusterProfilesTest").set("spark.ui.enabled", "false");
+    read("local").forEach(conf::set);
+    try (JavaSparkContext spark = new JavaSparkContext(conf)) {
+      JobOptions options = JobOptions.parse(List.of("--input", TestMedia.realShort().toString(), "--output",
+          out.toString(), "--model", TestBundles.tinyDir().toString()));
+      RestoreJob.Result result = RestoreJob.run(options, spark, new PrintStream(new ByteArrayOutputStream()));
+      assertEquals("restored", result.videos().get(0).status());
+    }
+  }
+}
