@@ -9,20 +9,25 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** Expands the job's inputs: files as given, folders into the video files below them (sorted, so plans are stable). */
+/**
+ * Expands the job's inputs: files as given, folders into the video files below them (sorted, so plans are stable).
+ * Nothing below the output folder is an input, so an output folder inside an input folder is never restored again.
+ */
 final class InputLister {
   static final Set<String> VIDEO_EXTENSIONS = Set.of(
       "mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "ts", "m2ts", "mts", "wmv", "flv", "3gp", "ogv", "mxf");
 
   private InputLister() {}
 
-  static List<String> expand(List<String> inputs) throws IOException {
+  static List<String> expand(List<String> inputs, Path outputDir) throws IOException {
+    Path output = outputDir.toAbsolutePath().normalize();
     List<String> files = new ArrayList<>();
     for (String input : inputs) {
       Path path = Path.of(input);
       if (Files.isDirectory(path)) {
         try (Stream<Path> walk = Files.walk(path)) {
-          walk.filter(Files::isRegularFile).filter(InputLister::looksLikeVideo).map(Path::toString).sorted()
+          walk.filter(Files::isRegularFile).filter(InputLister::looksLikeVideo)
+              .filter(p -> !p.toAbsolutePath().normalize().startsWith(output)).map(Path::toString).sorted()
               .forEach(files::add);
         }
       } else {

@@ -40,7 +40,7 @@ public final class JobPlanner {
     VideoProber prober = new VideoProber();
     List<VideoPlan> videos = new ArrayList<>();
     List<VideoOutcome> rejected = new ArrayList<>();
-    for (String input : InputLister.expand(options.inputs())) {
+    for (String input : InputLister.expand(options.inputs(), output)) {
       try {
         VideoProbe probe = prober.probe(input);
         int[] out = size.resolve(probe.width(), probe.height());

@@ -118,6 +118,16 @@ class RestoreJobTest {
   }
 
   @Test
+  void anOutputFolderInsideTheInputFolderIsNotReadAsInput(@TempDir Path library) throws Exception {
+    Files.copy(TestMedia.realShort(), library.resolve("film.mp4"));
+    Path out = library.resolve("restored");
+    run(options(out, "--input", library.toString()));
+    JobPlan second = JobPlanner.plan(options(out, "--input", library.toString()));
+    assertEquals(List.of(library.resolve("film.mp4").toString()),
+        second.videos().stream().map(v -> v.probe().uri()).toList());
+  }
+
+  @Test
   void aRerunSkipsVideosThatAreAlreadyRestored(@TempDir Path out) throws Exception {
     JobOptions options = options(out, "--input", TestMedia.realShort().toString());
     RestoreJob.Result first = run(options);
