@@ -25,6 +25,7 @@ public final class Main {
       "  restore  restore the shards of plan.json that are not finished (Spark tasks)",
       "  merge    merge and publish every video whose shards all finished",
       "  report   write report/ from what the output folder holds",
+      "  doctor   print the engine, GPUs, caches, FFmpeg codecs, and check the model bundle",
       "restore and merge take only --output; report takes --output and --prices.");
 
   private Main() {}
@@ -47,6 +48,7 @@ public final class Main {
         case "restore" -> restore(options.outputDir());
         case "merge" -> merge(options.outputDir());
         case "report" -> report(options);
+        case "doctor" -> Doctor.run(options, System.out);
         default -> throw new IllegalArgumentException("Unknown command '" + command + "'\n" + COMMANDS);
       };
     } catch (IllegalArgumentException e) {

@@ -1,0 +1,86 @@
+package io.swiftvr.jobs;
+
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder_by_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avutil.av_version_info;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.swiftvr.udf.bundle.ModelBundle;
+import io.swiftvr.udf.model.DeviceNames;
+import io.swiftvr.udf.model.RestorerModel;
+import io.swiftvr.udf.video.EncoderSettings;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code swiftvr doctor}: what this JVM would run with — Java, the DJL engine and libtorch, the GPUs it sees, cache
+ * folders and whether they are writable, FFmpeg and which encoders/decoders it has, and whether the model bundle
+ * verifies and loads. Prints everything and returns 0 only when the bundle loads and the chosen encoder exists.
+ */
+final class Doctor {
+  private Doctor() {}
+
+  static int run(JobOptions options, PrintStream out) {
+    boolean ok = true;
+    out.printf(Locale.ROOT, "Java        %s (%s), %d cores, max heap %d MiB%n", System.getProperty("java.version"),
+        System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20);
+    try {
+      Engine engine = Engine.getInstance();
+      out.printf(Locale.ROOT, "Engine      %s %s, %d GPU(s)%n", engine.getEngineName(), engine.getVersion(),
+          engine.getGpuCount());
+      for (int i = 0; i < engine.getGpuCount(); i++) {
+        out.printf(Locale.ROOT, "GPU %d       %s%n", i, DeviceNames.describe(Device.gpu(i)));
+      }
+      out.println("CPU         " + DeviceNames.describe(Device.cpu()));
+    } catch (RuntimeException | LinkageError e) {
+      out.println("Engine      FAILED: " + e);
+      ok = false;
+    }
+    for (String[] cache : List.of(new String[] {"DJL cache", System.getenv("DJL_CACHE_DIR")},
+        new String[] {"JavaCPP", System.getProperty("org.bytedeco.javacpp.cachedir")},
+        new String[] {"tmpdir", System.getProperty("java.io.tmpdir")})) {
+      if (cache[1] != null) {
+        Path p = Path.of(cache[1]);
+        out.printf(Locale.ROOT, "%-11s %s (%s)%n", cache[0], p,
+            Files.isDirectory(p) ? (Files.isWritable(p) ? "writable" : "NOT writable") : "will be created");
+      }
+    }
+    out.println("FFmpeg      " + av_version_info().getString());
+    for (String codec : EncoderSettings.CODECS) {
+      out.printf(Locale.ROOT, "  encoder %-11s %s%n", codec, hasEncoder(codec) ? "compiled in" : "missing");
+    }
+    for (String codec : List.of("h264_cuvid", "hevc_cuvid")) {
+      Object decoder = avcodec_find_decoder_by_name(codec);
+      boolean has = decoder != null && !avcodec_find_decoder_by_name(codec).isNull();
+      out.printf(Locale.ROOT, "  decoder %-11s %s%n", codec, has ? "compiled in (needs the NVIDIA driver)" : "missing");
+    }
+    if (!hasEncoder(options.encoder().codec())) {
+      out.println("Encoder     the chosen encoder " + options.encoder().codec() + " is missing");
+      ok = false;
+    }
+    try {
+      Path cache = options.outputDir().toAbsolutePath().resolve(".swiftvr/bundles");
+      ModelBundle bundle = ModelBundle.open(RemoteBundles.localize(options.model(), cache), cache);
+      out.printf(Locale.ROOT, "Model       %s (%s): checksums verified, %s%n", bundle.manifest().name(),
+          bundle.fingerprint(), bundle.manifest().description());
+      try (RestorerModel model = RestorerModel.load(bundle, Device.cpu())) {
+        out.printf(Locale.ROOT, "            loads on %s in %s%n", model.device(), model.precision());
+      }
+    } catch (Exception e) {
+      out.println("Model       FAILED: " + e.getMessage());
+      ok = false;
+    }
+    out.println(ok ? "OK" : "PROBLEMS FOUND");
+    return ok ? 0 : 1;
+  }
+
+  private static boolean hasEncoder(String name) {
+    var codec = avcodec_find_encoder_by_name(name);
+    return codec != null && !codec.isNull();
+  }
+}
