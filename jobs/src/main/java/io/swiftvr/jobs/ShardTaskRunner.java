@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.swiftvr.planner.InvalidVideoException;
 import io.swiftvr.planner.Shard;
+import io.swiftvr.udf.FrameSink;
 import io.swiftvr.udf.ShardRestorer;
 import io.swiftvr.udf.ShardResult;
 import io.swiftvr.udf.bundle.ModelBundle;
@@ -64,7 +65,7 @@ public final class ShardTaskRunner {
         try (SegmentEncoder encoder = new SegmentEncoder(
             temp, video.outWidth(), video.outHeight(), video.probe().frameRate(), task.encoder())) {
           result = new ShardRestorer(model).restore(video.probe(), shard, video.outWidth(), video.outHeight(),
-              (frame, frames, i) -> encoder.write(frames.bytes(), i * frames.frameBytes()), progress, false);
+              FrameSink.encoding(encoder), progress, false);
         }
         beforePublish.accept(task);
         Files.move(temp, segment, StandardCopyOption.ATOMIC_MOVE);

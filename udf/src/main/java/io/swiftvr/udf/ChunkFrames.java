@@ -1,7 +1,17 @@
 package io.swiftvr.udf;
 
-/** The restored frames of one chunk, as bytes (normal runs) or floats in [0, 1] (exactness checks). */
-public record ChunkFrames(byte[] bytes, float[] floats, int height, int width) {
+import java.nio.ByteBuffer;
+
+/**
+ * The restored frames of one chunk: as bytes (normal runs), as floats in [0, 1] (exactness checks), or, for sinks
+ * that {@linkplain FrameSink#acceptsBuffers accept buffers}, as RGB bytes from position 0 of a direct buffer that the
+ * pipeline reuses once the sink has returned (so a sink must not keep it).
+ */
+public record ChunkFrames(byte[] bytes, float[] floats, ByteBuffer buffer, int height, int width) {
+  public ChunkFrames(byte[] bytes, float[] floats, int height, int width) {
+    this(bytes, floats, null, height, width);
+  }
+
   public int frameBytes() {
     return height * width * 3;
   }

@@ -11,4 +11,27 @@ public interface FrameSink {
    * @param index the frame's position within {@code frames}
    */
   void accept(int videoFrame, ChunkFrames frames, int index) throws IOException;
+
+  /**
+   * Whether this sink reads {@link ChunkFrames#buffer()} (a reused direct buffer the model's output is copied into)
+   * instead of {@link ChunkFrames#bytes()}, saving a copy into a new {@code byte[]} per chunk. Lambdas get bytes.
+   */
+  default boolean acceptsBuffers() {
+    return false;
+  }
+
+  /** A sink that encodes each frame, reading the reused buffers. */
+  static FrameSink encoding(io.swiftvr.udf.video.SegmentEncoder encoder) {
+    return new FrameSink() {
+      @Override
+      public void accept(int videoFrame, ChunkFrames frames, int index) throws IOException {
+        encoder.write(frames, index);
+      }
+
+      @Override
+      public boolean acceptsBuffers() {
+        return true;
+      }
+    };
+  }
 }

@@ -9,6 +9,7 @@ import io.swiftvr.udf.model.RestorerModel;
 import io.swiftvr.udf.model.StreamingRestorer;
 import io.swiftvr.udf.video.FrameSource;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -24,9 +25,15 @@ import java.util.function.IntConsumer;
  *
  * <p>Three stages overlap: a decoder thread prepares the next chunk and an emitter thread encodes the previous one
  * while the model runs on the current one. Bounded queues (two chunks each) keep memory flat on long shards.
+ *
+ * <p>For a sink that {@linkplain FrameSink#acceptsBuffers accepts buffers}, the model's output is copied from the
+ * device into one of {@value #OUTPUT_BUFFERS} direct buffers allocated once per shard (a chunk in the queue, one
+ * being encoded, one being filled, and one spare), each going back to the pool after the sink has read it; the model
+ * thread waits for a free one, so the pool also bounds the pipeline.
  */
 public final class ShardRestorer {
   private static final int QUEUE_CHUNKS = 2;
+  private static final int OUTPUT_BUFFERS = QUEUE_CHUNKS + 2;
 
   private final RestorerModel model;
   private final ChunkGrid grid;
@@ -72,8 +79,19 @@ public final class ShardRestorer {
         decodedFrames[0] = decodeChunks(source, probe, shard, firstInput, decoded, decodeNanos);
         return null;
       });
+      boolean buffers = !floatOutput && sink.acceptsBuffers();
+      BlockingQueue<ByteBuffer> pool = new ArrayBlockingQueue<>(OUTPUT_BUFFERS);
+      if (buffers) {
+        int maxLength = 0;
+        for (int k = shard.warmupFirstChunk(); k < shard.endChunk(); k++) {
+          maxLength = Math.max(maxLength, grid.chunkLength(k));
+        }
+        for (int i = 0; i < OUTPUT_BUFFERS; i++) {
+          pool.add(StreamingRestorer.newOutputBuffer(stream.outputBytes(maxLength)));
+        }
+      }
       Future<?> emitter = threads.submit(() -> {
-        emitChunks(shard, restored, sink, progress, emitted, emitNanos);
+        emitChunks(shard, restored, sink, progress, emitted, emitNanos, pool);
         return null;
       });
       try {
@@ -85,15 +103,24 @@ public final class ShardRestorer {
           int k = chunk.index();
           int length = grid.chunkLength(k);
           long t0 = System.nanoTime();
-          ChunkFrames out = floatOutput
-              ? new ChunkFrames(null, stream.restoreFloat(chunk.frames(), length, probe.height(), probe.width(),
-                  grid.latentOffset(k)), outHeight, outWidth)
-              : new ChunkFrames(stream.restore(chunk.frames(), length, probe.height(), probe.width(),
-                  grid.latentOffset(k)), null, outHeight, outWidth);
+          ChunkFrames out;
+          if (floatOutput) {
+            out = new ChunkFrames(null, stream.restoreFloat(chunk.frames(), length, probe.height(), probe.width(),
+                grid.latentOffset(k)), outHeight, outWidth);
+          } else if (buffers) {
+            ByteBuffer buffer = take(pool, emitter);
+            stream.restore(chunk.frames(), length, probe.height(), probe.width(), grid.latentOffset(k), buffer);
+            out = new ChunkFrames(null, null, buffer, outHeight, outWidth);
+          } else {
+            out = new ChunkFrames(stream.restore(chunk.frames(), length, probe.height(), probe.width(),
+                grid.latentOffset(k)), null, outHeight, outWidth);
+          }
           modelNanos += System.nanoTime() - t0;
           modelled += length;
           if (k >= shard.firstChunk()) { // warm-up chunks only leave their state behind
             put(restored, new Restored(k, out), emitter);
+          } else if (out.buffer() != null) {
+            pool.add(out.buffer());
           }
         }
         put(restored, new Restored(-1, null), emitter);
@@ -159,7 +186,7 @@ public final class ShardRestorer {
 
   /** Emitter thread: hands the shard's own frames to the sink in order. */
   private void emitChunks(Shard shard, BlockingQueue<Restored> in, FrameSink sink, IntConsumer progress,
-      int[] emitted, long[] nanos) throws IOException, InterruptedException {
+      int[] emitted, long[] nanos, BlockingQueue<ByteBuffer> pool) throws IOException, InterruptedException {
     while (true) {
       Restored chunk = in.take();
       if (chunk.index() < 0) {
@@ -175,6 +202,9 @@ public final class ShardRestorer {
         }
       }
       nanos[0] += System.nanoTime() - t0;
+      if (chunk.frames().buffer() != null) {
+        pool.add(chunk.frames().buffer()); // the sink is done with it: the model thread may fill it again
+      }
       progress.accept(emitted[0]);
     }
   }

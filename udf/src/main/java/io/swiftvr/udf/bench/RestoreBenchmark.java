@@ -7,6 +7,7 @@ import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.ShardPlanner;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.planner.VideoProber;
+import io.swiftvr.udf.FrameSink;
 import io.swiftvr.udf.ShardRestorer;
 import io.swiftvr.udf.ShardResult;
 import io.swiftvr.udf.bundle.ModelBundle;
@@ -35,7 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  *
  * <p>Stages: decode (decoder thread: FFmpeg decode to RGB and chunk assembly), the model thread's host→device (Java
- * array into a direct buffer, then the copy to the device), forward, device→host and the copy into a Java array,
+ * array into a direct buffer, then the copy to the device), forward, device→host (straight into one of the
+ * shard's reused direct output buffers, which the encoder reads: the "to byte[]" column is 0 since 2026-11-22 21:00),
  * and encode (encoder thread: RGB → YUV and the codec). Decode and encode overlap the model, so the stage times add
  * up to more than the wall time. On a GPU each forward call is made to wait for its kernels ({@link
  * StageTimes#waitForDevice}), so that "forward" is the GPU time and device→host the copy alone.
@@ -93,8 +95,7 @@ public final class RestoreBenchmark {
         ShardResult r;
         try (GpuMemorySampler memory = new GpuMemorySampler(device);
             SegmentEncoder enc = new SegmentEncoder(segment, out[0], out[1], probe.frameRate(), encoder)) {
-          r = restorer.restore(probe, whole, out[0], out[1],
-              (f, frames, i) -> enc.write(frames.bytes(), i * frames.frameBytes()), n -> { }, false);
+          r = restorer.restore(probe, whole, out[0], out[1], FrameSink.encoding(enc), n -> { }, false);
           enc.close();
           rows.add(row(probe, bundle, out, model, r, memory.peakMiB(), Files.size(segment)));
         }

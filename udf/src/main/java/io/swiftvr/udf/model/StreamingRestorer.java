@@ -1,8 +1,10 @@
 package io.swiftvr.udf.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
@@ -22,6 +24,7 @@ public final class StreamingRestorer implements AutoCloseable {
   private final int outWidth;
   private NDList state;
   private ByteBuffer inputBuffer;
+  private ByteBuffer outputScratch;
   private long lastHostToDevice;
   private long lastForward;
 
@@ -46,16 +49,79 @@ public final class StreamingRestorer implements AutoCloseable {
    * @return {@code frames × outHeight × outWidth × 3} RGB bytes
    */
   public byte[] restore(byte[] rgb, int frames, int height, int width, long latentOffset) {
+    int outBytes = outputBytes(frames);
+    if (outputScratch == null || outputScratch.capacity() < outBytes) {
+      outputScratch = newOutputBuffer(outBytes);
+    }
+    long t1 = restoreInto(rgb, frames, height, width, latentOffset, outputScratch, false);
+    byte[] result = new byte[outBytes];
+    outputScratch.get(0, result);
+    model.stageTimes().add(lastHostToDevice, lastForward, lastDeviceToHost, System.nanoTime() - t1);
+    return result;
+  }
+
+  /**
+   * Restores one chunk into a caller's direct buffer, reused from chunk to chunk: the output is copied from the
+   * device straight into it, with no new CPU tensor per chunk (whose fresh pages hold the copy to ~1 GB/s) and no
+   * {@code byte[]}. Bytes {@code [0, outputBytes(frames))} of {@code out} hold the frames afterwards; its position
+   * and limit are left alone.
+   *
+   * @param out a direct buffer of at least {@link #outputBytes}{@code (frames)} bytes, from {@link #newOutputBuffer}
+   */
+  public void restore(byte[] rgb, int frames, int height, int width, long latentOffset, ByteBuffer out) {
+    restoreInto(rgb, frames, height, width, latentOffset, out, true);
+  }
+
+  private long lastDeviceToHost;
+  private static volatile boolean copyIntoWorks = true;
+
+  private long restoreInto(
+      byte[] rgb, int frames, int height, int width, long latentOffset, ByteBuffer dst, boolean record) {
+    int outBytes = outputBytes(frames);
+    if (!dst.isDirect() || dst.capacity() < outBytes) {
+      throw new IllegalArgumentException(String.format(
+          "Output buffer: %s of %d bytes, %d frames of %dx%d need a direct one of %d",
+          dst.isDirect() ? "direct" : "heap", dst.capacity(), frames, outWidth, outHeight, outBytes));
+    }
     try (NDManager chunkScope = streamScope.newSubManager()) {
       NDArray out = run(chunkScope, rgb, frames, height, width, latentOffset, false);
       long t0 = System.nanoTime();
-      ByteBuffer host = out.toByteBuffer(); // device→host (waits for the GPU's work on the output)
+      try (NDManager cpu = chunkScope.newSubManager(Device.cpu())) {
+        // A CPU tensor over the caller's memory (from_blob: borrowed, not copied), then copy_ from the device into
+        // it (index_put_ over the whole tensor); a device→pageable-host copy_ waits for the GPU.
+        ByteBuffer view = dst.duplicate().clear().limit(outBytes).slice().order(ByteOrder.nativeOrder());
+        if (copyIntoWorks) {
+          try {
+            NDArray host = cpu.create(view, out.getShape(), DataType.UINT8);
+            host.getNDArrayInternal().getIndexer(cpu).set(host, new NDIndex(":"), (Object) out);
+          } catch (RuntimeException e) {
+            // An engine whose index_put_ will not copy across devices: the old way, a new CPU tensor per chunk.
+            copyIntoWorks = false;
+            System.err.println("swiftvr: copying the output into a reused buffer failed (" + e
+                + "); falling back to a new CPU tensor per chunk");
+          }
+        }
+        if (!copyIntoWorks) {
+          view.put(out.toByteBuffer());
+        }
+      }
       long t1 = System.nanoTime();
-      byte[] result = new byte[Math.multiplyExact(Math.multiplyExact(frames * 3, outHeight), outWidth)];
-      host.get(result);
-      model.stageTimes().add(lastHostToDevice, lastForward, t1 - t0, System.nanoTime() - t1);
-      return result;
+      lastDeviceToHost = t1 - t0;
+      if (record) {
+        model.stageTimes().add(lastHostToDevice, lastForward, lastDeviceToHost, 0);
+      }
+      return t1;
     }
+  }
+
+  /** Bytes of a restored chunk of {@code frames} frames. */
+  public int outputBytes(int frames) {
+    return Math.multiplyExact(Math.multiplyExact(frames * 3, outHeight), outWidth);
+  }
+
+  /** A direct buffer for {@link #restore(byte[], int, int, int, long, ByteBuffer)}; allocate once, reuse. */
+  public static ByteBuffer newOutputBuffer(int bytes) {
+    return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
   }
 
   /** Like {@link #restore} but returns the network's float output in [0, 1] before rounding, for exactness checks. */

@@ -4,6 +4,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
 import io.swiftvr.planner.FfmpegLog;
+import io.swiftvr.udf.ChunkFrames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -62,6 +63,34 @@ public final class SegmentEncoder implements AutoCloseable {
     for (int y = 0; y < height; y++) {
       buf.position(y * frame.imageStride);
       buf.put(rgb, offset + y * rowBytes, rowBytes);
+    }
+    buf.rewind();
+    try {
+      recorder.record(frame, AV_PIX_FMT_RGB24);
+    } catch (FrameRecorder.Exception e) {
+      throw new IOException("Encoding failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Encodes frame {@code index} of a chunk, from its reused buffer when it has one, else from its bytes. */
+  public void write(ChunkFrames frames, int index) throws IOException {
+    if (frames.buffer() != null) {
+      write(frames.buffer(), index * frames.frameBytes());
+    } else {
+      write(frames.bytes(), index * frames.frameBytes());
+    }
+  }
+
+  /** Encodes one RGB frame ({@code width·height·3} bytes at absolute {@code offset} of {@code rgb}). */
+  public void write(ByteBuffer rgb, int offset) throws IOException {
+    ByteBuffer buf = ((ByteBuffer) frame.image[0]);
+    int rowBytes = width * 3;
+    if (frame.imageStride == rowBytes) {
+      buf.put(0, rgb, offset, rowBytes * height);
+    } else {
+      for (int y = 0; y < height; y++) {
+        buf.put(y * frame.imageStride, rgb, offset + y * rowBytes, rowBytes);
+      }
     }
     buf.rewind();
     try {
