@@ -22,7 +22,7 @@ final class InputLister {
   static List<String> expand(List<String> inputs, Path outputDir) throws IOException {
     Path output = outputDir.toAbsolutePath().normalize();
     List<String> files = new ArrayList<>();
-    for (String input : inputs) {
+    for (String input : withManifests(inputs)) {
       Path path = Path.of(input);
       if (Files.isDirectory(path)) {
         try (Stream<Path> walk = Files.walk(path)) {
@@ -35,6 +35,32 @@ final class InputLister {
       }
     }
     return files;
+  }
+
+  /**
+   * Replaces every {@code @FILE} input by the lines of FILE (a manifest: one video or folder per line; blank lines
+   * and lines starting with '#' are skipped; relative paths are relative to the manifest's folder).
+   */
+  private static List<String> withManifests(List<String> inputs) throws IOException {
+    List<String> all = new ArrayList<>();
+    for (String input : inputs) {
+      if (!input.startsWith("@")) {
+        all.add(input);
+        continue;
+      }
+      Path manifest = Path.of(input.substring(1));
+      if (!Files.isRegularFile(manifest)) {
+        throw new IOException("Input manifest not found: " + manifest);
+      }
+      Path base = manifest.toAbsolutePath().getParent();
+      for (String line : Files.readAllLines(manifest)) {
+        String l = line.strip();
+        if (!l.isEmpty() && !l.startsWith("#")) {
+          all.add(base.resolve(LocalPaths.of(l)).toString());
+        }
+      }
+    }
+    return all;
   }
 
   private static boolean looksLikeVideo(Path p) {

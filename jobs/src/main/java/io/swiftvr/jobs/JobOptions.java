@@ -37,7 +37,8 @@ public record JobOptions(
   public static String usage() {
     return String.join("\n",
         "Options (all optional; defaults restore the bundled sample with the bundled model):",
-        "  --input PATH        a video file or a folder of videos; repeatable (default " + DEFAULT_INPUT + ")",
+        "  --input PATH        a video file, a folder of videos, or @FILE listing them; repeatable (default "
+            + DEFAULT_INPUT + ")",
         "  --output DIR        where restored videos, segments and reports go (default out)",
         "  --model PATH        model bundle folder or .tar.gz/.zip archive, local or s3a:// (default " + DEFAULT_MODEL
             + ")",
@@ -101,7 +102,8 @@ public record JobOptions(
     }
     String size = single(values, "size", null);
     return new JobOptions(
-        values.getOrDefault("input", List.of(DEFAULT_INPUT)).stream().map(i -> LocalPaths.of(i).toString()).toList(),
+        values.getOrDefault("input", List.of(DEFAULT_INPUT)).stream()
+            .map(i -> i.startsWith("@") ? "@" + LocalPaths.of(i.substring(1)) : LocalPaths.of(i).toString()).toList(),
         LocalPaths.of(single(values, "output", "out")),
         modelLocation(single(values, "model", DEFAULT_MODEL)),
         size == null ? null : OutputSize.parse(size),

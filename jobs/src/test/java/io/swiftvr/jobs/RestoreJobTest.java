@@ -118,6 +118,17 @@ class RestoreJobTest {
   }
 
   @Test
+  void readsInputsFromAManifestFile(@TempDir Path dir) throws Exception {
+    Path manifest = Files.writeString(dir.resolve("library.txt"),
+        "# tonight's batch\n" + TestMedia.realShort() + "\n\nmissing.mp4\n");
+    JobPlan plan = JobPlanner.plan(options(dir.resolve("out"), "--input", "@" + manifest));
+    assertEquals(List.of(TestMedia.realShort().toString()),
+        plan.videos().stream().map(v -> v.probe().uri()).toList());
+    assertEquals(List.of(dir.resolve("missing.mp4") + ": file not found"),
+        plan.rejected().stream().map(VideoOutcome::error).toList());
+  }
+
+  @Test
   void anOutputFolderInsideTheInputFolderIsNotReadAsInput(@TempDir Path library) throws Exception {
     Files.copy(TestMedia.realShort(), library.resolve("film.mp4"));
     Path out = library.resolve("restored");
