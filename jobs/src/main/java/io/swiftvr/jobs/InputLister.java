@@ -19,16 +19,31 @@ final class InputLister {
 
   private InputLister() {}
 
-  static List<String> expand(List<String> inputs, Path outputDir) throws IOException {
-    Path output = outputDir.toAbsolutePath().normalize();
+  static List<String> expand(List<String> inputs, String outputDir) throws IOException {
+    boolean remoteOutput = Storage.isRemote(outputDir);
+    Path output = remoteOutput ? null : Path.of(outputDir).toAbsolutePath().normalize();
+    String outputPrefix = outputDir.endsWith("/") ? outputDir : outputDir + "/";
     List<String> files = new ArrayList<>();
     for (String input : withManifests(inputs)) {
+      if (Storage.isRemote(input)) {
+        Storage storage = Storage.forLocation(input);
+        if (storage.isDirectory(input)) {
+          for (Storage.FileInfo f : storage.list(input, true)) {
+            if (looksLikeVideo(f.location()) && !f.location().startsWith(outputPrefix)) {
+              files.add(f.location());
+            }
+          }
+        } else {
+          files.add(input);
+        }
+        continue;
+      }
       Path path = Path.of(input);
       if (Files.isDirectory(path)) {
         try (Stream<Path> walk = Files.walk(path)) {
-          walk.filter(Files::isRegularFile).filter(InputLister::looksLikeVideo)
-              .filter(p -> !p.toAbsolutePath().normalize().startsWith(output)).map(Path::toString).sorted()
-              .forEach(files::add);
+          walk.filter(Files::isRegularFile).filter(p -> looksLikeVideo(p.getFileName().toString()))
+              .filter(p -> output == null || !p.toAbsolutePath().normalize().startsWith(output)).map(Path::toString)
+              .sorted().forEach(files::add);
         }
       } else {
         files.add(input); // a missing or bad file becomes an error row with its reason, not a crash here
@@ -56,15 +71,14 @@ final class InputLister {
       for (String line : Files.readAllLines(manifest)) {
         String l = line.strip();
         if (!l.isEmpty() && !l.startsWith("#")) {
-          all.add(base.resolve(LocalPaths.of(l)).toString());
+          all.add(Storage.isRemote(l) ? l : base.resolve(LocalPaths.of(l)).toString());
         }
       }
     }
     return all;
   }
 
-  private static boolean looksLikeVideo(Path p) {
-    String name = p.getFileName().toString();
+  private static boolean looksLikeVideo(String name) {
     int dot = name.lastIndexOf('.');
     return dot > 0 && VIDEO_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
   }

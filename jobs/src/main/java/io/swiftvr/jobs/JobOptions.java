@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public record JobOptions(
     List<String> inputs,
-    Path outputDir,
+    String outputDir,
     String model,
     OutputSize size,
     EncoderSettings encoder,
@@ -39,7 +39,7 @@ public record JobOptions(
         "Options (all optional; defaults restore the bundled sample with the bundled model):",
         "  --input PATH        a video file, a folder of videos, or @FILE listing them; repeatable (default "
             + DEFAULT_INPUT + ")",
-        "  --output DIR        where restored videos, segments and reports go (default out)",
+        "  --output DIR        where restored videos, segments and reports go, local or s3a:// (default out)",
         "  --model PATH        model bundle folder or .tar.gz/.zip archive, local or s3a:// (default " + DEFAULT_MODEL
             + ")",
         "  --size S            x2, x4 (scale) or WxH such as 3840x2160, aspect kept (default: the model's scale)",
@@ -103,8 +103,8 @@ public record JobOptions(
     String size = single(values, "size", null);
     return new JobOptions(
         values.getOrDefault("input", List.of(DEFAULT_INPUT)).stream()
-            .map(i -> i.startsWith("@") ? "@" + LocalPaths.of(i.substring(1)) : LocalPaths.of(i).toString()).toList(),
-        LocalPaths.of(single(values, "output", "out")),
+            .map(i -> i.startsWith("@") ? "@" + LocalPaths.of(i.substring(1)) : inputLocation(i)).toList(),
+        LocalPaths.normalize(single(values, "output", "out")),
         modelLocation(single(values, "model", DEFAULT_MODEL)),
         size == null ? null : OutputSize.parse(size),
         new EncoderSettings(
@@ -126,7 +126,12 @@ public record JobOptions(
 
   /** Model bundles may also live on S3 ({@code s3a://}); other locations must be local. */
   private static String modelLocation(String location) {
-    return RemoteBundles.isRemote(location) ? location : LocalPaths.of(location).toAbsolutePath().toString();
+    return LocalPaths.normalize(location);
+  }
+
+  /** Inputs keep relative paths as given (they name the files in reports); S3 URIs stay URIs. */
+  private static String inputLocation(String location) {
+    return Storage.isRemote(location) ? location : LocalPaths.of(location).toString();
   }
 
   private static String single(Map<String, List<String>> values, String key, String fallback) {

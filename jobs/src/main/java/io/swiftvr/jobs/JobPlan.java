@@ -4,7 +4,6 @@ import com.google.gson.JsonParseException;
 import io.swiftvr.udf.video.EncoderSettings;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -30,20 +29,33 @@ public record JobPlan(
 
   public static final String FILE = "plan.json";
 
-  public Path output() {
-    return Path.of(outputDir);
+  /** The output's storage: local disk or S3. */
+  public Storage storage() {
+    return Storage.forLocation(outputDir);
   }
 
-  public Path stagingDir(VideoPlan video) {
-    return output().resolve(".swiftvr/staging").resolve(video.key());
+  /** A location below the output folder. */
+  public String location(String relative) {
+    return Storage.resolve(outputDir, relative);
   }
 
-  public Path outcomesDir(VideoPlan video) {
-    return output().resolve(".swiftvr/outcomes").resolve(video.key());
+  public String stagingDir(VideoPlan video) {
+    return location(".swiftvr/staging/" + video.key());
   }
 
-  public Path publishedDir() {
-    return output().resolve(".swiftvr/published");
+  public String outcomesDir(VideoPlan video) {
+    return location(".swiftvr/outcomes/" + video.key());
+  }
+
+  public String publishedDir() {
+    return location(".swiftvr/published");
+  }
+
+  /** Local folder for copies of remote files (bundles, videos, segments): beside a local output, else in tmpdir. */
+  public Path localCache(String kind) {
+    return Storage.isRemote(outputDir)
+        ? Path.of(System.getProperty("java.io.tmpdir"), "swiftvr-cache", kind)
+        : Path.of(outputDir, ".swiftvr", kind);
   }
 
   public long totalFrames() {
@@ -51,17 +63,18 @@ public record JobPlan(
   }
 
   void write() throws IOException {
-    ReportFiles.writeAtomically(output().resolve(FILE), ReportFiles.GSON.toJson(this));
+    storage().write(location(FILE), ReportFiles.GSON.toJson(this));
   }
 
-  static JobPlan read(Path outputDir) throws IOException {
-    Path file = outputDir.resolve(FILE);
-    if (!Files.isRegularFile(file)) {
+  static JobPlan read(String outputDir) throws IOException {
+    Storage storage = Storage.forLocation(outputDir);
+    String file = Storage.resolve(outputDir, FILE);
+    if (!storage.exists(file)) {
       throw new IOException("No " + FILE + " in " + outputDir + ": run 'plan' (or 'run') with --output " + outputDir
           + " first");
     }
     try {
-      return ReportFiles.GSON.fromJson(Files.readString(file), JobPlan.class);
+      return ReportFiles.GSON.fromJson(storage.read(file), JobPlan.class);
     } catch (JsonParseException e) {
       throw new IOException("Unreadable " + file + ": " + e.getMessage(), e);
     }

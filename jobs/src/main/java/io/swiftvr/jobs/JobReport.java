@@ -1,7 +1,6 @@
 package io.swiftvr.jobs;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +27,8 @@ final class JobReport {
     for (VideoPlan video : plan.videos()) {
       shards.addAll(MergeStage.shardOutcomes(plan, video));
     }
-    Path dir = plan.output().resolve("report");
+    Storage storage = plan.storage();
+    String dir = plan.location("report");
     StringBuilder s = new StringBuilder(
         "video_key,input,shard,shards,status,error,frames_decoded,frames_modelled,frames_emitted,"
             + "decode_s,model_s,encode_s,total_s,device,host,executor,segment\n");
@@ -42,7 +42,7 @@ final class JobReport {
           r == null ? "" : num(r.totalSeconds()), r == null ? "" : csv(r.device()), csv(o.host()),
           csv(o.executor()), csv(o.segment()))).append('\n');
     }
-    ReportFiles.writeAtomically(dir.resolve("shards.csv"), s.toString());
+    storage.write(Storage.resolve(dir, "shards.csv"), s.toString());
 
     StringBuilder v = new StringBuilder(
         "input,output,status,error,frames,video_s,in_w,in_h,out_w,out_h,decode_s,model_s,encode_s,merge_s,device\n");
@@ -53,11 +53,18 @@ final class JobReport {
           num(o.decodeSeconds()), num(o.modelSeconds()), num(o.encodeSeconds()), num(o.mergeSeconds()),
           csv(o.device()))).append('\n');
     }
-    ReportFiles.writeAtomically(dir.resolve("videos.csv"), v.toString());
-    ReportFiles.writeAtomically(dir.resolve("summary.json"), ReportFiles.GSON.toJson(summary(videos, wallSeconds)));
+    storage.write(Storage.resolve(dir, "videos.csv"), v.toString());
+    storage.write(Storage.resolve(dir, "summary.json"), ReportFiles.GSON.toJson(summary(videos, wallSeconds)));
     List<ThroughputTable.Row> throughput = ThroughputTable.compute(plan, shards, prices);
-    ReportFiles.writeAtomically(dir.resolve("throughput.csv"), ThroughputTable.csv(throughput));
-    ThroughputChart.write(throughput, dir.resolve("throughput.png"));
+    storage.write(Storage.resolve(dir, "throughput.csv"), ThroughputTable.csv(throughput));
+    String chart = Storage.resolve(dir, "throughput.png");
+    java.nio.file.Path scratch = storage.scratch(chart);
+    try {
+      ThroughputChart.write(throughput, scratch);
+      storage.publish(scratch, chart);
+    } finally {
+      java.nio.file.Files.deleteIfExists(scratch);
+    }
     return new Tables(shards, videos, throughput);
   }
 

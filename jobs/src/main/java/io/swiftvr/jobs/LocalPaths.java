@@ -4,9 +4,16 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** Turns a user's location (a plain path or a {@code file:} URI) into a local path; other schemes are refused. */
+/**
+ * Turns a user's location into what the job stores: {@code s3a://} URIs as they are, {@code file:} URIs and plain
+ * paths as absolute local paths; other schemes are refused.
+ */
 final class LocalPaths {
   private LocalPaths() {}
+
+  static String normalize(String location) {
+    return Storage.isRemote(location) ? location : of(location).toAbsolutePath().toString();
+  }
 
   static Path of(String location) {
     int colon = location.indexOf(':');
@@ -15,8 +22,8 @@ final class LocalPaths {
       if (scheme.equals("file")) {
         return Path.of(URI.create(location));
       }
-      throw new IllegalArgumentException("Unsupported location '" + location + "': this build reads local paths and "
-          + "file: URIs (" + scheme + ": storage is not implemented yet)");
+      throw new IllegalArgumentException("Unsupported location '" + location + "': use a local path, a file: URI or "
+          + "an s3a:// URI (" + scheme + ": is not supported)");
     }
     return Path.of(location);
   }

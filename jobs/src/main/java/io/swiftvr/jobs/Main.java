@@ -90,11 +90,11 @@ public final class Main {
           System.out.printf(Locale.ROOT, "  %s: %.3f device-hours (%.0f s)%n", device, videoSeconds * perSecond / 3600,
               videoSeconds * perSecond));
     }
-    System.out.println("Wrote " + plan.output().resolve(JobPlan.FILE));
+    System.out.println("Wrote " + plan.location(JobPlan.FILE));
     return plan.rejected().isEmpty() ? 0 : 1;
   }
 
-  private static int restore(Path output) throws IOException {
+  private static int restore(String output) throws IOException {
     JobPlan plan = JobPlan.read(output);
     try (JavaSparkContext spark = startSpark()) {
       List<ShardOutcome> shards = ShardStage.restore(plan, spark, System.err);
@@ -104,7 +104,7 @@ public final class Main {
     }
   }
 
-  private static int merge(Path output) throws IOException {
+  private static int merge(String output) throws IOException {
     JobPlan plan = JobPlan.read(output);
     long started = System.nanoTime();
     List<VideoOutcome> videos = MergeStage.merge(plan);
@@ -118,14 +118,14 @@ public final class Main {
     try (JavaSparkContext spark = startSpark()) {
       ParquetReport.write(spark, plan, tables.shards(), tables.videos(), tables.throughput());
     }
-    System.out.println("Wrote " + plan.output().resolve("report"));
+    System.out.println("Wrote " + plan.location("report"));
     return 0;
   }
 
   private static int printOutcome(JobPlan plan, List<VideoOutcome> videos, double seconds) {
     System.out.println(JobReport.oneLine(videos, seconds));
     videos.stream().filter(v -> "restored".equals(v.status())).forEach(v -> System.out.println("  wrote " + v.output()));
-    System.out.println("  report in " + plan.output().resolve("report"));
+    System.out.println("  report in " + plan.location("report"));
     return videos.stream().allMatch(VideoOutcome::ok) ? 0 : 1;
   }
 

@@ -4,16 +4,12 @@ import io.swiftvr.planner.InvalidVideoException;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.planner.VideoProber;
-import io.swiftvr.udf.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,14 +26,14 @@ public final class MergeStage {
   public static List<VideoOutcome> merge(JobPlan plan) throws IOException {
     List<VideoOutcome> outcomes = new ArrayList<>(plan.rejected());
     for (VideoPlan video : plan.videos()) {
-      VideoOutcome earlier = PublishedMarkers.read(plan.publishedDir(), video);
+      VideoOutcome earlier = PublishedMarkers.read(plan.storage(), plan.publishedDir(), video);
       if (earlier != null) {
         outcomes.add(earlier.asReused());
         continue;
       }
       VideoOutcome outcome = publish(plan, video, shardOutcomes(plan, video));
       if (outcome.ok()) {
-        PublishedMarkers.write(plan.publishedDir(), video, outcome);
+        PublishedMarkers.write(plan.storage(), plan.publishedDir(), video, outcome);
         LOG.info("Published {}", outcome.output());
       }
       outcomes.add(outcome);
@@ -49,30 +45,27 @@ public final class MergeStage {
   public static List<VideoOutcome> outcomesWithoutMerging(JobPlan plan) throws IOException {
     List<VideoOutcome> outcomes = new ArrayList<>(plan.rejected());
     for (VideoPlan video : plan.videos()) {
-      VideoOutcome published = PublishedMarkers.read(plan.publishedDir(), video);
+      VideoOutcome published = PublishedMarkers.read(plan.storage(), plan.publishedDir(), video);
       if (published != null) {
         outcomes.add(published);
         continue;
       }
       List<ShardOutcome> shards = shardOutcomes(plan, video);
       ShardOutcome failed = shards.stream().filter(ShardOutcome::failed).findFirst().orElse(null);
-      outcomes.add(failed != null ? VideoOutcome.failed(video.probe().uri(), failed.error())
-          : VideoOutcome.pending(video.probe().uri(), String.format("%s: %d of %d shards finished",
-              video.probe().uri(), shards.size(), video.shards().size())));
+      outcomes.add(failed != null ? VideoOutcome.failed(video.input(), failed.error())
+          : VideoOutcome.pending(video.input(), String.format("%s: %d of %d shards finished",
+              video.input(), shards.size(), video.shards().size())));
     }
     return outcomes;
   }
 
   /** The outcome rows the shards of a video left, by shard index. */
   static List<ShardOutcome> shardOutcomes(JobPlan plan, VideoPlan video) throws IOException {
-    Path dir = plan.outcomesDir(video);
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
+    Storage storage = plan.storage();
     List<ShardOutcome> rows = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
-        rows.add(ReportFiles.readOutcome(f));
+    for (Storage.FileInfo f : storage.list(plan.outcomesDir(video), false)) {
+      if (f.location().endsWith(".json")) {
+        rows.add(ReportFiles.readOutcome(storage, f.location()));
       }
     }
     rows.sort(Comparator.comparingInt(ShardOutcome::shardIndex));
@@ -80,43 +73,52 @@ public final class MergeStage {
   }
 
   private static VideoOutcome publish(JobPlan plan, VideoPlan video, List<ShardOutcome> shards) {
-    VideoProbe probe = video.probe();
+    String input = video.input();
     for (ShardOutcome s : shards) {
       if (s.failed()) {
-        return VideoOutcome.failed(probe.uri(), s.error());
+        return VideoOutcome.failed(input, s.error());
       }
     }
     if (shards.size() != video.shards().size()) {
-      return VideoOutcome.pending(probe.uri(), String.format(
-          "%s: %d of %d shards finished", probe.uri(), shards.size(), video.shards().size()));
+      return VideoOutcome.pending(input, String.format(
+          "%s: %d of %d shards finished", input, shards.size(), video.shards().size()));
     }
     long started = System.nanoTime();
-    Path outputDir = plan.output();
-    Path output = outputDir.resolve(video.outputName());
-    String name = video.outputName();
-    Path temp = outputDir.resolve("." + name + ".tmp-" + UUID.randomUUID() + name.substring(name.lastIndexOf('.')));
+    Storage storage = plan.storage();
+    String output = plan.location(video.outputName());
+    Path temp = null;
     try {
+      temp = storage.scratch(output);
+      VideoProbe probe = video.localProbe(plan.localCache("inputs"));
       List<Path> segments = new ArrayList<>();
       for (Shard shard : video.shards()) {
-        segments.add(plan.stagingDir(video).resolve(shard.segmentName() + ".mp4"));
+        String segment = Storage.resolve(plan.stagingDir(video), shard.segmentName() + ".mp4");
+        segments.add(storage.localCopy(segment, plan.localCache("segments")));
       }
       int[] firstFrames = video.shards().stream().mapToInt(Shard::emitStartFrame).toArray();
       new SegmentMerger().merge(probe, segments, firstFrames, temp);
       VideoProbe written = new VideoProber().probe(temp.toString());
       if (written.frameCount() != probe.frameCount()) {
-        return VideoOutcome.failed(probe.uri(), String.format(
+        return VideoOutcome.failed(input, String.format(
             "%s: restored file has %d frames, the source %d; not published",
-            probe.uri(), written.frameCount(), probe.frameCount()));
+            input, written.frameCount(), probe.frameCount()));
       }
-      Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      FileTrees.deleteTree(plan.stagingDir(video));
+      storage.publish(temp, output);
+      storage.deleteTree(plan.stagingDir(video));
+      if (Storage.isRemote(plan.outputDir())) {
+        for (Path copy : segments) {
+          Files.deleteIfExists(copy); // local copies of remote segments are not needed again
+        }
+      }
     } catch (IOException | InvalidVideoException e) {
-      return VideoOutcome.failed(probe.uri(), probe.uri() + ": merge failed: " + e.getMessage());
+      return VideoOutcome.failed(input, input + ": merge failed: " + e.getMessage());
     } finally {
       try {
-        Files.deleteIfExists(temp);
+        if (temp != null) {
+          Files.deleteIfExists(temp);
+        }
       } catch (IOException ignored) {
-        // a leftover temp file is never mistaken for output: its name starts with a dot and says tmp
+        // a leftover scratch file is never mistaken for output: its name says tmp, or it is outside the output
       }
     }
     return VideoOutcome.restored(video, output, shards, (System.nanoTime() - started) / 1e9);

@@ -18,7 +18,7 @@ final class ParquetReport {
   static void write(JavaSparkContext spark, JobPlan plan, List<ShardOutcome> shards, List<VideoOutcome> videos,
       List<ThroughputTable.Row> throughput) {
     SparkSession session = SparkSession.builder().sparkContext(spark.sc()).getOrCreate();
-    String dir = plan.output().resolve("report").toString();
+    String dir = plan.location("report");
 
     StructType shardSchema = new StructType()
         .add("video_key", DataTypes.StringType).add("input", DataTypes.StringType)

@@ -1,8 +1,6 @@
 package io.swiftvr.jobs;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Markers of published videos, keyed like their staging (input identity + parameters hash). A rerun over the same
@@ -13,19 +11,19 @@ final class PublishedMarkers {
   private PublishedMarkers() {}
 
   /** The outcome recorded when this video was published, if it was and its output still exists. */
-  static VideoOutcome read(Path dir, VideoPlan video) throws IOException {
-    Path marker = dir.resolve(video.key() + ".json");
-    if (!Files.isRegularFile(marker)) {
+  static VideoOutcome read(Storage storage, String dir, VideoPlan video) throws IOException {
+    String marker = Storage.resolve(dir, video.key() + ".json");
+    if (!storage.exists(marker)) {
       return null;
     }
-    VideoOutcome earlier = ReportFiles.GSON.fromJson(Files.readString(marker), VideoOutcome.class);
-    if (earlier.output() == null || !Files.isRegularFile(Path.of(earlier.output()))) {
+    VideoOutcome earlier = ReportFiles.GSON.fromJson(storage.read(marker), VideoOutcome.class);
+    if (earlier.output() == null || !storage.exists(earlier.output())) {
       return null;
     }
     return earlier;
   }
 
-  static void write(Path dir, VideoPlan video, VideoOutcome outcome) throws IOException {
-    ReportFiles.writeAtomically(dir.resolve(video.key() + ".json"), ReportFiles.GSON.toJson(outcome));
+  static void write(Storage storage, String dir, VideoPlan video, VideoOutcome outcome) throws IOException {
+    storage.write(Storage.resolve(dir, video.key() + ".json"), ReportFiles.GSON.toJson(outcome));
   }
 }

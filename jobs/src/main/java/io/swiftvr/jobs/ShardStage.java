@@ -23,8 +23,8 @@ public final class ShardStage {
     List<ShardRef> tasks = new ArrayList<>();
     long frames = 0;
     for (VideoPlan video : plan.videos()) {
-      if (PublishedMarkers.read(plan.publishedDir(), video) != null) {
-        LOG.info("{} is unchanged since it was restored; skipping", video.probe().uri());
+      if (PublishedMarkers.read(plan.storage(), plan.publishedDir(), video) != null) {
+        LOG.info("{} is unchanged since it was restored; skipping", video.input());
         continue;
       }
       frames += video.probe().frameCount();

@@ -14,7 +14,7 @@ public record ShardTask(VideoPlan video, Shard shard, String modelDir, String bu
     String segmentDir, String outcomeDir, String device) implements Serializable {
 
   static ShardTask of(JobPlan plan, VideoPlan video, Shard shard) {
-    return new ShardTask(video, shard, plan.modelDir(), plan.output().resolve(".swiftvr/bundles").toString(),
-        plan.encoder(), plan.stagingDir(video).toString(), plan.outcomesDir(video).toString(), plan.device());
+    return new ShardTask(video, shard, plan.modelDir(), plan.localCache("bundles").toString(), plan.encoder(),
+        plan.stagingDir(video), plan.outcomesDir(video), plan.device());
   }
 }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.swiftvr.planner.InvalidVideoException;
 import io.swiftvr.planner.Shard;
+import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.udf.FrameSink;
 import io.swiftvr.udf.ShardRestorer;
 import io.swiftvr.udf.ShardResult;
@@ -16,8 +17,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.UUID;
 import java.util.function.IntConsumer;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
@@ -44,52 +43,52 @@ public final class ShardTaskRunner {
   public static ShardOutcome run(ShardTask task, IntConsumer progress) {
     Shard shard = task.shard();
     VideoPlan video = task.video();
-    Path staging = Path.of(task.segmentDir());
-    Path segment = staging.resolve(shard.segmentName() + ".mp4");
-    Path done = Path.of(task.outcomeDir()).resolve(shard.segmentName() + ".json");
+    Storage storage = Storage.forLocation(task.segmentDir());
+    String segment = Storage.resolve(task.segmentDir(), shard.segmentName() + ".mp4");
+    String done = Storage.resolve(task.outcomeDir(), shard.segmentName() + ".json");
     try {
-      ShardOutcome earlier = Files.isRegularFile(done) ? ReportFiles.readOutcome(done) : null;
-      if (earlier != null && !earlier.failed() && Files.isRegularFile(segment)) {
+      ShardOutcome earlier = storage.exists(done) ? ReportFiles.readOutcome(storage, done) : null;
+      if (earlier != null && !earlier.failed() && storage.exists(segment)) {
         progress.accept(shard.emittedFrames());
-        return new ShardOutcome(video.key(), video.probe().uri(), shard.shardIndex(), shard.shardCount(), "reused",
-            null, earlier.result(), segment.toString(), host(), executor());
+        return new ShardOutcome(video.key(), video.input(), shard.shardIndex(), shard.shardCount(), "reused",
+            null, earlier.result(), segment, host(), executor());
       }
-      Files.createDirectories(staging);
       Device device = chooseDevice(task.device());
       Path cache = Path.of(task.bundleCache());
       ModelBundle bundle = ModelBundle.open(RemoteBundles.localize(task.modelDir(), cache), cache);
       RestorerModel model = ModelCache.getOrLoad(bundle, device);
-      Path temp = staging.resolve(shard.segmentName() + ".tmp-" + UUID.randomUUID() + ".mp4");
+      VideoProbe probe = video.localProbe(cache.resolveSibling("inputs"));
+      Path temp = storage.scratch(segment);
       ShardResult result;
       try {
         try (SegmentEncoder encoder = new SegmentEncoder(
-            temp, video.outWidth(), video.outHeight(), video.probe().frameRate(), task.encoder())) {
-          result = new ShardRestorer(model).restore(video.probe(), shard, video.outWidth(), video.outHeight(),
+            temp, video.outWidth(), video.outHeight(), probe.frameRate(), task.encoder())) {
+          result = new ShardRestorer(model).restore(probe, shard, video.outWidth(), video.outHeight(),
               FrameSink.encoding(encoder), progress, false);
         }
         beforePublish.accept(task);
-        Files.move(temp, segment, StandardCopyOption.ATOMIC_MOVE);
+        storage.publish(temp, segment);
       } finally {
         Files.deleteIfExists(temp);
       }
-      ShardOutcome outcome = new ShardOutcome(video.key(), video.probe().uri(), shard.shardIndex(),
-          shard.shardCount(), "restored", null, result, segment.toString(), host(), executor());
-      ReportFiles.writeOutcome(done, outcome);
+      ShardOutcome outcome = new ShardOutcome(video.key(), video.input(), shard.shardIndex(),
+          shard.shardCount(), "restored", null, result, segment, host(), executor());
+      ReportFiles.writeOutcome(storage, done, outcome);
       return outcome;
     } catch (InvalidVideoException e) {
-      LOG.warn("Shard {} of {} failed: {}", shard.shardIndex(), video.probe().uri(), e.getMessage());
-      ShardOutcome failed = new ShardOutcome(video.key(), video.probe().uri(), shard.shardIndex(), shard.shardCount(),
+      LOG.warn("Shard {} of {} failed: {}", shard.shardIndex(), video.input(), e.getMessage());
+      ShardOutcome failed = new ShardOutcome(video.key(), video.input(), shard.shardIndex(), shard.shardCount(),
           "failed", e.getMessage(), null, null, host(), executor());
       try {
-        ReportFiles.writeOutcome(done, failed); // kept for the report; a rerun tries the shard again
+        ReportFiles.writeOutcome(storage, done, failed); // kept for the report; a rerun tries the shard again
       } catch (IOException io) {
-        throw new UncheckedIOException("Shard " + shard.segmentName() + " of " + video.probe().uri(), io);
+        throw new UncheckedIOException("Shard " + shard.segmentName() + " of " + video.input(), io);
       }
       return failed;
     } catch (IOException e) {
-      throw new UncheckedIOException("Shard " + shard.segmentName() + " of " + video.probe().uri(), e);
+      throw new UncheckedIOException("Shard " + shard.segmentName() + " of " + video.input(), e);
     } catch (Exception e) {
-      throw new IllegalStateException("Shard " + shard.segmentName() + " of " + video.probe().uri() + ": " + e, e);
+      throw new IllegalStateException("Shard " + shard.segmentName() + " of " + video.input() + ": " + e, e);
     }
   }
 

@@ -7,11 +7,9 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import javax.imageio.ImageIO;
 
 /**
@@ -77,14 +75,8 @@ final class ThroughputChart {
     } finally {
       g.dispose();
     }
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp-" + UUID.randomUUID());
-    try {
-      ImageIO.write(image, "png", temp.toFile());
-      Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
+    if (!ImageIO.write(image, "png", file.toFile())) {
+      throw new IOException("no PNG writer in this Java runtime");
     }
   }
 

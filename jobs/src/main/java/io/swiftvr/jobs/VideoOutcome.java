@@ -1,7 +1,6 @@
 package io.swiftvr.jobs;
 
 import io.swiftvr.planner.VideoProbe;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -35,7 +34,7 @@ public record VideoOutcome(
     return new VideoOutcome(input, null, "pending", error, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
   }
 
-  static VideoOutcome restored(VideoPlan video, Path output, List<ShardOutcome> shards, double mergeSeconds) {
+  static VideoOutcome restored(VideoPlan video, String output, List<ShardOutcome> shards, double mergeSeconds) {
     VideoProbe probe = video.probe();
     double decode = 0;
     double model = 0;
@@ -47,7 +46,7 @@ public record VideoOutcome(
       encode += s.result().encodeSeconds();
       device = s.result().device();
     }
-    return new VideoOutcome(probe.uri(), output.toString(), "restored", null, probe.frameCount(),
+    return new VideoOutcome(video.input(), output, "restored", null, probe.frameCount(),
         probe.durationSeconds(), probe.width(), probe.height(), video.outWidth(), video.outHeight(),
         decode, model, encode, mergeSeconds, device);
   }

@@ -6,10 +6,19 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * The plan of one input video: its probe, its shards, the output size and the key under which its segments and
- * output are stored. {@code key} derives from the input's identity (path, size, modification time) and the
- * parameters hash, so a rerun with the same inputs and parameters finds its earlier work.
+ * The plan of one input video: where it is ({@code input}: a local path or an S3 URI), its probe, its shards, the
+ * output size and the key under which its segments and output are stored. {@code key} derives from the input's
+ * identity (location, size, modification time) and the parameters hash, so a rerun with the same inputs and
+ * parameters finds its earlier work.
  */
 public record VideoPlan(
-    String key, VideoProbe probe, List<Shard> shards, int outWidth, int outHeight, String outputName)
-    implements Serializable {}
+    String key, String input, VideoProbe probe, List<Shard> shards, int outWidth, int outHeight, String outputName)
+    implements Serializable {
+
+  /** The probe pointing at a local file FFmpeg can open: the input itself, or its copy in {@code cache}. */
+  VideoProbe localProbe(java.nio.file.Path cache) throws java.io.IOException {
+    return Storage.isRemote(input)
+        ? probe.withUri(Storage.forLocation(input).localCopy(input, cache).toString())
+        : probe;
+  }
+}

@@ -16,7 +16,7 @@ class JobOptionsTest {
     JobOptions options = JobOptions.parse(List.of());
     assertEquals(List.of("samples/realshort.mp4"), options.inputs());
     assertEquals(Path.of("models/swiftvr-small").toAbsolutePath().toString(), options.model());
-    assertEquals(Path.of("out"), options.outputDir());
+    assertEquals(Path.of("out").toAbsolutePath().toString(), options.outputDir());
     assertNull(options.size(), "the model's own scale applies");
     assertEquals("libx264 crf=18 preset=medium", options.encoder().toString());
   }
@@ -37,9 +37,10 @@ class JobOptionsTest {
     assertEquals(List.of("/data/a b.mp4"), options.inputs());
     assertEquals("/m/bundle", options.model());
     assertEquals("s3a://bucket/models/small", JobOptions.parse(List.of("--model", "s3a://bucket/models/small")).model());
-    assertEquals("Unsupported location 's3a://bucket/x.mp4': this build reads local paths and file: URIs "
-            + "(s3a: storage is not implemented yet)",
-        assertThrows(IllegalArgumentException.class, () -> JobOptions.parse(List.of("--input", "s3a://bucket/x.mp4")))
+    assertEquals(List.of("s3a://bucket/x.mp4"), JobOptions.parse(List.of("--input", "s3a://bucket/x.mp4")).inputs());
+    assertEquals("Unsupported location 'gs://bucket/x.mp4': use a local path, a file: URI or an s3a:// URI "
+            + "(gs: is not supported)",
+        assertThrows(IllegalArgumentException.class, () -> JobOptions.parse(List.of("--input", "gs://bucket/x.mp4")))
             .getMessage());
   }
 

@@ -162,7 +162,7 @@ class RestoreJobTest {
     ShardOutcome first = ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(0)), n -> { });
     assertEquals("restored", first.status());
     // A task that died mid-write leaves only a temporary file, which must never be taken for a segment.
-    Files.writeString(plan.stagingDir(video).resolve("shard-00001-of-00002.tmp-dead.mp4"), "partial");
+    Files.writeString(Path.of(plan.stagingDir(video)).resolve(".shard-00001-of-00002.mp4.tmp-dead.mp4"), "partial");
 
     RestoreJob.Result resumed = run(interrupted);
     assertEquals(List.of("reused", "restored"), resumed.shards().stream().map(ShardOutcome::status).toList());
@@ -204,7 +204,7 @@ class RestoreJobTest {
     JobOptions options = options(out, "--input", TestMedia.realShort().toString());
     JobPlan plan = JobPlanner.plan(options);
     plan.write();
-    JobPlan read = JobPlan.read(out);
+    JobPlan read = JobPlan.read(out.toString());
     assertEquals(plan.videos().get(0).key(), read.videos().get(0).key());
     assertEquals(36, read.videos().get(0).probe().frameCount());
 

@@ -32,6 +32,13 @@ public record VideoProbe(
     ColourInfo colour,
     List<StreamInfo> otherStreams) implements java.io.Serializable {
 
+  /** The same probe for a copy of the file at another location (a local copy of a remote video). */
+  public VideoProbe withUri(String location) {
+    return new VideoProbe(location, sizeBytes, container, codec, width, height, rotationDegrees, timeBaseNum,
+        timeBaseDen, frameRateNum, frameRateDen, variableFrameRate, reordered, undecodableLeadingFrames, framePts,
+        keyframes, colour, otherStreams);
+  }
+
   public int frameCount() {
     return framePts.length;
   }

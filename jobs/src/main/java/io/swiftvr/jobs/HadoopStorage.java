@@ -1,0 +1,146 @@
+package io.swiftvr.jobs;
+
+import io.swiftvr.udf.FileTrees;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
+
+/**
+ * S3 through S3A (hadoop-aws with the slim AWS SDK). Configuration and credentials come from the Spark application's
+ * {@code spark.hadoop.fs.s3a.*} settings and Hadoop's provider chain; nothing is logged. An object appears only when
+ * its upload is complete, so a publish is one upload and readers never see half a file.
+ */
+final class HadoopStorage implements Storage {
+  private static final long serialVersionUID = 1L;
+
+  private static FileSystem fs(String location) throws IOException {
+    return FileSystem.get(URI.create(location), RemoteBundles.hadoopConfiguration());
+  }
+
+  private static org.apache.hadoop.fs.Path path(String location) {
+    return new org.apache.hadoop.fs.Path(URI.create(location));
+  }
+
+  @Override
+  public boolean exists(String location) throws IOException {
+    return fs(location).exists(path(location));
+  }
+
+  @Override
+  public boolean isDirectory(String location) throws IOException {
+    try {
+      return fs(location).getFileStatus(path(location)).isDirectory();
+    } catch (FileNotFoundException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public FileInfo info(String location) throws IOException {
+    FileStatus status = fs(location).getFileStatus(path(location));
+    return new FileInfo(location, status.getLen(), status.getModificationTime());
+  }
+
+  @Override
+  public List<FileInfo> list(String dir, boolean recursive) throws IOException {
+    List<FileInfo> files = new ArrayList<>();
+    try {
+      RemoteIterator<LocatedFileStatus> it = fs(dir).listFiles(path(dir), recursive);
+      while (it.hasNext()) {
+        LocatedFileStatus s = it.next();
+        files.add(new FileInfo(s.getPath().toString(), s.getLen(), s.getModificationTime()));
+      }
+    } catch (FileNotFoundException e) {
+      return List.of();
+    }
+    files.sort(java.util.Comparator.comparing(FileInfo::location));
+    return files;
+  }
+
+  @Override
+  public String read(String location) throws IOException {
+    try (FSDataInputStream in = fs(location).open(path(location))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Override
+  public void write(String location, String text) throws IOException {
+    try (OutputStream out = fs(location).create(path(location), true)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Override
+  public Path scratch(String finalLocation) throws IOException {
+    String name = path(finalLocation).getName();
+    int dot = name.lastIndexOf('.');
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "swiftvr-scratch");
+    Files.createDirectories(dir);
+    return dir.resolve(UUID.randomUUID() + (dot > 0 ? name.substring(dot) : ""));
+  }
+
+  @Override
+  public void publish(Path scratch, String finalLocation) throws IOException {
+    fs(finalLocation).copyFromLocalFile(true, true, new org.apache.hadoop.fs.Path(scratch.toUri()),
+        path(finalLocation));
+  }
+
+  /** Copies the object once per JVM into {@code cache}, named by location, size and modification time. */
+  @Override
+  public Path localCopy(String location, Path cache) throws IOException {
+    FileInfo info = info(location);
+    String name = path(location).getName();
+    Path target = cache.resolve(digest(location + "|" + info.size() + "|" + info.modified())).resolve(name);
+    if (Files.isRegularFile(target)) {
+      return target;
+    }
+    Path temp = cache.resolve("." + UUID.randomUUID() + ".tmp");
+    try {
+      Files.createDirectories(temp);
+      fs(location).copyToLocalFile(false, path(location), new org.apache.hadoop.fs.Path(temp.resolve(name).toUri()),
+          true);
+      try {
+        Files.move(temp, target.getParent(), StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException
+          | AtomicMoveNotSupportedException e) {
+        // another task on this host copied it first; the copies are the same
+      }
+      return target;
+    } finally {
+      FileTrees.deleteTree(temp);
+    }
+  }
+
+  @Override
+  public void deleteTree(String dir) throws IOException {
+    fs(dir).delete(path(dir), true);
+  }
+
+  private static String digest(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 24);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
