@@ -82,16 +82,17 @@ final class RemoteBundles {
     }
   }
 
-  /** Hadoop's configuration with every {@code spark.hadoop.*} entry of the running Spark application. */
+  /**
+   * Hadoop's configuration with every {@code spark.hadoop.*} entry of the running Spark application, or of the JVM's
+   * system properties where no Spark runs (the plan and doctor commands).
+   */
   static Configuration hadoopConfiguration() {
     Configuration conf = new Configuration();
     SparkEnv env = SparkEnv.get();
-    if (env != null) {
-      SparkConf spark = env.conf();
-      for (Tuple2<String, String> entry : spark.getAll()) {
-        if (entry._1().startsWith("spark.hadoop.")) {
-          conf.set(entry._1().substring("spark.hadoop.".length()), entry._2());
-        }
+    SparkConf spark = env != null ? env.conf() : new SparkConf();
+    for (Tuple2<String, String> entry : spark.getAll()) {
+      if (entry._1().startsWith("spark.hadoop.")) {
+        conf.set(entry._1().substring("spark.hadoop.".length()), entry._2());
       }
     }
     return conf;
