@@ -104,20 +104,37 @@ final class HadoopStorage implements Storage {
         path(finalLocation));
   }
 
-  /** Copies the object once per JVM into {@code cache}, named by location, size and modification time. */
+  /**
+   * Copies the object (or a folder of objects, such as a model bundle) once per JVM into {@code cache}, named by
+   * location, size and newest modification time, so a replaced file is fetched again and an unchanged one never.
+   */
   @Override
   public Path localCopy(String location, Path cache) throws IOException {
-    FileInfo info = info(location);
-    String name = path(location).getName();
-    Path target = cache.resolve(digest(location + "|" + info.size() + "|" + info.modified())).resolve(name);
-    if (Files.isRegularFile(target)) {
+    FileSystem fs = fs(location);
+    org.apache.hadoop.fs.Path remote = path(location);
+    FileStatus status;
+    try {
+      status = fs.getFileStatus(remote);
+    } catch (FileNotFoundException e) {
+      throw new IOException("Not found: " + location, e);
+    }
+    long bytes = status.getLen();
+    long newest = status.getModificationTime();
+    if (status.isDirectory()) {
+      for (FileInfo f : list(location, true)) {
+        bytes += f.size();
+        newest = Math.max(newest, f.modified());
+      }
+    }
+    String name = remote.getName();
+    Path target = cache.resolve("s3-" + digest(location + "|" + bytes + "|" + newest)).resolve(name);
+    if (Files.exists(target)) {
       return target;
     }
     Path temp = cache.resolve("." + UUID.randomUUID() + ".tmp");
     try {
       Files.createDirectories(temp);
-      fs(location).copyToLocalFile(false, path(location), new org.apache.hadoop.fs.Path(temp.resolve(name).toUri()),
-          true);
+      fs.copyToLocalFile(false, remote, new org.apache.hadoop.fs.Path(temp.resolve(name).toUri()), true);
       try {
         Files.move(temp, target.getParent(), StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException

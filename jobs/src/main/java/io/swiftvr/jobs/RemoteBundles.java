@@ -1,25 +1,9 @@
 package io.swiftvr.jobs;
 
 import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
-import java.util.UUID;
-import io.swiftvr.udf.FileTrees;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import scala.Tuple2;
@@ -42,43 +26,10 @@ final class RemoteBundles {
     if (!isRemote(location)) {
       return Path.of(location);
     }
-    URI uri = URI.create(location);
-    FileSystem fs = FileSystem.get(uri, hadoopConfiguration());
-    org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(uri);
-    FileStatus status;
     try {
-      status = fs.getFileStatus(remote);
-    } catch (java.io.FileNotFoundException e) {
-      throw new IOException("Model bundle not found: " + location, e);
-    }
-    long newest = status.getModificationTime();
-    long bytes = status.getLen();
-    if (status.isDirectory()) {
-      RemoteIterator<LocatedFileStatus> files = fs.listFiles(remote, true);
-      while (files.hasNext()) {
-        LocatedFileStatus f = files.next();
-        newest = Math.max(newest, f.getModificationTime());
-        bytes += f.getLen();
-      }
-    }
-    String name = remote.getName();
-    Path target = cache.resolve("s3-" + digest(location + "|" + bytes + "|" + newest)).resolve(name);
-    if (Files.exists(target)) {
-      return target;
-    }
-    Path temp = cache.resolve("s3-" + UUID.randomUUID() + ".tmp");
-    try {
-      Files.createDirectories(temp);
-      fs.copyToLocalFile(false, remote, new org.apache.hadoop.fs.Path(temp.resolve(name).toUri()), true);
-      Files.createDirectories(target.getParent().getParent());
-      try {
-        Files.move(temp, target.getParent(), StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
-        // another task of this JVM or host fetched it first; its copy is the same
-      }
-      return target;
-    } finally {
-      FileTrees.deleteTree(temp);
+      return Storage.forLocation(location).localCopy(location, cache);
+    } catch (IOException e) {
+      throw new IOException("Model bundle not found or unreadable: " + location + " (" + e.getMessage() + ")", e);
     }
   }
 
@@ -96,14 +47,5 @@ final class RemoteBundles {
       }
     }
     return conf;
-  }
-
-  private static String digest(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 24);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
