@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Joins a video's restored segments into one file by stream copy, puts the source's own timestamps back on every
- * frame, and copies the source's audio, subtitle and data streams, container metadata, rotation and colour tags
- * unchanged. Nothing is re-encoded, so audio stays bit-exact and in sync.
+ * frame, and copies the source's audio, subtitle and data streams, chapters, container metadata, rotation and colour
+ * tags unchanged. Nothing is re-encoded, so audio stays bit-exact and in sync.
  *
  * <p>JavaCV's recorder cannot mix re-encoded video with copied streams, hence raw libavformat here.
  */
@@ -124,6 +124,7 @@ public final class SegmentMerger {
         outIndexOf[i] = copy.index();
       }
       out.metadata(copyOf(in.metadata()));
+      Chapters.of(in).writeTo(out);
       for (String d : dropped) {
         LOG.warn("{}: {}", source.uri(), d);
       }

@@ -63,6 +63,18 @@ class EdgeCaseJobTest {
   }
 
   @Test
+  void chaptersAreCopiedToTheRestoredFilm(@TempDir Path dir) throws Exception {
+    Chapters chapters = new Chapters(List.of(
+        new Chapters.Chapter(1, 1, 1000, 0, 600, "Opening"),
+        new Chapters.Chapter(2, 1, 1000, 600, 1200, "The plant")));
+    Path clip = ChapteredClip.write(io.swiftvr.planner.TestMedia.realShort(), dir.resolve("film.mkv"), chapters);
+    assertEquals(List.of("Opening 0.000-0.600", "The plant 0.600-1.200"), ChapteredClip.read(clip).describe(),
+        "the source has its chapters");
+    restore(clip, dir.resolve("out"));
+    assertEquals(chapters.describe(), ChapteredClip.read(dir.resolve("out/film.swiftvr.mkv")).describe());
+  }
+
+  @Test
   void encodesWithX265WhenAsked(@TempDir Path dir) throws Exception {
     Path clip = EdgeClips.write(dir.resolve("clip.mp4"), EdgeClips.frames(12));
     VideoProbe restored = restore(clip, dir.resolve("out"), "--codec", "libx265", "--crf", "28", "--preset", "fast");
