@@ -45,7 +45,7 @@ class ClusterProfilesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"standalone", "kubernetes", "yarn"})
+  @ValueSource(strings = {"standalone", "standalone-rapids", "kubernetes", "yarn"})
   void gpuProfilesGiveEachTaskOneGpuAndTheWholeExecutor(String profile) throws Exception {
     Map<String, String> conf = read(profile);
     assertEquals("1", conf.get("spark.executor.resource.gpu.amount"));
@@ -53,6 +53,16 @@ class ClusterProfilesTest {
     assertTrue(conf.get("spark.executor.resource.gpu.discoveryScript").endsWith("gpu-discovery.sh"));
     assertEquals(conf.get("spark.executor.cores"), conf.get("spark.task.cpus"), "one shard at a time per executor");
     assertTrue(conf.get("spark.executor.extraJavaOptions").contains("-Dai.djl.offline=true"));
+  }
+
+  /** RAPIDS shares each GPU with the model: its pool must stay a small part of the GPU. */
+  @Test
+  void rapidsProfileKeepsItsGpuPoolSmall() throws Exception {
+    Map<String, String> conf = read("standalone-rapids");
+    assertEquals("com.nvidia.spark.SQLPlugin", conf.get("spark.plugins"));
+    assertTrue(Double.parseDouble(conf.get("spark.rapids.memory.gpu.maxAllocFraction")) <= 0.25);
+    assertTrue(Double.parseDouble(conf.get("spark.rapids.memory.gpu.allocFraction"))
+        <= Double.parseDouble(conf.get("spark.rapids.memory.gpu.maxAllocFraction")));
   }
 
   @Test
