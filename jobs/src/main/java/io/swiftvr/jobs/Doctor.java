@@ -64,9 +64,7 @@ final class Doctor {
       ok = false;
     }
     try {
-      Path cache = Storage.isRemote(options.outputDir())
-          ? Path.of(System.getProperty("java.io.tmpdir"), "swiftvr-cache", "bundles")
-          : Path.of(options.outputDir(), ".swiftvr", "bundles");
+      Path cache = JobPlan.localCache(options.outputDir(), "bundles");
       ModelBundle bundle = ModelBundle.open(RemoteBundles.localize(options.model(), cache), cache);
       out.printf(Locale.ROOT, "Model       %s (%s): checksums verified, %s%n", bundle.manifest().name(),
           bundle.fingerprint(), bundle.manifest().description());

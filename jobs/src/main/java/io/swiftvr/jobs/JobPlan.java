@@ -53,6 +53,11 @@ public record JobPlan(
 
   /** Local folder for copies of remote files (bundles, videos, segments): beside a local output, else in tmpdir. */
   public Path localCache(String kind) {
+    return localCache(outputDir, kind);
+  }
+
+  /** {@link #localCache(String)} for an output folder, before there is a plan. */
+  static Path localCache(String outputDir, String kind) {
     return Storage.isRemote(outputDir)
         ? Path.of(System.getProperty("java.io.tmpdir"), "swiftvr-cache", kind)
         : Path.of(outputDir, ".swiftvr", kind);

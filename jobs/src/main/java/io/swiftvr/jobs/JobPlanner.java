@@ -31,10 +31,8 @@ public final class JobPlanner {
   /** Fails only for problems of the run itself (a bad model bundle); a bad video becomes a rejected row. */
   public static JobPlan plan(JobOptions options) throws IOException, InvalidBundleException {
     String output = options.outputDir();
-    Path bundleCache = Storage.isRemote(output)
-        ? Path.of(System.getProperty("java.io.tmpdir"), "swiftvr-cache", "bundles")
-        : Path.of(output, ".swiftvr", "bundles");
-    Path inputCache = bundleCache.resolveSibling("inputs");
+    Path bundleCache = JobPlan.localCache(output, "bundles");
+    Path inputCache = JobPlan.localCache(output, "inputs");
     ModelBundle bundle = ModelBundle.open(RemoteBundles.localize(options.model(), bundleCache), bundleCache);
     OutputSize size = options.size() != null ? options.size()
         : OutputSize.parse("x" + bundle.manifest().default_scale());

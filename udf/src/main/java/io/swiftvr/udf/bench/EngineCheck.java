@@ -3,20 +3,18 @@ package io.swiftvr.udf.bench;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.util.cuda.CudaUtils;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.swiftvr.udf.bundle.Goldens;
 import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.model.RestorerModel;
 import io.swiftvr.udf.model.StreamingRestorer;
 import java.io.IOException;
 import java.lang.management.MemoryUsage;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -89,23 +87,21 @@ public final class EngineCheck {
       throw new IllegalArgumentException("--precision must be auto or float32");
     }
     System.out.println("bundle: " + bundle + "; modules " + bundle.manifest().modules().keySet());
-    Path goldenDir = bundle.directory().resolve("golden");
-    if (!Files.isRegularFile(goldenDir.resolve("golden.json"))) {
+    if (!Files.isRegularFile(bundle.directory().resolve("golden/golden.json"))) {
       System.out.println("FAIL: the bundle has no golden/golden.json");
       return false;
     }
-    JsonObject golden = JsonParser.parseString(Files.readString(goldenDir.resolve("golden.json"))).getAsJsonObject();
-    JsonArray outSize = golden.getAsJsonArray("out_size");
+    Goldens golden = Goldens.read(bundle);
 
     t0 = System.nanoTime();
     boolean pass = true;
     try (RestorerModel model = RestorerModel.load(bundle, device)) {
       System.out.printf(Locale.ROOT, "model: %s loaded on %s in %.2f s%n", model.precision(), model.device(),
           (System.nanoTime() - t0) / 1e9);
-      double tolerance = toleranceFor(golden.get("tolerance").getAsDouble(), device, model.precision(), toleranceArg);
-      System.out.printf(Locale.ROOT, "tolerance: %.3g (golden file: %s)%n", tolerance, golden.get("tolerance"));
+      double tolerance = toleranceFor(golden.tolerance(), device, model.precision(), toleranceArg);
+      System.out.printf(Locale.ROOT, "tolerance: %.3g (golden file: %s)%n", tolerance, golden.tolerance());
       for (int pass_ = 0; pass_ < repeat; pass_++) {
-        pass &= runGoldens(model, golden, goldenDir, outSize, tolerance, pass_);
+        pass &= runGoldens(model, golden, tolerance, pass_);
       }
       if (device.isGpu()) {
         printGpuMemory(device);
@@ -115,20 +111,16 @@ public final class EngineCheck {
     return pass;
   }
 
-  private static boolean runGoldens(RestorerModel model, JsonObject golden, Path goldenDir, JsonArray outSize,
-      double tolerance, int passIndex) throws IOException {
+  private static boolean runGoldens(RestorerModel model, Goldens golden, double tolerance, int passIndex) {
     boolean pass = true;
     int chunkIndex = 0;
     long passStart = System.nanoTime();
-    try (StreamingRestorer stream = model.newStream(outSize.get(0).getAsInt(), outSize.get(1).getAsInt())) {
-      for (JsonElement element : golden.getAsJsonArray("chunks")) {
-        JsonObject chunk = element.getAsJsonObject();
-        JsonArray in = chunk.getAsJsonArray("input_shape");
-        byte[] input = Files.readAllBytes(goldenDir.resolve(chunk.get("input").getAsString()));
-        float[] expected = floats(Files.readAllBytes(goldenDir.resolve(chunk.get("output").getAsString())));
+    try (StreamingRestorer stream = model.newStream(golden.outHeight(), golden.outWidth())) {
+      for (Goldens.Chunk chunk : golden.chunks()) {
+        float[] expected = chunk.expected();
         long t = System.nanoTime();
-        float[] actual = stream.restoreFloat(input, in.get(0).getAsInt(), in.get(1).getAsInt(),
-            in.get(2).getAsInt(), chunk.get("t_offset").getAsLong());
+        float[] actual = stream.restoreFloat(chunk.input(), chunk.frames(), chunk.height(), chunk.width(),
+            chunk.latentOffset());
         double ms = (System.nanoTime() - t) / 1e6;
         double maxDiff = 0;
         double sumDiff = 0;
@@ -146,7 +138,8 @@ public final class EngineCheck {
         System.out.printf(Locale.ROOT,
             "pass %d chunk %d: input %s t_offset %d -> %d values, %.1f ms, max |DJL - PyTorch| = %.3g, "
                 + "mean = %.3g, live arrays %d: %s%n",
-            passIndex, chunkIndex, in, chunk.get("t_offset").getAsLong(), actual.length, ms, maxDiff,
+            passIndex, chunkIndex, List.of(chunk.frames(), chunk.height(), chunk.width(), 3), chunk.latentOffset(),
+            actual.length, ms, maxDiff,
             expected.length == 0 ? 0.0 : sumDiff / expected.length, stream.liveArrays(), ok ? "PASS" : "FAIL");
         chunkIndex++;
       }
@@ -227,9 +220,4 @@ public final class EngineCheck {
     }
   }
 
-  private static float[] floats(byte[] bytes) {
-    float[] out = new float[bytes.length / 4];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-    return out;
-  }
 }
