@@ -8,6 +8,7 @@ eager module, measures warmup_chunks by experiment, writes golden files and mani
   python3 export.py --config tiny --seed 0 --out ../udf/src/test/resources/bundles/tiny \\
       --description "random weights, for tests" --golden-in 6 22 --golden-out 8 72
   python3 export.py --config small --out /tmp/swiftvr-small --bf16
+  python3 export.py --config small --checkpoint small.pt --bf16 --drop-float32 --no-goldens --out ../models/swiftvr-small
   python3 export.py --config official --checkpoint converted.pt --out bundle/ --bf16 --no-goldens
   # GPU-only benchmark bundle of the official size (random weights): built on the GPU, bfloat16 module only,
   # warm-up not re-measured (4, measured on the official-size network, docs/benchmarks-model.md)
@@ -41,7 +42,8 @@ BF16_SCRIPT_TOLERANCE = 5e-2   # bf16-only export on a GPU: eager vs reloaded bf
 def export_bundle(model: SwiftVRRestorer, cfg: SwiftVRConfig, out_dir: str, name: str, description: str,
                   bf16: bool = False, golden: GoldenSpec | None = None, warmup_chunks_clip: int = 8,
                   warmup_in_size=(16, 16), warmup_out_size=(64, 64), extra: dict | None = None,
-                  log=print, float32: bool = True, warmup_chunks: int | None = None) -> dict:
+                  log=print, float32: bool = True, warmup_chunks: int | None = None,
+                  keep_float32: bool = True) -> dict:
     os.makedirs(out_dir, exist_ok=True)
     model = model.eval()
     if not float32:
@@ -79,8 +81,16 @@ def export_bundle(model: SwiftVRRestorer, cfg: SwiftVRConfig, out_dir: str, name
         info_extra["bf16_vs_float32_max_abs_diff_cpu"] = bf16_diff
         log(f"bf16 module saved; max abs diff to float32 on CPU: {bf16_diff:.3g}")
 
+    if not keep_float32:
+        # a shipped bundle that must stay small: everything above was measured on the float32
+        # module, which is then left out (the bfloat16 one runs on CPU and GPU)
+        if not bf16 or golden is not None:
+            raise ValueError("dropping the float32 module needs the bf16 module and no goldens")
+        os.remove(f32_path)
+        info_extra["float32_module"] = "left out after export checks; warm-up measured on it"
     info = BundleInfo(name=name, description=description, config=cfg, warmup=warmup, extra=info_extra)
-    manifest = write_manifest(out_dir, info, has_bf16=bf16, has_golden=golden is not None)
+    manifest = write_manifest(out_dir, info, has_bf16=bf16, has_golden=golden is not None,
+                              has_float32=keep_float32)
     verify_manifest_checksums(out_dir)
     sizes = describe_sizes(out_dir)
     log("bundle files: " + ", ".join(f"{k} {v / 1024:.0f} KiB" for k, v in sorted(sizes.items())))
@@ -144,6 +154,9 @@ def main(argv=None) -> int:
     p.add_argument("--bf16-only", action="store_true",
                    help="write only restorer-bf16.pt (a GPU-only bundle; no float32 module, no goldens); "
                         "needs --warmup-chunks")
+    p.add_argument("--drop-float32", action="store_true",
+                   help="with --bf16 and --no-goldens: measure on the float32 module, then leave it out "
+                        "(the shipped default bundle, kept under 20 MB)")
     p.add_argument("--warmup-chunks", type=int,
                    help="take warmup_chunks as given instead of measuring it (only with --bf16-only)")
     args = p.parse_args(argv)
@@ -172,7 +185,7 @@ def main(argv=None) -> int:
                                                                         args.golden_chunks)
     export_bundle(model, cfg, args.out, args.name or f"swiftvr-{cfg.name}", description, bf16=args.bf16,
                   golden=golden, warmup_chunks_clip=args.warmup_clip_chunks, extra=extra,
-                  float32=not args.bf16_only, warmup_chunks=args.warmup_chunks)
+                  float32=not args.bf16_only, warmup_chunks=args.warmup_chunks, keep_float32=not args.drop_float32)
     return 0
 
 

@@ -4,8 +4,9 @@ model, sized for CPU inference) and `tiny` (unit tests and Java golden files).
 Every config keeps the geometry the stream protocol depends on: x16 spatial and x4 temporal
 compression in the ReAE and a (1, 2, 2) DiT patch, i.e. one DiT token per 32x32 output pixels and
 one latent frame per 4 input frames. The ReAE topology (3 stages x 3 MemBlocks in the encoder and
-in the decoder) is fixed too, so every bundle has the same 18 streaming state tensors; only widths
-change between configs.
+in the decoder) is fixed too: 18 streaming state tensors, plus one for the optional detail path
+(swiftvr/detail.py; empty when a config has none), so every bundle has the same 19 state tensors;
+only widths change between configs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 # Geometry shared by every config (the bundle contract relies on these).
 PIXEL_MULTIPLE = 32          # output frames are padded to a multiple of this before encoding
@@ -22,7 +23,8 @@ PATCH_SIZE = (1, 2, 2)       # DiT patch (t, h, w) in latent units
 MEMBLOCKS_PER_STAGE = 3
 ENCODER_TIME_POOL = (2, 2, 1)   # TPool stride of the 3 encoder stages
 DECODER_TIME_GROW = (1, 2, 2)   # TGrow stride of the 3 decoder stages
-STATE_TENSORS = 2 * len(ENCODER_TIME_POOL) * MEMBLOCKS_PER_STAGE   # one frame per MemBlock
+REAE_STATE_TENSORS = 2 * len(ENCODER_TIME_POOL) * MEMBLOCKS_PER_STAGE   # one frame per MemBlock
+STATE_TENSORS = REAE_STATE_TENSORS + 1   # + the detail path's frame history (empty without one)
 DECODER_LAG_FRAMES = 3       # output frame j of a stream restores input frame j - 3
 FIRST_CHUNK_FRAMES = 28
 CHUNK_FRAMES = 24
@@ -56,10 +58,18 @@ class DiTConfig:
 
 
 @dataclass(frozen=True)
+class DetailConfig:
+    """The detail path beside the latent path (swiftvr/detail.py): width and residual blocks."""
+    channels: int
+    blocks: int
+
+
+@dataclass(frozen=True)
 class SwiftVRConfig:
     name: str
     reae: ReAEConfig
     dit: DiTConfig
+    detail: Optional[DetailConfig] = None
 
     def __post_init__(self) -> None:
         if self.dit.head_dim % 2 != 0:
@@ -89,6 +99,7 @@ class SwiftVRConfig:
         reae = d["reae"]
         dit = {k: v for k, v in d["dit"].items() if k != "dim"}
         dit["window"] = tuple(dit["window"])
+        detail = d.get("detail")
         return SwiftVRConfig(
             name=d["name"],
             reae=ReAEConfig(
@@ -97,6 +108,7 @@ class SwiftVRConfig:
                 decoder_widths=tuple(reae["decoder_widths"]),
             ),
             dit=DiTConfig(**dit),
+            detail=DetailConfig(**detail) if detail else None,
         )
 
 
@@ -125,6 +137,7 @@ def small() -> SwiftVRConfig:
         ),
         dit=DiTConfig(num_layers=6, num_heads=4, head_dim=64, ffn_dim=1024,
                       text_dim=256, text_len=16, window=(16, 16)),
+        detail=DetailConfig(channels=48, blocks=5),
     )
 
 
@@ -139,6 +152,7 @@ def tiny() -> SwiftVRConfig:
         ),
         dit=DiTConfig(num_layers=2, num_heads=2, head_dim=16, ffn_dim=64,
                       text_dim=16, text_len=4, window=(2, 2), freq_dim=32),
+        detail=DetailConfig(channels=8, blocks=1),
     )
 
 

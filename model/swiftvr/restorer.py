@@ -1,27 +1,31 @@
 """The fused restorer exported to TorchScript: uint8 frames in, restored frames and ReAE state out.
 
 Signature and semantics are the bundle contract (docs/bundle-format.md):
-forward(frames_u8 [T,H,W,3], out_size [2], t_offset [1], float_output [1], state_0 .. state_17)
-  -> (frames [T,out_h,out_w,3] uint8 or float32 in [0,1], state_0' .. state_17')
+forward(frames_u8 [T,H,W,3], out_size [2], t_offset [1], float_output [1], state_0 .. state_18)
+  -> (frames [T,out_h,out_w,3] uint8 or float32 in [0,1], state_0' .. state_18')
 
-TorchScript has no *args, so the 18 state tensors are spelled out; every config has the same
-ReAE topology (config.STATE_TENSORS), so the signature is the same for every bundle.
+TorchScript has no *args, so the 19 state tensors are spelled out; every config has the same
+ReAE topology (18 states) and one slot for the optional detail path (config.STATE_TENSORS), so the
+signature is the same for every bundle.
 """
 
 from __future__ import annotations
 
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .config import MEMBLOCKS_PER_STAGE, PIXEL_MULTIPLE, STATE_TENSORS, TEMPORAL_FACTOR, SwiftVRConfig
+from .config import (MEMBLOCKS_PER_STAGE, PIXEL_MULTIPLE, REAE_STATE_TENSORS, STATE_TENSORS, TEMPORAL_FACTOR,
+                     SwiftVRConfig)
+from .detail import DetailNet
 from .dit import DiT
 from .reae import ReAEDecoder, ReAEEncoder, TGrow
 
-ENCODER_STATES = STATE_TENSORS // 2   # the encoder's MemBlocks come first
-assert STATE_TENSORS == 18 and ENCODER_STATES == 3 * MEMBLOCKS_PER_STAGE, "forward() spells out 18 states"
+ENCODER_STATES = REAE_STATE_TENSORS // 2   # the encoder's MemBlocks come first, then the decoder's
+DETAIL_STATE = REAE_STATE_TENSORS          # then the detail path's history
+assert STATE_TENSORS == 19 and ENCODER_STATES == 3 * MEMBLOCKS_PER_STAGE, "forward() spells out 19 states"
 
 
 class SwiftVRRestorer(nn.Module):
@@ -30,6 +34,7 @@ class SwiftVRRestorer(nn.Module):
         self.encoder = ReAEEncoder(cfg.reae)
         self.dit = DiT(cfg.dit, cfg.reae.latent_channels)
         self.decoder = ReAEDecoder(cfg.reae)
+        self.detail: Optional[DetailNet] = DetailNet(cfg.detail) if cfg.detail is not None else None
         # the fixed (empty) prompt, before the DiT's text projection: [1, text_len, text_dim]
         self.register_buffer("prompt_emb", torch.randn(1, cfg.dit.text_len, cfg.dit.text_dim))
         self.channels_last = channels_last
@@ -38,6 +43,7 @@ class SwiftVRRestorer(nn.Module):
         self.temporal_factor = TEMPORAL_FACTOR
         self.state_tensors = STATE_TENSORS
         self.encoder_states = ENCODER_STATES
+        self.detail_state = DETAIL_STATE
 
     # ----- stages, also used by the benchmark and the tests -----
 
@@ -75,6 +81,14 @@ class SwiftVRRestorer(nn.Module):
     def decode(self, latents: Tensor, states: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
         return self.decoder(latents, states)
 
+    def refine(self, x: Tensor, y: Tensor, history: Tensor) -> Tuple[Tensor, Tensor]:
+        """The detail path over the decoder output `y` (identity without one): x is this call's
+        resized input, history the detail state. Returns (frames, new detail state)."""
+        detail = self.detail
+        if detail is None:
+            return y, history
+        return detail(x, y, history)
+
     def postprocess(self, y: Tensor, out_h: int, out_w: int, float_output: bool) -> Tensor:
         out = y[:, :, :out_h, :out_w].float().clamp(0.0, 1.0).permute(0, 2, 3, 1)
         if float_output:
@@ -94,23 +108,25 @@ class SwiftVRRestorer(nn.Module):
         x = self.preprocess(frames, out_h, out_w)
         latents, enc_states = self.encode(x, states[:self.encoder_states])
         latents = self.transform(latents, t_offset)
-        y, dec_states = self.decode(latents, states[self.encoder_states:])
-        return self.postprocess(y, out_h, out_w, float_output), enc_states + dec_states
+        y, dec_states = self.decode(latents, states[self.encoder_states:self.detail_state])
+        y, history = self.refine(x, y, states[self.detail_state])
+        return self.postprocess(y, out_h, out_w, float_output), enc_states + dec_states + [history]
 
     def forward(self, frames: Tensor, out_size: Tensor, t_offset: Tensor, float_output: Tensor,
                 state_0: Tensor, state_1: Tensor, state_2: Tensor, state_3: Tensor, state_4: Tensor,
                 state_5: Tensor, state_6: Tensor, state_7: Tensor, state_8: Tensor, state_9: Tensor,
                 state_10: Tensor, state_11: Tensor, state_12: Tensor, state_13: Tensor, state_14: Tensor,
-                state_15: Tensor, state_16: Tensor, state_17: Tensor
+                state_15: Tensor, state_16: Tensor, state_17: Tensor, state_18: Tensor
                 ) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor,
-                           Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor]:
+                           Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor]:
         states = [state_0, state_1, state_2, state_3, state_4, state_5, state_6, state_7, state_8,
-                  state_9, state_10, state_11, state_12, state_13, state_14, state_15, state_16, state_17]
+                  state_9, state_10, state_11, state_12, state_13, state_14, state_15, state_16, state_17,
+                  state_18]
         with torch.no_grad():
             out, s = self.restore(frames, int(out_size[0].item()), int(out_size[1].item()),
                                   int(t_offset[0].item()), bool(float_output[0].item() != 0), states)
         return (out, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13],
-                s[14], s[15], s[16], s[17])
+                s[14], s[15], s[16], s[17], s[18])
 
 
 def use_channels_last(model: SwiftVRRestorer) -> SwiftVRRestorer:
@@ -127,7 +143,8 @@ def build_restorer(cfg: SwiftVRConfig, seed: int = 0, channels_last: bool = Fals
                    device: torch.device = torch.device("cpu"), calibrate: bool = True) -> SwiftVRRestorer:
     """A restorer with deterministic random weights (PyTorch default init from `seed`), then
     calibrated on a fixed synthetic clip so that every stage carries signal: unit-variance
-    latents, a velocity half their size, and outputs around 0.5 +- 0.15. Default init alone
+    latents, a velocity half their size, decoder outputs around 0.5 +- 0.15 and a detail
+    residual of +- 0.05. Default init alone
     shrinks the signal through the layers until the output is a flat grey that hides
     differences in tests and goldens."""
     gen_state = torch.random.get_rng_state()
@@ -137,6 +154,10 @@ def build_restorer(cfg: SwiftVRConfig, seed: int = 0, channels_last: bool = Fals
             model = SwiftVRRestorer(cfg)
             _init_reae_(model.encoder)
             _init_reae_(model.decoder)
+            if model.detail is not None:
+                # a trained detail path starts at zero (identity); random weights get a visible
+                # residual (scaled below) so that tests and goldens exercise it
+                nn.init.normal_(model.detail.conv_out.weight, std=0.01)
         clip = _calibration_clip()
     finally:
         torch.random.set_rng_state(gen_state)
@@ -157,6 +178,9 @@ def build_restorer(cfg: SwiftVRConfig, seed: int = 0, channels_last: bool = Fals
         _rescale(model.decoder.conv_out, 0.15 / y.std().item())
         y, _ = model.decode(model.transform(latents, 0), empty_state())
         model.decoder.conv_out.bias.add_(0.5 - y.mean().item())
+        if model.detail is not None:
+            r = model.detail.residual(x, x, x, y)
+            _rescale(model.detail.conv_out, 0.05 / max(r.std().item(), 1e-6))
     return model
 
 

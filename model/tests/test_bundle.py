@@ -30,7 +30,7 @@ def test_manifest_follows_the_contract(bundle):
     out, manifest = bundle
     assert manifest["format"] == "swiftvr-bundle" and manifest["format_version"] == 1
     assert manifest["stream"] == {"pixel_multiple": 32, "temporal_factor": 4, "first_chunk_frames": 28,
-                                  "chunk_frames": 24, "decoder_lag_frames": 3, "state_tensors": 18,
+                                  "chunk_frames": 24, "decoder_lag_frames": 3, "state_tensors": 19,
                                   "warmup_chunks": 4}
     assert set(manifest["modules"]) == {"float32", "bfloat16"}
     assert manifest["modules"]["float32"]["file"] == "restorer.pt"
@@ -78,7 +78,7 @@ def test_bf16_module_runs_and_stays_close(bundle):
     out, manifest = bundle
     bf16 = torch.jit.load(os.path.join(out, "restorer-bf16.pt"))
     golden, inputs, outputs = read_goldens(out)
-    states = [torch.empty(0)] * 18
+    states = [torch.empty(0)] * 19
     res = bf16(inputs[0], torch.tensor(golden["out_size"]), torch.tensor([0]), torch.tensor([1]), *states)
     assert res[0].dtype == torch.float32 and res[0].shape == outputs[0].shape
     assert all(s.dtype == torch.bfloat16 for s in res[1:])
@@ -88,7 +88,7 @@ def test_bf16_module_runs_and_stays_close(bundle):
 @pytest.mark.skipif(not os.path.isdir(SHIPPED_TINY), reason="tiny bundle not exported yet")
 def test_shipped_tiny_bundle_matches_its_goldens():
     manifest = verify_manifest_checksums(SHIPPED_TINY)
-    assert manifest["stream"]["state_tensors"] == 18
+    assert manifest["stream"]["state_tensors"] == 19
     assert "random weights" in manifest["description"]
     check_goldens(torch.jit.load(os.path.join(SHIPPED_TINY, "restorer.pt")), SHIPPED_TINY)
     total = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(SHIPPED_TINY) for f in fs)

@@ -34,10 +34,11 @@ def call(m, frames, out_size, t_offset=0, float_output=1, states=None):
 def test_contract_shapes_and_state_count(model):
     frames = synthetic_clip(28, 10, 14, seed=1)
     out = call(model, frames, [40, 72])
-    assert len(out) == 1 + STATE_TENSORS == 19
+    assert len(out) == 1 + STATE_TENSORS == 20
     assert out[0].shape == (28, 40, 72, 3) and out[0].dtype == torch.float32
     assert 0.0 <= out[0].min() and out[0].max() <= 1.0
-    assert all(s.shape[0] == 1 and s.numel() > 0 for s in out[1:])
+    assert all(s.shape[0] == 1 and s.numel() > 0 for s in out[1:19])       # one frame per MemBlock
+    assert out[19].shape == (4, 3, 64, 96)       # the detail path's history: 4 resized, padded frames
     # fed back, the states are accepted for the next chunk at the same output size
     nxt = call(model, synthetic_clip(24, 10, 14, seed=2), [40, 72], t_offset=7, states=list(out[1:]))
     assert nxt[0].shape == (24, 40, 72, 3)
@@ -72,6 +73,7 @@ def test_streaming_equals_unchunked_reference(model64):
             lo = latent_offset(start)
             restored.append(m.transform(latents[lo:lo + size // 4], lo))
         y, _ = m.decode(torch.cat(restored), empty_states(9))
+        y, _ = m.refine(x, y, torch.empty(0))                  # the detail path, whole clip too
         reference = m.postprocess(y, *out_size, True)
     got = torch.cat([streamed[k] for k in range(n)])
     torch.testing.assert_close(got, reference.to(got.dtype), rtol=1e-9, atol=1e-9)
@@ -161,6 +163,28 @@ def test_warmup_is_measured_not_assumed(model):
     clip = synthetic_clip(sum(chunk_sizes(7)), 8, 8, seed=9)
     result = measure_warmup(model, clip, (32, 64), 7, threshold=0.0)
     assert result.warmup_chunks == 4
-    assert result.max_abs_diff_by_warmup[1] > 1e-3
+    assert result.max_abs_diff_by_warmup[1] > 1e-4
     assert result.max_abs_diff_by_warmup[3] > 0.0
     assert result.max_abs_diff_by_warmup[4] == 0.0 and result.max_abs_diff_by_warmup[5] == 0.0
+
+
+def test_detail_path_sees_the_centre_frame_and_its_neighbours():
+    """Output frame j restores input frame j - 3 from frames j - 4, j - 3, j - 2 (and the latent
+    path's output): with the residual and the latent path zeroed it is exactly the resized frame j - 3."""
+    from swiftvr.detail import DetailNet
+    m = build_restorer(tiny(), seed=0).double()
+    with torch.no_grad():
+        m.detail.conv_out.weight.zero_()
+        m.detail.conv_out.bias.zero_()
+    frames = synthetic_clip(28, 8, 8, seed=4)
+    out = call(m, frames, [8, 8])[0]                         # same size: the resize is the identity
+    x = frames.float() / 255.0
+    torch.testing.assert_close(out[3:], x[:25])
+    torch.testing.assert_close(out[:3], x[:1].expand(3, -1, -1, -1))   # history of the first frame
+    # the residual reads the neighbours: changing frame j - 2 alone changes output j with random weights
+    r = build_restorer(tiny(), seed=0).double()
+    changed = frames.clone()
+    changed[10] = 255 - changed[10]
+    a, b = call(r, frames, [8, 8])[0], call(r, changed, [8, 8])[0]
+    assert (a[12] - b[12]).abs().max() > 1e-3                # output 12 restores frame 9; 10 is its next
+    assert isinstance(r.detail, DetailNet)

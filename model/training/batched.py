@@ -47,14 +47,32 @@ def velocity(model: SwiftVRRestorer, z_t: Tensor, t: Tensor, t_offset: int) -> T
     return v.permute(0, 2, 1, 3, 4).to(z_t.dtype)
 
 
-def restore(model: SwiftVRRestorer, lq_u8: Tensor, out_h: int, out_w: int, t_offset: int) -> Tensor:
-    """The module's whole path (resize, encode, one step at t = 1, decode) on a batch:
-    [B, T, h, w, 3] uint8 -> [B, T, 3, out_h, out_w] float, unclamped, lagged by LAG frames."""
+def restore(model: SwiftVRRestorer, lq_u8: Tensor, out_h: int, out_w: int, t_offset: int,
+            latent_grad: bool = True) -> Tensor:
+    """The module's whole path (resize, encode, one step at t = 1, decode, detail) on a batch:
+    [B, T, h, w, 3] uint8 -> [B, T, 3, out_h, out_w] float, unclamped, lagged by LAG frames.
+    latent_grad=False runs the latent path without gradients (training the detail path alone)."""
     x = preprocess(model, lq_u8, out_h, out_w)
-    z_lq = encode(model, x)
-    t = torch.ones(z_lq.shape[0], device=z_lq.device)
-    z_hq = z_lq - velocity(model, z_lq, t, t_offset)
-    return decode(model, z_hq)[..., :out_h, :out_w]
+    with torch.set_grad_enabled(latent_grad and torch.is_grad_enabled()):
+        z_lq = encode(model, x)
+        t = torch.ones(z_lq.shape[0], device=z_lq.device)
+        z_hq = z_lq - velocity(model, z_lq, t, t_offset)
+        y = decode(model, z_hq)
+    return refine(model, x, y)[..., :out_h, :out_w]
+
+
+def refine(model: SwiftVRRestorer, x: Tensor, y: Tensor) -> Tensor:
+    """The detail path over a batch (identity without one): x the resized input, y the decoder
+    output, both [B, T, 3, H, W]; every clip starts a stream (its history is its first frame)."""
+    detail = model.detail
+    if detail is None:
+        return y
+    b, t = x.shape[:2]
+    history = x[:, :1].expand(-1, detail.history_frames, -1, -1, -1)
+    frames = torch.cat([history, x], 1).transpose(0, 1)       # time first, as DetailNet indexes it
+    prev, centre, nxt = (f.transpose(0, 1).flatten(0, 1) for f in detail.neighbours(frames, t))
+    out = centre + detail.residual(prev, centre, nxt, y.flatten(0, 1).to(centre.dtype))
+    return out.view(b, t, *out.shape[1:])
 
 
 def lagged_target(gt: Tensor) -> Tensor:

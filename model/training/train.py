@@ -7,13 +7,17 @@ Stages, as the method describes them, each given a wall-clock budget in seconds:
   flow   one-step latent flow with the ReAE frozen: z_t = (1 - t) z_HQ + t z_LQ with
          z_HQ = E(ground truth), z_LQ = E(degraded input); the DiT learns v = z_LQ - z_HQ
          (half the samples at t = 1, the only time used at inference, the rest uniform).
+  detail the detail path only (swiftvr/detail.py), the latent path frozen and run without
+         gradients: L1 of the restorer's output against the ground truth.
   joint  everything trained end to end in pixel space through the restorer's own path
-         (resize, encode, z_HQ = z_LQ - v(z_LQ, 1), decode), L1 against the ground truth.
+         (resize, encode, z_HQ = z_LQ - v(z_LQ, 1), decode, detail path), L1 against the ground
+         truth; the detail path at its own learning rate.
 The decoder lags its input by 3 frames (bundle contract), so output j is compared with ground
 truth j - 3 and the first 3 outputs of a clip are not scored (Java drops them too).
 
   python3 model/training/train.py --out runs/a --schedule ae:180,flow:90,joint:150
   python3 model/training/train.py --resume runs/a --out runs/b --schedule joint:420
+  python3 model/training/train.py --init-from models/swiftvr-small --out runs/d --schedule detail:300,joint:200
 
 Writes <out>/ckpt-*.pt + ckpt.json (checkpoint.py), loss.csv, val.csv (validation PSNR on
 held-out photos against bicubic, fixed seed) and appends to the CSVs of --resume.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import math
 import os
 import shutil
@@ -43,10 +48,10 @@ import experiments  # noqa: E402
 from degrade import DegradeConfig  # noqa: E402
 from photos import DEFAULT_PACK, pack_files  # noqa: E402
 from sampler import ClipBatch, ClipSampler  # noqa: E402
-from swiftvr.config import SwiftVRConfig, preset  # noqa: E402
+from swiftvr.config import DetailConfig, SwiftVRConfig, preset  # noqa: E402
 from swiftvr.restorer import SwiftVRRestorer, build_restorer  # noqa: E402
 
-STAGES = ("ae", "flow", "joint")
+STAGES = ("ae", "flow", "detail", "joint")
 VAL_SEED = 1234
 
 
@@ -73,6 +78,9 @@ class Trainer:
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
         self.cfg: SwiftVRConfig = preset(args.config)
+        if args.detail:
+            channels, blocks = (int(v) for v in args.detail.split(","))
+            self.cfg = dataclasses.replace(self.cfg, detail=DetailConfig(channels, blocks))
         self.model: SwiftVRRestorer = build_restorer(self.cfg, seed=args.seed).to(self.device)
         self.progress: Dict[str, float] = {}
         # the `unet` experiment adds skip weights and restores with decoder lag 0 (experiments.py)
@@ -86,6 +94,8 @@ class Trainer:
             self.model.load_state_dict(state, strict=True)
             self.progress = info.get("progress", {})
             self.log(f"resumed from {args.resume}: {info.get('progress')}")
+        elif args.init_from:
+            self.init_from_bundle(args.init_from)
         else:
             # adaLN-zero style start for the flow: v = 0, so z_HQ = z_LQ and the whole path is the
             # autoencoder until the DiT has learnt something
@@ -95,6 +105,7 @@ class Trainer:
                 if self.skips is not None:   # start near "bilinear input + 0"; not exactly 0, so
                     self.model.decoder.conv_out.weight.mul_(0.1)   # gradients reach the decoder
                     self.model.decoder.conv_out.bias.zero_()
+                self.zero_detail_output()
         self.model.train()
         self.gen = torch.Generator().manual_seed(args.seed + int(self.progress.get("total_steps", 0)))
         self.train_sampler = ClipSampler(pack_files("train", args.pack), self.device)
@@ -105,6 +116,28 @@ class Trainer:
                     os.path.abspath(args.resume) != os.path.abspath(args.out):
                 shutil.copy(os.path.join(args.resume, name), os.path.join(args.out, name))
         self.t_start = time.time()
+
+    def zero_detail_output(self) -> None:
+        """The detail path starts as the identity on the input: training only adds to it."""
+        if self.model.detail is not None:
+            with torch.no_grad():
+                self.model.detail.conv_out.weight.zero_()
+                self.model.detail.conv_out.bias.zero_()
+
+    def init_from_bundle(self, bundle_dir: str) -> None:
+        """Weights of an exported bundle (its TorchScript module, float32 or else bfloat16) for the
+        latent path; a detail path the bundle lacks starts at zero."""
+        names = ["restorer.pt", "restorer-bf16.pt"]
+        path = next((os.path.join(bundle_dir, n) for n in names if os.path.exists(os.path.join(bundle_dir, n))), None)
+        if path is None:
+            raise SystemExit(f"{bundle_dir}: no {' or '.join(names)}")
+        state = {k: v.float() for k, v in torch.jit.load(path, map_location="cpu").state_dict().items()}
+        missing, unexpected = self.model.load_state_dict(state, strict=False)
+        if unexpected or any(not k.startswith("detail.") for k in missing):
+            raise SystemExit(f"{path} does not fit config {self.cfg.name}: missing {missing}, unexpected {unexpected}")
+        if missing:
+            self.zero_detail_output()
+        self.log(f"initialised from {path}" + (f"; detail path new ({len(missing)} tensors)" if missing else ""))
 
     def log(self, msg: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
@@ -129,10 +162,11 @@ class Trainer:
 
     # ----- model paths -----
 
-    def full_output(self, lq_u8: torch.Tensor, out_h: int, out_w: int, t_offset: int) -> torch.Tensor:
+    def full_output(self, lq_u8: torch.Tensor, out_h: int, out_w: int, t_offset: int,
+                    latent_grad: bool = True) -> torch.Tensor:
         if self.skips is not None:
             return experiments.unet_restore(self.model, self.skips, lq_u8, out_h, out_w, t_offset)
-        return batched.restore(self.model, lq_u8, out_h, out_w, t_offset)
+        return batched.restore(self.model, lq_u8, out_h, out_w, t_offset, latent_grad)
 
     def target(self, gt: torch.Tensor) -> torch.Tensor:
         return gt[:, : gt.shape[1] - self.lag]
@@ -162,24 +196,36 @@ class Trainer:
             z_t = (1 - tt) * z_hq + tt * z_lq
             v = batched.velocity(self.model, z_t, t, self.random_offset())
             return F.mse_loss(v.float(), z_lq - z_hq)
-        y = self.full_output(batch.lq, h, w, self.random_offset())
+        y = self.full_output(batch.lq, h, w, self.random_offset(), latent_grad=stage == "joint")
         return F.l1_loss(self.scored(y).float(), self.target(gt))
 
     def random_offset(self) -> int:
         # latent offset of a chunk inside a video: RoPE is relative, but train over many offsets
         return int(torch.randint(0, 64, (), generator=self.gen))
 
-    def trainable(self, stage: str) -> List[torch.nn.Parameter]:
-        parts = {"ae": [self.model.encoder, self.model.decoder], "flow": [self.model.dit],
-                 "joint": [self.model.encoder, self.model.dit, self.model.decoder]}[stage]
+    def trainable(self, stage: str) -> List[dict]:
+        """Parameter groups of the stage, each with its base learning rate."""
+        a = self.args
+        detail = [self.model.detail] if self.model.detail is not None else []
+        if stage == "detail" and not detail:
+            raise SystemExit(f"config {self.cfg.name} has no detail path to train")
+        groups = {"ae": [([self.model.encoder, self.model.decoder], a.lr_ae)],
+                  "flow": [([self.model.dit], a.lr_flow)],
+                  "detail": [(detail, a.lr_detail)],
+                  "joint": [([self.model.encoder, self.model.dit, self.model.decoder], a.lr_joint),
+                            (detail, a.lr_detail)]}[stage]
         if stage == "joint" and self.skips is not None:
-            parts = parts + [self.skips]
+            groups.append(([self.skips], a.lr_joint))
         for p in self.model.parameters():
             p.requires_grad_(False)
-        params = [p for m in parts for p in m.parameters()]
-        for p in params:
-            p.requires_grad_(True)
-        return params
+        out = []
+        for modules, lr in groups:
+            params = [p for m in modules for p in m.parameters()]
+            for p in params:
+                p.requires_grad_(True)
+            if params:
+                out.append({"params": params, "lr": lr, "base_lr": lr})
+        return out
 
     # ----- validation -----
 
@@ -218,28 +264,29 @@ class Trainer:
 
     def run_stage(self, stage: str, budget_s: float) -> None:
         args = self.args
-        params = self.trainable(stage)
-        base_lr = {"ae": args.lr_ae, "flow": args.lr_flow, "joint": args.lr_joint}[stage]
-        opt = torch.optim.AdamW(params, lr=base_lr, betas=(0.9, 0.99), weight_decay=0.0)
+        groups = self.trainable(stage)
+        params = [p for g in groups for p in g["params"]]
+        opt = torch.optim.AdamW(groups, betas=(0.9, 0.99), weight_decay=0.0)
         start = time.time()
         step, next_val, losses = 0, start + args.val_every, []
-        self.log(f"stage {stage}: {budget_s:.0f} s, lr {base_lr}, {sum(p.numel() for p in params)} params")
+        self.log(f"stage {stage}: {budget_s:.0f} s, lr {[g['base_lr'] for g in groups]}, "
+                 f"{sum(p.numel() for p in params)} params")
         batch = None
         while time.time() - start < budget_s:
             t0 = time.time()
             if step % args.reuse == 0:
-                batch = self.sample()
+                fresh = batch = self.sample()
             else:
-                # the same clips mirrored: a different sample for the price of none (making
-                # clips costs more than a training step of the small model)
-                batch = ClipBatch(batch.gt.flip(-1), batch.lq.flip(-2), batch.scale, batch.recipes,
-                                  batch.photo_ids)
+                # the same clips mirrored and/or flipped: a different sample for the price of none
+                # (making clips costs more than a training step of the small model)
+                batch = mirrored(fresh, step % args.reuse)
             t1 = time.time()
             # learning rate: linear warm-up, then cosine decay to 10% over the stage's time budget
             frac = min(1.0, (time.time() - start) / budget_s)
-            lr = base_lr * min(1.0, (step + 1) / args.warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
+            factor = min(1.0, (step + 1) / args.warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
             for g in opt.param_groups:
-                g["lr"] = lr
+                g["lr"] = g["base_lr"] * factor
+            lr = opt.param_groups[-1]["lr"]
             with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.device.type == "cuda"):
                 loss = self.stage_loss(stage, batch)
             opt.zero_grad(set_to_none=True)
@@ -275,12 +322,24 @@ class Trainer:
         self.log(f"checkpoint saved to {self.args.out}: {self.progress}")
 
 
+def mirrored(batch: ClipBatch, variant: int) -> ClipBatch:
+    """Variant 1: left-right mirror, 2: upside down, 3: both (gt is [B,T,3,H,W], lq [B,T,h,w,3])."""
+    gt, lq = batch.gt, batch.lq
+    if variant & 1:
+        gt, lq = gt.flip(-1), lq.flip(-2)
+    if variant & 2:
+        gt, lq = gt.flip(-2), lq.flip(-3)
+    return ClipBatch(gt, lq, batch.scale, batch.recipes, batch.photo_ids)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--config", default="small")
     p.add_argument("--pack", default=DEFAULT_PACK)
     p.add_argument("--out", required=True)
     p.add_argument("--resume")
+    p.add_argument("--init-from", help="an exported bundle folder whose weights start the latent path")
+    p.add_argument("--detail", help="CHANNELS,BLOCKS: the detail path's size instead of the config's")
     p.add_argument("--schedule", required=True, help="stage:seconds,... with stages ae, flow, joint")
     p.add_argument("--batch", type=int, default=12)
     p.add_argument("--frames", type=int, default=16, help="frames per training clip (multiple of 4)")
@@ -289,8 +348,10 @@ def main(argv=None) -> int:
     p.add_argument("--lr-ae", type=float, default=1e-3)
     p.add_argument("--lr-flow", type=float, default=3e-4)
     p.add_argument("--lr-joint", type=float, default=2e-4)
+    p.add_argument("--lr-detail", type=float, default=1e-3)
     p.add_argument("--warmup", type=int, default=100)
-    p.add_argument("--reuse", type=int, default=2, help="optimiser steps per generated batch (mirrored)")
+    p.add_argument("--reuse", type=int, default=2, choices=[1, 2, 3, 4],
+                   help="optimiser steps per generated batch (mirrored, then flipped)")
     p.add_argument("--val-every", type=float, default=90.0, help="seconds between validations")
     p.add_argument("--val-clips", type=int, default=8)
     p.add_argument("--log-every", type=int, default=25)

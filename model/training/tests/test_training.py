@@ -21,7 +21,7 @@ def test_batched_restore_equals_the_module_per_clip():
     with torch.no_grad():
         y = batched.restore(model, lq, 32, 40, t_offset=5)
         for i in range(2):
-            ref, _ = model.restore(lq[i], 32, 40, 5, True, empty_states(18))
+            ref, _ = model.restore(lq[i], 32, 40, 5, True, empty_states(19))
             # the module clamps to [0, 1] and returns [T, H, W, 3]
             assert torch.allclose(y[i].clamp(0, 1).permute(0, 2, 3, 1), ref, atol=1e-5)
 

@@ -1,0 +1,99 @@
+"""The detail path: a small full-resolution residual CNN beside the latent path (our addition;
+the published SwiftVR has none, so the `official` config leaves it out).
+
+Why: the ReAE squeezes every 16x16 pixels x 4 frames into a few dozen latent values. The
+published model gets its detail back from a large, long-trained generative prior; a small model
+trained for minutes cannot, and measured well below plain bicubic (docs/quality.md). This path
+sees the resized input frames themselves, so the shipped model starts from the input and learns
+a correction, never a whole picture.
+
+What it computes, per output frame j of the stream (which restores input frame c = j - 3, the
+decoder's lag): centre = x[c], plus a residual from x[c - 1], x[c], x[c + 1] (the neighbours give
+it temporal context for denoising; x[c + 1] is already known when frame j is produced) and the
+latent path's own output for c. It works at half the output resolution after a lossless 2x2
+space-to-depth, so it costs a quarter of a full-resolution CNN of the same width.
+
+Streaming: it needs the last HISTORY_FRAMES resized input frames of the previous chunk, kept as
+one state tensor [HISTORY_FRAMES, 3, Hp, Wp] in the module's dtype. At the start of a stream
+(empty state) the history is the first frame repeated, as the tail is padded with the last one.
+"""
+
+from __future__ import annotations
+
+from typing import Tuple
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from .config import DECODER_LAG_FRAMES, DetailConfig
+
+# frames of history: x[c - 1] for the first output of a chunk is DECODER_LAG_FRAMES + 1 back
+HISTORY_FRAMES = DECODER_LAG_FRAMES + 1
+NEIGHBOURS = 3          # x[c - 1], x[c], x[c + 1]
+UNSHUFFLE = 2
+
+
+# Leaky, not plain ReLU (slope 0.1): measured, a plain-ReLU trunk behind the zero-initialised output conv died
+# within the first training steps (every unit negative, the residual stuck at its bias).
+
+
+
+class ResBlock(nn.Module):
+    def __init__(self, channels: int):
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1)
+        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x + self.conv2(F.leaky_relu(self.conv1(x), 0.1))
+
+
+class DetailNet(nn.Module):
+    def __init__(self, cfg: DetailConfig):
+        super().__init__()
+        per_frame = 3 * UNSHUFFLE * UNSHUFFLE
+        self.conv_in = nn.Conv2d((NEIGHBOURS + 1) * per_frame, cfg.channels, 3, padding=1)
+        self.blocks = nn.ModuleList([ResBlock(cfg.channels) for _ in range(cfg.blocks)])
+        self.conv_out = nn.Conv2d(cfg.channels, per_frame, 3, padding=1)
+        # the path starts as the identity on the centre frame: a trained model can only add to it
+        nn.init.zeros_(self.conv_out.weight)
+        nn.init.zeros_(self.conv_out.bias)
+        # TorchScript cannot read module-level ints: keep them as attributes
+        self.history_frames = HISTORY_FRAMES
+        self.unshuffle = UNSHUFFLE
+
+    def residual(self, prev: Tensor, centre: Tensor, nxt: Tensor, latent_out: Tensor) -> Tensor:
+        """All [N, 3, Hp, Wp] (Hp, Wp even); returns the residual to add to `centre`. Inputs are
+        centred on 0; the latent path's output is clamped to the picture range first, so an
+        untrained or drifting latent path cannot swamp the first conv."""
+        f = self.unshuffle
+        h = torch.cat([F.pixel_unshuffle(prev - 0.5, f), F.pixel_unshuffle(centre - 0.5, f),
+                       F.pixel_unshuffle(nxt - 0.5, f), F.pixel_unshuffle(latent_out.clamp(0.0, 1.0) - 0.5, f)], 1)
+        h = F.leaky_relu(self.conv_in(h), 0.1)
+        for block in self.blocks:
+            h = block(h)
+        return F.pixel_shuffle(self.conv_out(F.leaky_relu(h, 0.1)), f)
+
+    def with_history(self, x: Tensor, history: Tensor) -> Tuple[Tensor, Tensor]:
+        """x: this chunk's resized frames [T, 3, Hp, Wp]. Returns (the stream's frames from
+        HISTORY_FRAMES before the chunk to its end, [T + HISTORY_FRAMES, ...]; the new history)."""
+        if history.numel() == 0:
+            history = x[:1].expand(self.history_frames, -1, -1, -1)
+        elif history.shape[1:] != x.shape[1:] or history.size(0) != self.history_frames:
+            raise RuntimeError("detail state of shape " + str(history.shape) + " does not fit frames of shape "
+                               + str(x.shape) + ": state from another resolution or model?")
+        frames = torch.cat([history.to(x.dtype), x], 0)
+        return frames, frames[-self.history_frames:].clone()
+
+    def forward(self, x: Tensor, latent_out: Tensor, history: Tensor) -> Tuple[Tensor, Tensor]:
+        """x: resized input [T, 3, Hp, Wp]; latent_out: the decoder's output for the same call
+        (frame i restores stream frame i - 3). Returns (restored frames, new history)."""
+        frames, new_history = self.with_history(x, history)
+        prev, centre, nxt = self.neighbours(frames, x.size(0))
+        return centre + self.residual(prev, centre, nxt, latent_out.to(centre.dtype)), new_history
+
+    def neighbours(self, frames: Tensor, t: int) -> Tuple[Tensor, Tensor, Tensor]:
+        """frames: [HISTORY_FRAMES + t, ...], the stream from HISTORY_FRAMES before the call.
+        Output i of the call restores stream frame (call start + i - 3) = frames[i + 1]."""
+        return frames[0:t], frames[1:t + 1], frames[2:t + 2]

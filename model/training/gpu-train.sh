@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# One training call on the GPU machine: one train.py run per visible GPU, side by side, each with its own
+# arguments, then each run's checkpoint and logs copied to $OUT (the device returns at most 8 files of 16 MiB:
+# per run the float16 checkpoint parts plus one tar of ckpt.json, loss.csv, val.csv and the console log).
+# Carry model/data/cache/pack (and the checkpoint folders named by --resume).
+#
+#   model/training/gpu-train.sh NAME "TRAIN ARGS..." [NAME "TRAIN ARGS..."]
+#   e.g. model/training/gpu-train.sh a "--init-from models/swiftvr-small --schedule detail:320,joint:180 --reuse 4"
+# Each NAME trains into /tmp/train/NAME (kept while the machine stays warm) and lands in $OUT/NAME-*.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+out=${OUT:?OUT must name the folder whose files come back}
+(( $# >= 2 && $# % 2 == 0 )) || { echo "usage: $0 NAME \"ARGS\" [NAME \"ARGS\"]..." >&2; exit 2; }
+gpus=$(nvidia-smi --query-gpu=index --format=csv,noheader | wc -l)
+(( $# / 2 <= gpus )) || { echo "$(( $# / 2 )) runs but $gpus GPU(s)" >&2; exit 2; }
+nvidia-smi --query-gpu=index,name,memory.total --format=csv,noheader
+mkdir -p /tmp/train
+pids=() names=() gpu=0
+while (( $# )); do
+  name=$1 args=$2; shift 2
+  # shellcheck disable=SC2086  # the arguments are a word list on purpose
+  CUDA_VISIBLE_DEVICES=$gpu python3 model/training/train.py --out "/tmp/train/$name" $args \
+    >"/tmp/train/$name.log" 2>&1 &
+  pids+=($!) names+=("$name"); gpu=$((gpu + 1))
+done
+status=0
+for i in "${!pids[@]}"; do
+  if wait "${pids[$i]}"; then echo "== ${names[$i]}: ok"; else echo "== ${names[$i]}: FAILED"; status=1; fi
+done
+for name in "${names[@]}"; do
+  tail -n 4 "/tmp/train/$name.log"
+  cp "/tmp/train/$name.log" "/tmp/train/$name/console.log"
+  for part in /tmp/train/"$name"/ckpt-*.pt; do [[ -f $part ]] && cp "$part" "$out/$name-$(basename "$part")"; done
+  tar -C /tmp/train/"$name" -cf "$out/$name-meta.tar" --exclude='ckpt-*.pt' .
+done
+exit $status
