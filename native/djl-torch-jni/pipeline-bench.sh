@@ -14,11 +14,12 @@
 #
 #   native/djl-torch-jni/pipeline-bench.sh [STEP...]      (default: every step, in priority order)
 # Environment: PAYLOAD (.device/pipeline), DEADLINE (seconds, 540), CLIP (samples/cockatoo.mp4),
-#   SIZES (1920x1080,2560x1440,3840x2160), PRESET (veryfast), OUT.
+#   SIZES (1920x1080,2560x1440,3840x2160), PRESET (veryfast), OUT, STATE (/tmp/svb), and where setup puts the JRE
+#   (JRE, /tmp/jre; a folder named jre) and the FFmpeg natives jar (NATIVES, /tmp/svb-natives/ffmpeg-natives.jar).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
-payload=${PAYLOAD:-.device/pipeline}
+payload=$(readlink -m "${PAYLOAD:-.device/pipeline}")
 deadline=${DEADLINE:-540}
 clip=${CLIP:-samples/cockatoo.mp4}
 sizes=${SIZES:-1920x1080,2560x1440,3840x2160}
@@ -47,20 +48,12 @@ step() {
   fi
 }
 
-eval "$(python3 - <<'PY'
-import glob, os, torch
-d = os.path.dirname(torch.__file__)
-print(f"TORCH={d!r}")
-print(f"TORCH_VERSION_SHORT={torch.__version__.split('+')[0]!r}")
-print(f"TORCH_FLAVOR={('cu' + torch.version.cuda.replace('.', '')) if torch.version.cuda else 'cpu'!r}")
-hits = sorted(glob.glob(os.path.join(os.path.dirname(d), "nvidia", "**", "libcudart.so*"), recursive=True))
-print(f"CUDART_DIR={os.path.dirname(hits[0]) if hits else ''!r}")
-PY
-)"
-export DJL_CACHE_DIR=/tmp/djl-cache PYTORCH_LIBRARY_PATH=$TORCH/lib PYTORCH_VERSION=$TORCH_VERSION_SHORT \
-  PYTORCH_FLAVOR=$TORCH_FLAVOR PYTHONUNBUFFERED=1
-JAVA=/tmp/jre/bin/java
-CP="$payload/lib/*:/tmp/svb-natives/ffmpeg-natives.jar"
+# shellcheck source=torch-env.sh
+source "$repo/native/djl-torch-jni/torch-env.sh"
+JRE=${JRE:-/tmp/jre}
+JAVA=$JRE/bin/java
+NATIVES=${NATIVES:-/tmp/svb-natives/ffmpeg-natives.jar}
+CP="$payload/lib/*:$NATIVES"
 
 nvidia-smi --query-gpu=timestamp,memory.used,utilization.gpu --format=csv -lms 200 >>"$out/mem.csv" 2>/dev/null &
 smi=$!
@@ -73,15 +66,10 @@ setup() {
   python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "cudnn", torch.backends.cudnn.version())'
   drv=$(dirname "$(ldconfig -p | grep -m1 'libcuda.so' | awk '{print $NF}')")
   echo "driver libraries in $drv: $(ls "$drv" | grep -E 'libnvcuvid|libnvidia-encode' | tr '\n' ' ')"
-  [[ -x $JAVA ]] || xz -dc "$payload/jre.tar.xz" | tar -xf - -C /tmp
+  [[ -x $JAVA ]] || { mkdir -p "$(dirname "$JRE")" && xz -dc "$payload/jre.tar.xz" | tar -xf - -C "$(dirname "$JRE")"; }
   $JAVA -version 2>&1 | head -1
-  if [[ ! -f /tmp/svb-natives/ffmpeg-natives.jar ]]; then
-    mkdir -p /tmp/svb-natives/x
-    xz -dc "$payload"/ffmpeg-*.tar.xz | tar -xf - -C /tmp/svb-natives/x
-    (cd /tmp/svb-natives/x && python3 -m zipfile -c ../ffmpeg-natives.jar META-INF org) || return 1
-    rm -rf /tmp/svb-natives/x
-  fi
-  JNI_INCLUDE_DIR=$PWD/$payload/jni-include BUILD_DIR=/tmp/djlt-build \
+  native/djl-torch-jni/ffmpeg-natives-jar.sh "$(ls "$payload"/ffmpeg-*.tar.xz | head -1)" "$NATIVES" || return 1
+  JNI_INCLUDE_DIR=$payload/jni-include BUILD_DIR=/tmp/djlt-build \
     native/djl-torch-jni/build.sh --install >/tmp/svb-build.log 2>&1 || { tail -30 /tmp/svb-build.log; return 1; }
   tail -2 /tmp/svb-build.log
 }
@@ -120,7 +108,7 @@ py_bench() {  # MODULE_FILE [SIZES] [more bench_gpu.py arguments]
 }
 
 export -f setup export_official export_small java_bench py_bench
-export JAVA CP payload clip sizes preset CUDART_DIR
+export JAVA JRE NATIVES CP payload clip sizes preset CUDART_DIR
 
 steps=("$@")
 (( ${#steps[@]} )) || steps=(setup export-official java-official py-official export-small java-small py-small)

@@ -27,12 +27,14 @@ public record JobOptions(
     Integer warmupChunks,
     String device,
     Path prices,
-    Path estimateFrom) implements Serializable {
+    Path estimateFrom,
+    List<Path> addThroughput) implements Serializable {
 
   public static final String DEFAULT_INPUT = "samples/realshort.mp4";
   public static final String DEFAULT_MODEL = "models/swiftvr-small";
   private static final Set<String> KNOWN = Set.of(
-      "input", "output", "model", "size", "codec", "crf", "preset", "chunks-per-shard", "spread", "warmup-chunks", "device", "prices", "estimate-from");
+      "input", "output", "model", "size", "codec", "crf", "preset", "chunks-per-shard", "spread", "warmup-chunks", "device", "prices", "estimate-from",
+      "add-throughput");
 
   public static String usage() {
     return String.join("\n",
@@ -51,7 +53,9 @@ public record JobOptions(
         "  --warmup-chunks N   chunks run before each shard and discarded (default: the model's measured exact value)",
         "  --device D          auto, cpu or gpu (default auto: the GPU Spark assigned, else CPU)",
         "  --prices FILE       CSV 'device,usd_per_hour' (device matched by name, e.g. H100) for cost per hour of video",
-        "  --estimate-from F   with plan: an earlier run's report/throughput.csv, to estimate device-hours per device");
+        "  --estimate-from F   with plan: an earlier run's report/throughput.csv, to estimate device-hours per device",
+        "  --add-throughput F  with run or report: rows of another run's report/throughput.csv or of a RestoreBenchmark",
+        "                      table join this report's throughput table and chart (repeatable)");
   }
 
   public static JobOptions parse(List<String> args) {
@@ -116,7 +120,8 @@ public record JobOptions(
         warmupChunks,
         device,
         values.containsKey("prices") ? LocalPaths.of(single(values, "prices", null)) : null,
-        values.containsKey("estimate-from") ? LocalPaths.of(single(values, "estimate-from", null)) : null);
+        values.containsKey("estimate-from") ? LocalPaths.of(single(values, "estimate-from", null)) : null,
+        values.getOrDefault("add-throughput", List.of()).stream().map(LocalPaths::of).toList());
   }
 
   /** The price table, empty without {@code --prices}. */

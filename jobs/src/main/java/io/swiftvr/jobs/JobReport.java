@@ -1,28 +1,34 @@
 package io.swiftvr.jobs;
 
+import io.swiftvr.udf.ThroughputRow;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes the report files of a run: one row per shard and per video (CSV), a JSON summary, and throughput per device
  * type (CSV and a PNG chart). {@link ParquetReport} writes the same rows as Parquet where Spark is at hand.
  */
 final class JobReport {
+  private static final Logger LOG = LoggerFactory.getLogger(JobReport.class);
+
   private JobReport() {}
+
+  /** The rows a report holds, for writing them elsewhere too (Parquet). */
+  record Tables(List<ShardOutcome> shards, List<VideoOutcome> videos, List<ThroughputRow> throughput) {}
 
   /**
    * Writes {@code report/} for a plan: every shard row found on disk (this run's and earlier runs'), the given
-   * video rows, and the summary.
+   * video rows, the summary, and the throughput table of this run plus the rows of {@code addedThroughput} (other
+   * runs' tables, priced with {@code prices}).
    */
-  /** The rows a report holds, for writing them elsewhere too (Parquet). */
-  record Tables(List<ShardOutcome> shards, List<VideoOutcome> videos, List<ThroughputTable.Row> throughput) {}
-
-  static Tables write(JobPlan plan, List<VideoOutcome> videos, double wallSeconds, Map<String, Double> prices)
-      throws IOException {
+  static Tables write(JobPlan plan, List<VideoOutcome> videos, double wallSeconds, Map<String, Double> prices,
+      List<java.nio.file.Path> addedThroughput) throws IOException {
     List<ShardOutcome> shards = new ArrayList<>();
     for (VideoPlan video : plan.videos()) {
       shards.addAll(MergeStage.shardOutcomes(plan, video));
@@ -55,13 +61,21 @@ final class JobReport {
     }
     storage.write(Storage.resolve(dir, "videos.csv"), v.toString());
     storage.write(Storage.resolve(dir, "summary.json"), ReportFiles.GSON.toJson(summary(videos, wallSeconds)));
-    List<ThroughputTable.Row> throughput = ThroughputTable.compute(plan, shards, prices);
-    storage.write(Storage.resolve(dir, "throughput.csv"), ThroughputTable.csv(throughput));
+    List<ThroughputRow> throughput =
+        ThroughputTable.withAdded(ThroughputTable.compute(plan, shards, prices), addedThroughput, prices);
+    storage.write(Storage.resolve(dir, "throughput.csv"), ThroughputRow.csv(throughput));
     String chart = Storage.resolve(dir, "throughput.png");
     java.nio.file.Path scratch = storage.scratch(chart);
     try {
       ThroughputChart.write(throughput, scratch);
       storage.publish(scratch, chart);
+    } catch (IOException | RuntimeException | Error e) {
+      if (e instanceof VirtualMachineError vmError) {
+        throw vmError;
+      }
+      // The chart is a convenience: a headless host without fonts or libfreetype ("Probable fatal error: No fonts
+      // found", UnsatisfiedLinkError) must not fail the report.
+      LOG.warn("No {}: {}", chart, e.toString());
     } finally {
       java.nio.file.Files.deleteIfExists(scratch);
     }

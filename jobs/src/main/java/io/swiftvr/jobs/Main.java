@@ -114,7 +114,7 @@ public final class Main {
   private static int report(JobOptions options) throws IOException {
     JobPlan plan = JobPlan.read(options.outputDir());
     List<VideoOutcome> videos = MergeStage.outcomesWithoutMerging(plan);
-    JobReport.Tables tables = JobReport.write(plan, videos, 0, options.priceTable());
+    JobReport.Tables tables = JobReport.write(plan, videos, 0, options.priceTable(), options.addThroughput());
     try (JavaSparkContext spark = startSpark()) {
       ParquetReport.write(spark, plan, tables.shards(), tables.videos(), tables.throughput());
     }

@@ -1,6 +1,7 @@
 package io.swiftvr.jobs;
 
 import io.swiftvr.udf.ShardResult;
+import io.swiftvr.udf.ThroughputRow;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -16,7 +17,7 @@ final class ParquetReport {
   private ParquetReport() {}
 
   static void write(JavaSparkContext spark, JobPlan plan, List<ShardOutcome> shards, List<VideoOutcome> videos,
-      List<ThroughputTable.Row> throughput) {
+      List<ThroughputRow> throughput) {
     SparkSession session = SparkSession.builder().sparkContext(spark.sc()).getOrCreate();
     String dir = plan.location("report");
 
@@ -60,7 +61,7 @@ final class ParquetReport {
         .add("device_s", DataTypes.DoubleType).add("fps", DataTypes.DoubleType)
         .add("device_s_per_video_s", DataTypes.DoubleType).add("usd_per_video_hour", DataTypes.DoubleType);
     List<Row> throughputRows = new ArrayList<>();
-    for (ThroughputTable.Row t : throughput) {
+    for (ThroughputRow t : throughput) {
       throughputRows.add(RowFactory.create(t.device(), t.shards(), t.frames(), t.videoSeconds(), t.deviceSeconds(),
           t.fps(), t.deviceSecondsPerVideoSecond(), Double.isNaN(t.usdPerVideoHour()) ? null : t.usdPerVideoHour()));
     }

@@ -25,7 +25,7 @@ public final class RestoreJob {
     List<ShardOutcome> shards = ShardStage.restore(plan, spark, console);
     List<VideoOutcome> videos = MergeStage.merge(plan);
     double wall = (System.nanoTime() - started) / 1e9;
-    JobReport.Tables tables = JobReport.write(plan, videos, wall, options.priceTable());
+    JobReport.Tables tables = JobReport.write(plan, videos, wall, options.priceTable(), options.addThroughput());
     ParquetReport.write(spark, plan, tables.shards(), tables.videos(), tables.throughput());
     return new Result(plan, videos, shards, wall);
   }

@@ -15,8 +15,12 @@ import io.swiftvr.udf.video.SegmentEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
@@ -31,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShardTaskRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ShardTaskRunner.class);
+  /** nvidia-smi's index, UUID, PCI bus id and name per CUDA ordinal, asked once per executor JVM. */
+  private static final Map<Integer, String> GPU_IDS = new ConcurrentHashMap<>();
 
   /**
    * Called after a segment is encoded and before it is published. Tests set it to inject a task failure at the
@@ -54,6 +60,7 @@ public final class ShardTaskRunner {
             null, earlier.result(), segment, host(), executor());
       }
       Device device = chooseDevice(task.device());
+      LOG.info("Task binding: {}", binding(shard, device));
       Path cache = Path.of(task.bundleCache());
       ModelBundle bundle = ModelBundle.open(RemoteBundles.localize(task.modelDir(), cache), cache);
       RestorerModel model = ModelCache.getOrLoad(bundle, device);
@@ -111,6 +118,49 @@ public final class ShardTaskRunner {
       return Device.gpu(0);
     }
     return Device.cpu();
+  }
+
+  /**
+   * Where this task runs, for checking GPU scheduling from executor logs: Spark task and executor, the GPU addresses
+   * Spark assigned, the device chosen, and for a GPU its identity from nvidia-smi (the CUDA ordinal mapped through
+   * CUDA_VISIBLE_DEVICES; nvidia-smi numbers GPUs in PCI bus order, as CUDA does with CUDA_DEVICE_ORDER=PCI_BUS_ID).
+   */
+  static String binding(Shard shard, Device device) {
+    TaskContext context = TaskContext.get();
+    String task = context == null ? "none" : context.stageId() + "." + context.partitionId() + " attempt "
+        + context.attemptNumber() + " TID " + context.taskAttemptId();
+    String addresses = "none";
+    if (context != null) {
+      ResourceInformation gpu = context.resources().get("gpu").getOrElse(() -> null);
+      addresses = gpu == null ? "none" : String.join(",", gpu.addresses());
+    }
+    String visible = System.getenv("CUDA_VISIBLE_DEVICES");
+    return "shard " + shard.segmentName() + ", task " + task + ", executor " + executor() + ", host " + host()
+        + ", pid " + ProcessHandle.current().pid() + ", Spark gpu [" + addresses + "] -> " + device
+        + ", CUDA_VISIBLE_DEVICES=" + (visible == null ? "unset" : visible)
+        + (device.isGpu() ? ", nvidia-smi " + GPU_IDS.computeIfAbsent(device.getDeviceId(), ShardTaskRunner::gpuId)
+            : "");
+  }
+
+  private static String gpuId(int ordinal) {
+    String visible = System.getenv("CUDA_VISIBLE_DEVICES");
+    String selector = Integer.toString(ordinal);
+    if (visible != null && !visible.isBlank()) {
+      String[] ids = visible.split(",");
+      selector = ordinal < ids.length ? ids[ordinal].trim() : selector;
+    }
+    try {
+      Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=index,uuid,pci.bus_id,name", "--format=csv,noheader",
+          "-i", selector).redirectErrorStream(true).start();
+      String line = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? "[" + line + "]"
+          : "failed for -i " + selector + ": " + line;
+    } catch (IOException e) {
+      return "unavailable: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
   }
 
   private static String host() {

@@ -1,5 +1,6 @@
 package io.swiftvr.jobs;
 
+import io.swiftvr.udf.ThroughputRow;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -22,7 +23,7 @@ final class ThroughputChart {
 
   private ThroughputChart() {}
 
-  static void write(List<ThroughputTable.Row> rows, Path file) throws IOException {
+  static void write(List<ThroughputRow> rows, Path file) throws IOException {
     System.setProperty("java.awt.headless", "true");
     int barHeight = 34;
     int width = 1000;
@@ -40,13 +41,13 @@ final class ThroughputChart {
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
       g.drawString("SwiftVR throughput per device: busy seconds per second of video, by stage", 20, 28);
       double max = 0;
-      for (ThroughputTable.Row r : rows) {
+      for (ThroughputRow r : rows) {
         max = Math.max(max, stagesPerVideoSecond(r)[3]);
       }
       double scale = max > 0 ? (width - left - 40) / max : 1;
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
       int y = top;
-      for (ThroughputTable.Row r : rows) {
+      for (ThroughputRow r : rows) {
         g.setColor(Color.BLACK);
         String name = r.device().length() > 44 ? r.device().substring(0, 41) + "..." : r.device();
         g.drawString(name, 20, y + barHeight / 2 + 5);
@@ -81,7 +82,7 @@ final class ThroughputChart {
   }
 
   /** decode, model, encode and their sum, in busy seconds per second of video. */
-  private static double[] stagesPerVideoSecond(ThroughputTable.Row r) {
+  private static double[] stagesPerVideoSecond(ThroughputRow r) {
     double v = r.videoSeconds() > 0 ? r.videoSeconds() : 1;
     double d = r.decodeSeconds() / v;
     double m = r.modelSeconds() / v;

@@ -1,6 +1,7 @@
 package io.swiftvr.jobs;
 
 import io.swiftvr.udf.ShardResult;
+import io.swiftvr.udf.ThroughputRow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,14 +17,9 @@ import java.util.Map;
  */
 final class ThroughputTable {
 
-  /** One device type's totals. {@code usdPerVideoHour} is NaN without a price for the device. */
-  record Row(String device, int shards, long frames, double videoSeconds, double deviceSeconds, double decodeSeconds,
-      double modelSeconds, double encodeSeconds, double fps, double deviceSecondsPerVideoSecond,
-      double usdPerDeviceHour, double usdPerVideoHour) {}
-
   private ThroughputTable() {}
 
-  static List<Row> compute(JobPlan plan, List<ShardOutcome> shards, Map<String, Double> prices) {
+  static List<ThroughputRow> compute(JobPlan plan, List<ShardOutcome> shards, Map<String, Double> prices) {
     Map<String, Double> frameSeconds = new LinkedHashMap<>();
     for (VideoPlan video : plan.videos()) {
       frameSeconds.put(video.key(), video.probe().durationSeconds() / video.probe().frameCount());
@@ -43,13 +39,27 @@ final class ThroughputTable {
       t[5] += r.modelSeconds();
       t[6] += r.encodeSeconds();
     }
-    List<Row> rows = new ArrayList<>();
+    List<ThroughputRow> rows = new ArrayList<>();
     for (Map.Entry<String, double[]> e : totals.entrySet()) {
       double[] t = e.getValue();
-      double perVideoSecond = t[2] > 0 ? t[3] / t[2] : Double.NaN;
-      double price = priceFor(e.getKey(), prices);
-      rows.add(new Row(e.getKey(), (int) t[0], (long) t[1], t[2], t[3], t[4], t[5], t[6],
-          t[3] > 0 ? t[1] / t[3] : 0, perVideoSecond, price, price * perVideoSecond));
+      rows.add(ThroughputRow.of(e.getKey(), (int) t[0], (long) t[1], t[2], t[3], t[4], t[5], t[6],
+          priceFor(e.getKey(), prices)));
+    }
+    return rows;
+  }
+
+  /**
+   * Rows of other runs' tables (another machine's report, a {@code RestoreBenchmark} run), priced with this report's
+   * price table, after this run's own rows.
+   */
+  static List<ThroughputRow> withAdded(List<ThroughputRow> own, List<Path> others, Map<String, Double> prices)
+      throws IOException {
+    List<ThroughputRow> rows = new ArrayList<>(own);
+    for (Path other : others) {
+      for (ThroughputRow r : ThroughputRow.read(other)) {
+        double price = priceFor(r.device(), prices);
+        rows.add(Double.isNaN(price) ? r : r.priced(price));
+      }
     }
     return rows;
   }
@@ -89,32 +99,10 @@ final class ThroughputTable {
 
   /** Device type → busy device-seconds per second of video, read back from a report's throughput.csv. */
   static Map<String, Double> readSecondsPerVideoSecond(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file);
-    if (lines.isEmpty() || !lines.get(0).startsWith("device,")) {
-      throw new IllegalArgumentException(file + " is not a throughput.csv written by the report");
-    }
-    List<String> header = List.of(lines.get(0).split(","));
-    int column = header.indexOf("device_s_per_video_s");
     Map<String, Double> result = new LinkedHashMap<>();
-    for (String line : lines.subList(1, lines.size())) {
-      int close = line.startsWith("\"") ? line.indexOf("\",", 1) : -1;
-      String device = close > 0 ? line.substring(1, close).replace("\"\"", "\"") : line.substring(0, line.indexOf(','));
-      String[] rest = (close > 0 ? line.substring(close + 2) : line.substring(line.indexOf(',') + 1)).split(",", -1);
-      result.put(device, Double.parseDouble(rest[column - 1]));
+    for (ThroughputRow r : ThroughputRow.read(file)) {
+      result.put(r.device(), r.deviceSecondsPerVideoSecond());
     }
     return result;
-  }
-
-  static String csv(List<Row> rows) {
-    StringBuilder s = new StringBuilder("device,shards,frames,video_s,device_s,decode_s,model_s,encode_s,fps,"
-        + "device_s_per_video_s,usd_per_device_hour,usd_per_video_hour\n");
-    for (Row r : rows) {
-      s.append(String.format(Locale.ROOT, "\"%s\",%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.4f,%s,%s%n",
-          r.device().replace("\"", "\"\""), r.shards(), r.frames(), r.videoSeconds(), r.deviceSeconds(),
-          r.decodeSeconds(), r.modelSeconds(), r.encodeSeconds(), r.fps(), r.deviceSecondsPerVideoSecond(),
-          Double.isNaN(r.usdPerDeviceHour()) ? "" : String.format(Locale.ROOT, "%.4f", r.usdPerDeviceHour()),
-          Double.isNaN(r.usdPerVideoHour()) ? "" : String.format(Locale.ROOT, "%.4f", r.usdPerVideoHour())));
-    }
-    return s.toString();
   }
 }

@@ -212,7 +212,7 @@ class RestoreJobTest {
     ShardStage.restore(read, spark, new PrintStream(new ByteArrayOutputStream()));
     List<VideoOutcome> merged = MergeStage.merge(read);
     assertEquals("restored", merged.get(0).status());
-    JobReport.write(read, MergeStage.outcomesWithoutMerging(read), 0, Map.of());
+    JobReport.write(read, MergeStage.outcomesWithoutMerging(read), 0, Map.of(), List.of());
     assertTrue(Files.readString(out.resolve("report/videos.csv")).contains(",restored,"));
     assertEquals(2, Files.readAllLines(out.resolve("report/shards.csv")).size());
   }

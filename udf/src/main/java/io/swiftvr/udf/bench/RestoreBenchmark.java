@@ -10,6 +10,7 @@ import io.swiftvr.planner.VideoProber;
 import io.swiftvr.udf.FrameSink;
 import io.swiftvr.udf.ShardRestorer;
 import io.swiftvr.udf.ShardResult;
+import io.swiftvr.udf.ThroughputRow;
 import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.model.DeviceNames;
 import io.swiftvr.udf.model.RestorerModel;
@@ -33,6 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java ... io.swiftvr.udf.bench.RestoreBenchmark CLIP BUNDLE [SIZES] [DEVICE] [CODEC] [PRESET]
  *   SIZES: x2 (default), x4 or WxH, several separated by commas (the model is loaded once);
  *   DEVICE: cpu (default) or gpu;  CODEC: libx264 (default), h264_nvenc, ...;  PRESET: medium (default), veryfast, ...
+ *   -Dswiftvr.throughput.csv=FILE also writes the rows as a throughput table, the report's format
+ *   ({@link ThroughputRow}), which the job's report adds to its own with --add-throughput
  * </pre>
  *
  * <p>Stages: decode (decoder thread: FFmpeg decode to RGB and chunk assembly), the model thread's host→device (Java
@@ -71,6 +74,7 @@ public final class RestoreBenchmark {
 
     t0 = System.nanoTime();
     List<String> rows = new ArrayList<>();
+    List<ThroughputRow> throughput = new ArrayList<>();
     try (RestorerModel model = RestorerModel.load(bundle, device)) {
       System.out.printf(Locale.ROOT, "bundle %s: checksums verified in %.1f s, loaded on %s (%s) in %.1f s%n",
           bundle.manifest().name(), verifySeconds, device, model.precision(), (System.nanoTime() - t0) / 1e9);
@@ -98,6 +102,10 @@ public final class RestoreBenchmark {
           r = restorer.restore(probe, whole, out[0], out[1], FrameSink.encoding(enc), n -> { }, false);
           enc.close();
           rows.add(row(probe, bundle, out, model, r, memory.peakMiB(), Files.size(segment)));
+          throughput.add(ThroughputRow.of(deviceName(model) + ", " + bundle.manifest().name() + " " + out[0] + "x"
+                  + out[1] + " (RestoreBenchmark)", 1, r.framesEmitted(),
+              r.framesEmitted() * probe.durationSeconds() / probe.frameCount(), r.totalSeconds(), r.decodeSeconds(),
+              r.modelSeconds(), r.encodeSeconds(), Double.NaN));
         }
         System.out.println(rows.get(rows.size() - 1));
         Files.deleteIfExists(segment);
@@ -113,6 +121,11 @@ public final class RestoreBenchmark {
         + "; enable_cuda_stream=" + System.getProperty("ai.djl.pytorch.enable_cuda_stream", "false")
         + "; forward waits for the device: " + (device.isGpu() ? "yes" : "n/a")
         + "; cudnn_benchmark=" + System.getProperty("ai.djl.pytorch.cudnn_benchmark", "unset"));
+    String table = System.getProperty("swiftvr.throughput.csv");
+    if (table != null) {
+      Files.writeString(Path.of(table), ThroughputRow.csv(throughput));
+      System.out.println("throughput table written to " + table);
+    }
     System.out.println("FPS end to end = output frames / wall time of the clip (decode, model and encode "
         + "overlapping); model-only FPS = frames modelled / forward s; model thread FPS = frames modelled / "
         + "(H2D + forward + D2H + to byte[]); end to end / model-only = (frames modelled / total s) / model-only FPS.");
@@ -121,7 +134,7 @@ public final class RestoreBenchmark {
   private static String row(VideoProbe probe, ModelBundle bundle, int[] out, RestorerModel model, ShardResult r,
       long peakGpuMiB, long outputBytes) {
     StageTimes st = model.stageTimes();
-    String device = model.device().isGpu() ? DeviceNames.describe(model.device()) : DeviceNames.describe(Device.cpu());
+    String device = deviceName(model);
     double modelOnly = r.framesModelled() / st.forwardSeconds();
     double thread = r.framesModelled()
         / (st.hostToDeviceSeconds() + st.forwardSeconds() + st.deviceToHostSeconds() + st.toJavaSeconds());
@@ -134,6 +147,10 @@ public final class RestoreBenchmark {
         st.toJavaSeconds(), r.encodeSeconds(), r.totalSeconds(), r.framesEmitted() / r.totalSeconds(), modelOnly,
         thread, 100 * (r.framesModelled() / r.totalSeconds()) / modelOnly,
         peakGpuMiB < 0 ? "-" : Long.toString(peakGpuMiB), peakRssMiB(), outputBytes / 1e6);
+  }
+
+  private static String deviceName(RestorerModel model) {
+    return model.device().isGpu() ? DeviceNames.describe(model.device()) : DeviceNames.describe(Device.cpu());
   }
 
   /** Samples the device's used memory (total − free) every 50 ms; -1 on a CPU or where CUDA cannot be asked. */
