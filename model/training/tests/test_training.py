@@ -68,3 +68,40 @@ def test_short_cpu_run_trains_resumes_and_logs(tmp_path):
     assert info["progress"]["joint_steps"] >= 2 and info["progress"]["ae_steps"] >= 1
     with open(os.path.join(second, "val.csv")) as f:
         assert len(f.readlines()) == 1 + 4          # header, 3 stages of the first run, 1 of the second
+
+
+def test_mirrored_variants_flip_ground_truth_and_input_alike():
+    from sampler import ClipBatch
+    gt = torch.randint(0, 256, (1, 2, 3, 4, 5)).float()          # [B, T, 3, H, W]
+    lq = gt.permute(0, 1, 3, 4, 2).to(torch.uint8)            # the same picture as input, [B, T, h, w, 3]
+    batch = ClipBatch(gt, lq, 1, [], [])
+    for variant in range(4):
+        m = train.mirrored(batch, variant)
+        assert torch.equal(m.lq.permute(0, 1, 4, 2, 3).float(), m.gt), variant
+    assert torch.equal(train.mirrored(batch, 3).gt, gt.flip(-1).flip(-2))
+
+
+def test_detail_stage_trains_the_detail_path_alone(tmp_path):
+    """--init-from a bundle without a detail path: the latent path's weights come from the bundle, the
+    detail path starts at zero (the output equals the resized input frame), and a `detail` stage
+    changes nothing but the detail path."""
+    pack = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                        "data", "cache", "pack")
+    if not os.path.exists(os.path.join(pack, "pack.json")):
+        pytest.skip("photo pack not built (model/data/fetch_photos.sh, build_pack.py)")
+    import dataclasses
+    import sys
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    from export import export_bundle
+    no_detail = dataclasses.replace(tiny(), detail=None)
+    old = build_restorer(no_detail, seed=3)
+    export_bundle(old, no_detail, str(tmp_path / "old"), "old", "test", log=lambda *a: None)
+    common = ["--config", "tiny", "--crop", "32", "--frames", "8", "--batch", "1", "--val-clips", "1",
+              "--device", "cpu", "--log-every", "1", "--val-every", "1000", "--pack", pack]
+    out = str(tmp_path / "d")
+    assert train.main(common + ["--out", out, "--init-from", str(tmp_path / "old"), "--schedule", "detail:2"]) == 0
+    state, info = checkpoint.load(out)
+    assert info["progress"]["detail_steps"] >= 1
+    for name, value in old.state_dict().items():
+        assert torch.allclose(state[name], value.float(), atol=1e-3, rtol=1e-3), name   # float16 checkpoint
+    assert state["detail.conv_out.weight"].abs().max() > 0, "the detail path was trained"
