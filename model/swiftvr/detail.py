@@ -64,36 +64,42 @@ class DetailNet(nn.Module):
         self.unshuffle = UNSHUFFLE
 
     def residual(self, prev: Tensor, centre: Tensor, nxt: Tensor, latent_out: Tensor) -> Tensor:
-        """All [N, 3, Hp, Wp] (Hp, Wp even); returns the residual to add to `centre`. Inputs are
-        centred on 0; the latent path's output is clamped to the picture range first, so an
-        untrained or drifting latent path cannot swamp the first conv."""
+        """All [..., 3, Hp, Wp] (Hp, Wp even; any leading dims); returns the residual to add to
+        `centre`. Inputs are centred on 0; the latent path's output is clamped to the picture range
+        first, so an untrained or drifting latent path cannot swamp the first conv."""
         f = self.unshuffle
-        h = torch.cat([F.pixel_unshuffle(prev - 0.5, f), F.pixel_unshuffle(centre - 0.5, f),
-                       F.pixel_unshuffle(nxt - 0.5, f), F.pixel_unshuffle(latent_out.clamp(0.0, 1.0) - 0.5, f)], 1)
+        lead = list(centre.shape[:-3])
+        frame = list(centre.shape[-3:])
+        h = torch.cat([F.pixel_unshuffle(v.reshape([-1] + frame) - 0.5, f)
+                       for v in [prev, centre, nxt, latent_out.clamp(0.0, 1.0)]], 1)
         h = F.leaky_relu(self.conv_in(h), 0.1)
         for block in self.blocks:
             h = block(h)
-        return F.pixel_shuffle(self.conv_out(F.leaky_relu(h, 0.1)), f)
+        out = F.pixel_shuffle(self.conv_out(F.leaky_relu(h, 0.1)), f)
+        return out.reshape(lead + frame)
 
     def with_history(self, x: Tensor, history: Tensor) -> Tuple[Tensor, Tensor]:
-        """x: this chunk's resized frames [T, 3, Hp, Wp]. Returns (the stream's frames from
-        HISTORY_FRAMES before the chunk to its end, [T + HISTORY_FRAMES, ...]; the new history)."""
+        """x: this call's resized frames [..., T, 3, Hp, Wp] (time at dim -4; a leading batch dim
+        holds clips that each start a stream). Returns (the stream's frames from HISTORY_FRAMES
+        before the call to its end, [..., T + HISTORY_FRAMES, ...]; the new history)."""
         if history.numel() == 0:
-            history = x[:1].expand(self.history_frames, -1, -1, -1)
-        elif history.shape[1:] != x.shape[1:] or history.size(0) != self.history_frames:
+            # the start of a stream: the first frame repeated, as the tail is padded with the last one
+            first = x.narrow(-4, 0, 1)
+            history = torch.cat([first for _ in range(self.history_frames)], -4)
+        elif list(history.shape) != list(x.shape[:-4]) + [self.history_frames] + list(x.shape[-3:]):
             raise RuntimeError("detail state of shape " + str(history.shape) + " does not fit frames of shape "
                                + str(x.shape) + ": state from another resolution or model?")
-        frames = torch.cat([history.to(x.dtype), x], 0)
-        return frames, frames[-self.history_frames:].clone()
+        frames = torch.cat([history.to(x.dtype), x], -4)
+        return frames, frames.narrow(-4, frames.size(-4) - self.history_frames, self.history_frames).clone()
 
     def forward(self, x: Tensor, latent_out: Tensor, history: Tensor) -> Tuple[Tensor, Tensor]:
-        """x: resized input [T, 3, Hp, Wp]; latent_out: the decoder's output for the same call
-        (frame i restores stream frame i - 3). Returns (restored frames, new history)."""
+        """x: resized input [..., T, 3, Hp, Wp]; latent_out: the decoder's output for the same call,
+        same shape (frame i restores stream frame i - 3). Returns (restored frames, new history)."""
         frames, new_history = self.with_history(x, history)
-        prev, centre, nxt = self.neighbours(frames, x.size(0))
+        prev, centre, nxt = self.neighbours(frames, x.size(-4))
         return centre + self.residual(prev, centre, nxt, latent_out.to(centre.dtype)), new_history
 
     def neighbours(self, frames: Tensor, t: int) -> Tuple[Tensor, Tensor, Tensor]:
-        """frames: [HISTORY_FRAMES + t, ...], the stream from HISTORY_FRAMES before the call.
+        """frames: [..., HISTORY_FRAMES + t, 3, Hp, Wp], the stream from HISTORY_FRAMES before the call.
         Output i of the call restores stream frame (call start + i - 3) = frames[i + 1]."""
-        return frames[0:t], frames[1:t + 1], frames[2:t + 2]
+        return frames.narrow(-4, 0, t), frames.narrow(-4, 1, t), frames.narrow(-4, 2, t)

@@ -63,16 +63,11 @@ def restore(model: SwiftVRRestorer, lq_u8: Tensor, out_h: int, out_w: int, t_off
 
 def refine(model: SwiftVRRestorer, x: Tensor, y: Tensor) -> Tensor:
     """The detail path over a batch (identity without one): x the resized input, y the decoder
-    output, both [B, T, 3, H, W]; every clip starts a stream (its history is its first frame)."""
+    output, both [B, T, 3, H, W]; every clip starts a stream, as the module's first chunk does."""
     detail = model.detail
     if detail is None:
         return y
-    b, t = x.shape[:2]
-    history = x[:, :1].expand(-1, detail.history_frames, -1, -1, -1)
-    frames = torch.cat([history, x], 1).transpose(0, 1)       # time first, as DetailNet indexes it
-    prev, centre, nxt = (f.transpose(0, 1).flatten(0, 1) for f in detail.neighbours(frames, t))
-    out = centre + detail.residual(prev, centre, nxt, y.flatten(0, 1).to(centre.dtype))
-    return out.view(b, t, *out.shape[1:])
+    return detail(x, y, torch.empty(0))[0]
 
 
 def lagged_target(gt: Tensor) -> Tensor:
