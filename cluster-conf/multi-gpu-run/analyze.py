@@ -97,7 +97,7 @@ def run_metrics(run_dir):
     path = os.path.join(run_dir, "bindings.txt")
     for line in open(path) if os.path.exists(path) else []:
         m = re.search(r"executor (\S+), host \S+, pid (\d+), Spark gpu \[([^\]]*)\] -> (\S+), "
-                      r"CUDA_VISIBLE_DEVICES=([^,\s]+)(?:, nvidia-smi \[([^\]]*)\])?", line)
+                      r"CUDA_VISIBLE_DEVICES=(\S+?)(?:, nvidia-smi \[([^\]]*)\])?\s*$", line)
         if not m:
             continue
         ex, pid, addr, dev, visible, smi = m.groups()

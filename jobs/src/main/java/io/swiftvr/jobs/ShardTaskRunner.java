@@ -69,7 +69,7 @@ public final class ShardTaskRunner {
       ShardResult result;
       try {
         try (SegmentEncoder encoder = new SegmentEncoder(
-            temp, video.outWidth(), video.outHeight(), probe.frameRate(), task.encoder())) {
+            temp, video.outWidth(), video.outHeight(), probe.frameRate(), task.encoder(), encoderThreads())) {
           result = new ShardRestorer(model).restore(probe, shard, video.outWidth(), video.outHeight(),
               FrameSink.encoding(encoder), progress, false);
         }
@@ -97,6 +97,17 @@ public final class ShardTaskRunner {
     } catch (Exception e) {
       throw new IllegalStateException("Shard " + shard.segmentName() + " of " + video.input() + ": " + e, e);
     }
+  }
+
+  /**
+   * The task's CPU share ({@code spark.task.cpus}) when the cluster sets it, else 0 (the encoder's own choice). x264
+   * left to itself starts 1.5 threads per core of the host, so executors sharing a host would each start threads
+   * for every core and slow each other down.
+   */
+  static int encoderThreads() {
+    TaskContext context = TaskContext.get();
+    SparkEnv env = SparkEnv.get();
+    return context != null && env != null && env.conf().contains("spark.task.cpus") ? context.cpus() : 0;
   }
 
   /** The GPU Spark assigned to this task, if any; otherwise the CPU (or a GPU when asked and one is visible). */

@@ -37,6 +37,7 @@ class LocalClusterTest {
         .set("spark.executor.resource.gpu.amount", "2")
         .set("spark.executor.resource.gpu.discoveryScript", script)
         .set("spark.task.resource.gpu.amount", "1")
+        .set("spark.task.cpus", "1")
         .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
         .set("spark.executor.extraJavaOptions", "-Dai.djl.offline=true -Dorg.bytedeco.javacpp.cachedir=" + cache
             + "/javacpp")
@@ -55,6 +56,13 @@ class LocalClusterTest {
       return ShardTaskRunner.chooseDevice("auto").toString();
     }).collect();
     assertEquals(new TreeSet<>(List.of("gpu(0)", "gpu(1)")), new TreeSet<>(devices));
+  }
+
+  @Test
+  void encodersUseTheTaskCpuShare() {
+    List<Integer> threads = spark.parallelize(List.of(0, 1), 2).map(i -> ShardTaskRunner.encoderThreads()).collect();
+    assertEquals(List.of(1, 1), threads);
+    assertEquals(0, ShardTaskRunner.encoderThreads(), "outside a task the encoder chooses");
   }
 
   @Test

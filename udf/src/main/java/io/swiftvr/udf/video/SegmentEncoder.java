@@ -26,6 +26,15 @@ public final class SegmentEncoder implements AutoCloseable {
 
   public SegmentEncoder(Path file, int width, int height, double frameRate, EncoderSettings settings)
       throws IOException {
+    this(file, width, height, frameRate, settings, 0);
+  }
+
+  /**
+   * @param threads encoder threads; 0 lets the codec choose (x264: 1.5 per core of the whole host). A Spark task
+   *     passes its CPU share, so that executors sharing a host do not each start threads for every core.
+   */
+  public SegmentEncoder(Path file, int width, int height, double frameRate, EncoderSettings settings, int threads)
+      throws IOException {
     FfmpegLog.quiet();
     this.width = width;
     this.height = height;
@@ -45,6 +54,9 @@ public final class SegmentEncoder implements AutoCloseable {
     }
     if (settings.codec().equals("libx265")) {
       recorder.setVideoOption("x265-params", "log-level=error:open-gop=0");
+    }
+    if (threads > 0) {
+      recorder.setVideoOption("threads", Integer.toString(threads));
     }
     // Closed GOPs: a segment must never reference frames of its neighbour.
     recorder.setVideoOption("flags", "+cgop");
