@@ -55,6 +55,46 @@ class ClusterProfilesTest {
     assertTrue(conf.get("spark.executor.extraJavaOptions").contains("-Dai.djl.offline=true"));
   }
 
+  /**
+   * Starts what can be started here with each GPU profile's own scheduling settings: Spark's local-cluster mode (a
+   * worker and a real executor JVM) whose worker announces two GPUs through a fake discovery script. Only what needs
+   * the real cluster is left out: the master, the cluster manager's own keys, memory sizes, and the RAPIDS plugin.
+   * A task must get one GPU of its executor and hand x264 the profile's CPU share.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"standalone", "standalone-rapids", "kubernetes", "yarn"})
+  void gpuProfilesScheduleTasksOnAGpuInALocalCluster(String profile) throws Exception {
+    Map<String, String> profileConf = read(profile);
+    String fakeGpus = TestMedia.repoRoot().resolve("jobs/src/test/resources/two-fake-gpus.sh").toString();
+    int cores = Integer.parseInt(profileConf.get("spark.executor.cores"));
+    SparkConf conf = new SparkConf().setAppName("ClusterProfilesTest-" + profile);
+    profileConf.forEach((key, value) -> {
+      boolean clusterOnly = key.equals("spark.master") || key.equals("spark.submit.deployMode")
+          || key.startsWith("spark.kubernetes.") || key.startsWith("spark.yarn.") || key.endsWith(".memory")
+          || key.equals("spark.executor.instances") || key.equals("spark.plugins") || key.startsWith("spark.rapids.")
+          || key.equals("spark.executor.resource.gpu.vendor");
+      if (!clusterOnly) {
+        conf.set(key, value);
+      }
+    });
+    conf.setMaster("local-cluster[1," + cores + ",1024]")
+        .set("spark.ui.enabled", "false")
+        .set("spark.executor.memory", "512m")
+        .set("spark.worker.resource.gpu.amount", "2")
+        .set("spark.worker.resource.gpu.discoveryScript", fakeGpus)
+        .set("spark.executor.resource.gpu.discoveryScript", fakeGpus)
+        .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+        .set("spark.executor.extraJavaOptions", profileConf.get("spark.executor.extraJavaOptions")
+            + " -Dorg.bytedeco.javacpp.cachedir=" + TestMedia.repoRoot().resolve("target/cache/javacpp"));
+    try (JavaSparkContext spark = new JavaSparkContext(conf)) {
+      List<String> seen = spark.parallelize(List.of(0, 1), 2).map(i -> ShardTaskRunner.chooseDevice("auto")
+          + " threads " + ShardTaskRunner.encoderThreads()).collect();
+      for (String s : seen) {
+        assertTrue(s.matches("gpu\\([01]\\) threads " + profileConf.get("spark.task.cpus")), profile + ": " + s);
+      }
+    }
+  }
+
   /** RAPIDS shares each GPU with the model: its pool must stay a small part of the GPU. */
   @Test
   void rapidsProfileKeepsItsGpuPoolSmall() throws Exception {
