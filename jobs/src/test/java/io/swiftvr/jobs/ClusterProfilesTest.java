@@ -105,10 +105,12 @@ class ClusterProfilesTest {
         <= Double.parseDouble(conf.get("spark.rapids.memory.gpu.maxAllocFraction")));
   }
 
+  /** The fragment is appended to any profile: it may only name S3A and output-committer settings. */
   @Test
-  void s3aProfileNamesOnlyHadoopSettings() throws Exception {
+  void s3aFragmentNamesOnlyStorageSettings() throws Exception {
     for (String key : read(TestMedia.repoRoot().resolve("cluster-conf/fragments/s3a.conf"), "s3a").keySet()) {
-      assertTrue(key.startsWith("spark.hadoop.fs.s3a."), key);
+      assertTrue(key.startsWith("spark.hadoop.fs.s3a.") || key.equals("spark.sql.parquet.output.committer.class")
+          || key.startsWith("spark.hadoop.mapreduce.outputcommitter.factory."), key);
     }
   }
 

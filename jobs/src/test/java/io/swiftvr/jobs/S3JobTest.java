@@ -53,7 +53,15 @@ class S3JobTest {
       }
     }
     URI endpoint = s3.getUri();
-    spark = new JavaSparkContext(new SparkConf().setMaster("local[1]").setAppName("S3JobTest")
+    SparkConf conf = new SparkConf();
+    // The committer settings of the S3A fragment users append to their profile; the rest is this test's server.
+    ClusterProfilesTest.read(TestMedia.repoRoot().resolve("cluster-conf/fragments/s3a.conf"), "s3a").forEach(
+        (key, value) -> {
+          if (key.contains("committer")) {
+            conf.set(key, value);
+          }
+        });
+    spark = new JavaSparkContext(conf.setMaster("local[1]").setAppName("S3JobTest")
         .set("spark.ui.enabled", "false")
         .set("spark.hadoop.fs.s3a.endpoint", "http://" + endpoint.getHost() + ":" + endpoint.getPort())
         .set("spark.hadoop.fs.s3a.endpoint.region", "us-east-1")
@@ -113,6 +121,13 @@ class S3JobTest {
     String videosCsv = client.getObjectAsBytes(b -> b.bucket("library").key("restored/report/videos.csv"))
         .asUtf8String();
     assertTrue(videosCsv.contains("s3a://library/films/notes.mp4"), videosCsv);
+    // S3A's committers write a JSON manifest as _SUCCESS (the classic committer an empty file): the Parquet tables
+    // went through the magic committer.
+    String success = client.getObjectAsBytes(b -> b.bucket("library").key("restored/report/shards.parquet/_SUCCESS"))
+        .asUtf8String();
+    assertTrue(success.contains("\"committer\":\"magic\"")
+        && success.contains("\"filenames\":[\"/restored/report/shards.parquet/part-"),
+        "_SUCCESS of shards.parquet: " + success.substring(0, Math.min(400, success.length())));
     List<String> keys = client.listObjectsV2(b -> b.bucket("library").prefix("restored/")).contents().stream()
         .map(o -> o.key()).toList();
     // (S3A keeps an empty marker for the staging folder itself; no segment or temporary object is left.)
