@@ -18,16 +18,17 @@ import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 
 /**
- * Diagnostic for docs/sharding.md, "Known issue": encodes the same YUV420P frames again and again with libx264 (the
- * settings of {@code SegmentEncoder}: crf 18, closed GOPs; the recorder is given the codec's own pixel format, so no
- * colour conversion runs) and, between encodes, allocates and frees native memory filled with random bytes, as the
+ * Diagnostic behind docs/sharding.md, "Encoder determinism" (and {@code X264Cpu}): encodes the same YUV420P frames
+ * again and again with libx264 (the settings of {@code SegmentEncoder}: crf 18, closed GOPs, but x264's CPU flags from
+ * the command line, to compare them; the recorder is given the codec's own pixel format, so no colour conversion
+ * runs) and, between encodes, allocates and frees native memory filled with random bytes, as the
  * decoder and model threads do in a real shard. Prints how many distinct files came out. One distinct file means the
  * encoder output does not depend on the state of native memory.
  *
  * <pre>
  *   java ... io.swiftvr.udf.bench.EncoderRepeatability CLIP FRAMES REPEATS [X264_PARAMS]
- *   e.g. ... samples/cockatoo.mp4 24 30            (x264's auto-detected CPU flags)
- *        ... samples/cockatoo.mp4 24 30 asm=0      (no assembly)
+ *   e.g. ... clip-160x96.mp4 24 30              (x264's auto-detected CPU flags)
+ *        ... clip-160x96.mp4 24 30 asm=AVX2     (what SegmentEncoder uses on AVX-512 CPUs)
  * </pre>
  */
 public final class EncoderRepeatability {

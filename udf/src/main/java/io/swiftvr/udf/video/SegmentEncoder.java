@@ -52,6 +52,9 @@ public final class SegmentEncoder implements AutoCloseable {
       recorder.setVideoOption("preset", settings.preset());
       recorder.setVideoOption("crf", Integer.toString(settings.crf()));
     }
+    if (settings.codec().equals("libx264") && X264Cpu.PARAMS != null) {
+      recorder.setVideoOption("x264-params", X264Cpu.PARAMS); // the same bytes on every run (X264Cpu)
+    }
     if (settings.codec().equals("libx265")) {
       recorder.setVideoOption("x265-params", "log-level=error:open-gop=0");
     }
