@@ -158,7 +158,7 @@ class Trainer:
     def sample(self) -> ClipBatch:
         scale = 4 if torch.rand((), generator=self.gen).item() < self.args.p_x4 else 2
         return self.train_sampler.sample(self.args.batch, self.args.frames, self.args.crop, self.args.crop,
-                                         scale, self.gen)
+                                         scale, self.gen, DegradeConfig(p_clean=self.args.p_clean))
 
     # ----- model paths -----
 
@@ -345,6 +345,8 @@ def main(argv=None) -> int:
     p.add_argument("--frames", type=int, default=16, help="frames per training clip (multiple of 4)")
     p.add_argument("--crop", type=int, default=256, help="ground-truth crop side (multiple of 32)")
     p.add_argument("--p-x4", type=float, default=0.3, help="share of x4 batches (the rest is x2)")
+    p.add_argument("--p-clean", type=float, default=DegradeConfig().p_clean,
+                   help="share of training clips that are only downscaled (bicubic), no other degradation")
     p.add_argument("--lr-ae", type=float, default=1e-3)
     p.add_argument("--lr-flow", type=float, default=3e-4)
     p.add_argument("--lr-joint", type=float, default=2e-4)

@@ -37,7 +37,7 @@ public final class WarmupOverhead {
         frames, gop);
     System.out.println("| warm-up chunks | chunks per shard | shards | decoded / emitted | modelled / emitted |");
     System.out.println("|---|---|---|---|---|");
-    for (int warmup : new int[] {2, 4}) {
+    for (int warmup : new int[] {2, 3, 4}) {
       for (int perShard : new int[] {10, 20, 40, 80}) {
         List<Shard> shards = new ShardPlanner(ChunkGrid.SWIFTVR, warmup).plan("film", film, perShard);
         long decoded = 0;
