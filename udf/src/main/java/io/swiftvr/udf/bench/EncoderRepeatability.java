@@ -122,8 +122,11 @@ public final class EncoderRepeatability {
     return (byte) Math.max(0, Math.min(255, Math.round(v)));
   }
 
-  /** 50 native blocks of up to 300 kB with random bytes; about half freed at once, the rest after the encode. */
-  private static List<BytePointer> churnNativeMemory(Random random) {
+  /**
+   * 50 native blocks of up to 300 kB with random bytes; about half freed at once, the rest returned for the caller to
+   * free after the encode (also used by SegmentEncoderDeterminismTest).
+   */
+  public static List<BytePointer> churnNativeMemory(Random random) {
     List<BytePointer> kept = new ArrayList<>();
     for (int j = 0; j < 50; j++) {
       BytePointer p = new BytePointer(1 + random.nextInt(300_000));

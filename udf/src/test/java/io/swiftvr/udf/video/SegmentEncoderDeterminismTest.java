@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.swiftvr.planner.TestMedia;
+import io.swiftvr.udf.bench.EncoderRepeatability;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class SegmentEncoderDeterminismTest {
     }
     Set<String> files = new TreeSet<>();
     for (int run = 0; run < 40; run++) {
-      List<BytePointer> kept = churnNativeMemory(new Random(run));
+      List<BytePointer> kept = EncoderRepeatability.churnNativeMemory(new Random(run));
       Path out = dir.resolve(run + ".mp4");
       try (SegmentEncoder encoder = new SegmentEncoder(out, WIDTH, HEIGHT, 24, new EncoderSettings("libx264", 18,
           "veryfast"))) {
@@ -75,22 +76,5 @@ class SegmentEncoderDeterminismTest {
       buf.get(rgb, y * WIDTH * 3, WIDTH * 3);
     }
     return rgb;
-  }
-
-  /** 50 native blocks of up to 300 kB with random bytes; about half freed at once, the rest after the encode. */
-  private static List<BytePointer> churnNativeMemory(Random random) {
-    List<BytePointer> kept = new ArrayList<>();
-    for (int j = 0; j < 50; j++) {
-      BytePointer p = new BytePointer(1 + random.nextInt(300_000));
-      for (long q = 0; q < p.capacity(); q += 64) {
-        p.put(q, (byte) random.nextInt());
-      }
-      if (random.nextBoolean()) {
-        p.close();
-      } else {
-        kept.add(p);
-      }
-    }
-    return kept;
   }
 }
