@@ -62,7 +62,8 @@ public final class Main {
   }
 
   private static int run(JobOptions options) throws IOException, InvalidBundleException {
-    try (JavaSparkContext spark = startSpark()) {
+    try (JavaSparkContext spark = startSpark(conf -> ModelPreloadPlugin.configure(conf, options.model(),
+        JobPlan.localCache(options.outputDir(), "bundles"), options.device()))) {
       RestoreJob.Result result = RestoreJob.run(options, spark, System.err);
       return printOutcome(result.plan(), result.videos(), result.wallSeconds());
     }
@@ -96,7 +97,8 @@ public final class Main {
 
   private static int restore(String output) throws IOException {
     JobPlan plan = JobPlan.read(output);
-    try (JavaSparkContext spark = startSpark()) {
+    try (JavaSparkContext spark = startSpark(conf -> ModelPreloadPlugin.configure(conf, plan.modelDir(),
+        plan.localCache("bundles"), plan.device()))) {
       List<ShardOutcome> shards = ShardStage.restore(plan, spark, System.err);
       long failed = shards.stream().filter(ShardOutcome::failed).count();
       System.out.printf("Restored %d shards, %d failed%n", shards.size() - failed, failed);
@@ -115,7 +117,7 @@ public final class Main {
     JobPlan plan = JobPlan.read(options.outputDir());
     List<VideoOutcome> videos = MergeStage.outcomesWithoutMerging(plan);
     JobReport.Tables tables = JobReport.write(plan, videos, 0, options.priceTable(), options.addThroughput());
-    try (JavaSparkContext spark = startSpark()) {
+    try (JavaSparkContext spark = startSpark(conf -> conf)) {
       ParquetReport.write(spark, plan, tables.shards(), tables.videos(), tables.throughput());
     }
     System.out.println("Wrote " + plan.location("report"));
@@ -129,8 +131,9 @@ public final class Main {
     return videos.stream().allMatch(VideoOutcome::ok) ? 0 : 1;
   }
 
-  private static JavaSparkContext startSpark() {
-    SparkConf conf = new SparkConf().setAppName("SwiftVR restore");
+  /** @param setup adds what the command needs before Spark starts (executor plugins are fixed at start) */
+  private static JavaSparkContext startSpark(java.util.function.UnaryOperator<SparkConf> setup) {
+    SparkConf conf = setup.apply(new SparkConf().setAppName("SwiftVR restore"));
     if (!conf.contains("spark.master")) {
       conf.setMaster("local[1,2]")
           .set("spark.ui.enabled", "false")

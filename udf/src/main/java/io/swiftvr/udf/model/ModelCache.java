@@ -15,6 +15,11 @@ public final class ModelCache {
 
   private ModelCache() {}
 
+  /** Whether the bundle's model is loaded on the device in this JVM (for checks of executor preloading). */
+  public static boolean isLoaded(ModelBundle bundle, Device device) {
+    return MODELS.containsKey(bundle.fingerprint() + "@" + device);
+  }
+
   public static RestorerModel getOrLoad(ModelBundle bundle, Device device) throws IOException, MalformedModelException {
     String key = bundle.fingerprint() + "@" + device;
     RestorerModel cached = MODELS.get(key);
