@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the notebooks and their test need, from Debian's packages: nbconvert (to execute a notebook
 # headless), the Python kernel, pandas and matplotlib. Run by the build before the jobs module's tests
-# (jobs/pom.xml); does nothing when they are there already. Needs apt-get and root (or sudo without a password); elsewhere it only says what is
-# missing, and NotebooksTest skips (or fails, with CI=true).
+# (jobs/pom.xml); does nothing when they are there already. Needs apt-get and root (or sudo without a password);
+# elsewhere it only says what is missing, and NotebooksTest skips (or fails, with CI=true).
 set -euo pipefail
 packages=(jupyter-nbconvert python3-nbclient python3-ipykernel python3-matplotlib python3-pandas)
 have() {
