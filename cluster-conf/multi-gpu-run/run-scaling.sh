@@ -46,8 +46,10 @@ size=${SIZE:-x2}
 port=${SPARK_PORT:-7177}
 mkdir -p "$work" "$state" "$out"
 t_start=$(date +%s)
-left() { echo $(( deadline - ($(date +%s) - t_start) )); }
 failed=0
+STEP_LOG_DIR=$work/logs  # each step's output also in $work/logs/NAME.log
+# shellcheck source=../../native/djl-torch-jni/device-steps.sh
+source native/djl-torch-jni/device-steps.sh
 
 JAVA=$run/jre/bin/java
 SPARK_HOME=$run/spark-home
@@ -84,27 +86,6 @@ staged() {  # COMPONENT...: every one unpacked by stage.sh?
   for c in "$@"; do
     ls "$stage"/unpacked-"$c"* >/dev/null 2>&1 || return 1
   done
-}
-
-# step NAME ESTIMATE_S COMMAND...: as pipeline-bench.sh's step (done markers in $STATE, skipped when too little
-# time is left), its output kept in $work/logs/NAME.log as well.
-step() {
-  local name=$1 estimate=$2; shift 2
-  if [[ -f "$state/done-$name" ]]; then echo "=== $name: done in an earlier call"; return 0; fi
-  local remaining; remaining=$(left)
-  if (( remaining < estimate )); then
-    echo "=== $name: SKIPPED, ${remaining}s left, needs ~${estimate}s"; failed=$((failed + 1)); return 1
-  fi
-  echo; echo "=== $(date -u +%H:%M:%S) $name (t=$(( $(date +%s) - t_start ))s, ${remaining}s left)"
-  mkdir -p "$work/logs"
-  local s0 rc; s0=$(date +%s)
-  timeout --kill-after=10 "$((remaining - 5))" bash -c '"$@"' _ "$@" 2>&1 | tee "$work/logs/$name.log"
-  rc=${PIPESTATUS[0]}
-  if (( rc == 0 )); then
-    echo "$(( $(date +%s) - s0 ))" >"$state/done-$name"; echo "=== $name: ok in $(( $(date +%s) - s0 ))s"
-  else
-    echo "=== $name: FAILED ($rc) after $(( $(date +%s) - s0 ))s"; failed=$((failed + 1)); return 1
-  fi
 }
 
 wait_for() {  # FILE PATTERN SECONDS PID: until PATTERN is in FILE; fails when PID ends first

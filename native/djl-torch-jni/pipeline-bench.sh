@@ -28,25 +28,9 @@ out=${OUT:-/tmp/svb-out}
 state=${STATE:-/tmp/svb}
 mkdir -p "$out" "$state"
 t_start=$(date +%s)
-left() { echo $(( deadline - ($(date +%s) - t_start) )); }
 failed=0
-
-# step NAME ESTIMATE_S COMMAND...: runs unless done before or too little time is left; marks it done on success.
-step() {
-  local name=$1 estimate=$2; shift 2
-  if [[ -f "$state/done-$name" ]]; then echo "=== $name: done in an earlier run"; return 0; fi
-  local remaining; remaining=$(left)
-  if (( remaining < estimate )); then
-    echo "=== $name: SKIPPED, ${remaining}s left, needs ~${estimate}s"; failed=$((failed + 1)); return 1
-  fi
-  echo; echo "=== $(date -u +%H:%M:%S) $name (t=$(( $(date +%s) - t_start ))s, ${remaining}s left)"
-  local s0; s0=$(date +%s)
-  if timeout --kill-after=10 "$((remaining - 5))" bash -c '"$@"' _ "$@"; then
-    touch "$state/done-$name"; echo "=== $name: ok in $(( $(date +%s) - s0 ))s"
-  else
-    echo "=== $name: FAILED ($?) after $(( $(date +%s) - s0 ))s"; failed=$((failed + 1)); return 1
-  fi
-}
+# shellcheck source=device-steps.sh
+source "$repo/native/djl-torch-jni/device-steps.sh"
 
 # shellcheck source=torch-env.sh
 source "$repo/native/djl-torch-jni/torch-env.sh"
