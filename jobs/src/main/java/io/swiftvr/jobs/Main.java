@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -117,7 +118,7 @@ public final class Main {
     JobPlan plan = JobPlan.read(options.outputDir());
     List<VideoOutcome> videos = MergeStage.outcomesWithoutMerging(plan);
     JobReport.Tables tables = JobReport.write(plan, videos, 0, options.priceTable(), options.addThroughput());
-    try (JavaSparkContext spark = startSpark(conf -> conf)) {
+    try (JavaSparkContext spark = startSpark(UnaryOperator.identity())) {
       ParquetReport.write(spark, plan, tables.shards(), tables.videos(), tables.throughput());
     }
     System.out.println("Wrote " + plan.location("report"));
@@ -132,7 +133,7 @@ public final class Main {
   }
 
   /** @param setup adds what the command needs before Spark starts (executor plugins are fixed at start) */
-  private static JavaSparkContext startSpark(java.util.function.UnaryOperator<SparkConf> setup) {
+  private static JavaSparkContext startSpark(UnaryOperator<SparkConf> setup) {
     SparkConf conf = setup.apply(new SparkConf().setAppName("SwiftVR restore"));
     if (!conf.contains("spark.master")) {
       conf.setMaster("local[1,2]")

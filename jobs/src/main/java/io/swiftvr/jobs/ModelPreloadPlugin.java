@@ -6,6 +6,7 @@ import io.swiftvr.udf.model.ModelCache;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.plugin.DriverPlugin;
@@ -84,13 +85,19 @@ public final class ModelPreloadPlugin implements SparkPlugin {
   }
 
   private static void preload(String model, Path cache, List<Device> devices) {
+    ModelBundle bundle;
+    try {
+      bundle = ModelBundle.open(RemoteBundles.localize(model, cache), cache); // fetched and verified once
+    } catch (Exception e) {
+      LOG.warn("Could not preload model {}; the first task loads it: {}", model, e.toString());
+      return;
+    }
     for (Device device : devices) {
       long start = System.nanoTime();
       try {
-        ModelBundle bundle = ModelBundle.open(RemoteBundles.localize(model, cache), cache);
         ModelCache.getOrLoad(bundle, device);
         LOG.info("Preloaded model {} on {} in {} s", bundle.manifest().name(), device,
-            String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
+            String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
       } catch (Exception | LinkageError e) {
         LOG.warn("Could not preload model {} on {}; the first task loads it: {}", model, device, e.toString());
       }
