@@ -29,8 +29,8 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from swiftvr.bundle import (BF16_FILE, FLOAT32_FILE, BundleInfo, GoldenSpec, check_goldens, describe_sizes,  # noqa: E402
-                            load_state_dict_file, max_abs_diff_between, script_and_save, synthetic_clip,
-                            verify_manifest_checksums, write_goldens, write_manifest)
+                            deflate_archive, load_state_dict_file, max_abs_diff_between, script_and_save,
+                            synthetic_clip, verify_manifest_checksums, write_goldens, write_manifest)
 from swiftvr.config import SwiftVRConfig, preset  # noqa: E402
 from swiftvr.restorer import SwiftVRRestorer, build_restorer, use_channels_last  # noqa: E402
 from swiftvr.stream import WarmupMeasurement, chunk_sizes, measure_warmup  # noqa: E402
@@ -88,6 +88,12 @@ def export_bundle(model: SwiftVRRestorer, cfg: SwiftVRConfig, out_dir: str, name
             raise ValueError("dropping the float32 module needs the bf16 module and no goldens")
         os.remove(f32_path)
         info_extra["float32_module"] = "left out after export checks; warm-up measured on it"
+        stored = torch.jit.load(bf16_path)
+        deflate_archive(bf16_path)
+        deflated_diff = max_abs_diff_between(stored, torch.jit.load(bf16_path), check_clip, (40, 72), 2)
+        if deflated_diff != 0:
+            raise AssertionError(f"the deflated bf16 archive restores differently ({deflated_diff})")
+        info_extra["bf16_archive"] = "entries deflated (smaller in a repository; libtorch reads it as is)"
     info = BundleInfo(name=name, description=description, config=cfg, warmup=warmup, extra=info_extra)
     manifest = write_manifest(out_dir, info, has_bf16=bf16, has_golden=golden is not None,
                               has_float32=keep_float32)
@@ -155,8 +161,8 @@ def main(argv=None) -> int:
                    help="write only restorer-bf16.pt (a GPU-only bundle; no float32 module, no goldens); "
                         "needs --warmup-chunks")
     p.add_argument("--drop-float32", action="store_true",
-                   help="with --bf16 and --no-goldens: measure on the float32 module, then leave it out "
-                        "(the shipped default bundle, kept under 20 MB)")
+                   help="with --bf16 and --no-goldens: measure on the float32 module, then leave it out and "
+                        "deflate the bf16 archive (the shipped default bundle, kept under 20 MB)")
     p.add_argument("--warmup-chunks", type=int,
                    help="take warmup_chunks as given instead of measuring it (only with --bf16-only)")
     args = p.parse_args(argv)

@@ -2,6 +2,7 @@
 
 import json
 import os
+import zipfile
 
 import numpy as np
 import pytest
@@ -83,6 +84,19 @@ def test_bf16_module_runs_and_stays_close(bundle):
     assert res[0].dtype == torch.float32 and res[0].shape == outputs[0].shape
     assert all(s.dtype == torch.bfloat16 for s in res[1:])
     assert (res[0] - outputs[0]).abs().max() < 0.1
+
+
+def test_shipped_form_keeps_only_a_deflated_bf16_module(tmp_path):
+    out = str(tmp_path)
+    manifest = export_bundle(build_restorer(tiny(), seed=0, channels_last=True), tiny(), out, "swiftvr-tiny",
+                             "random weights, for tests", bf16=True, warmup_chunks_clip=7, warmup_in_size=(8, 8),
+                             warmup_out_size=(32, 64), log=lambda *_: None, keep_float32=False)
+    assert sorted(os.listdir(out)) == ["manifest.json", "restorer-bf16.pt"]
+    with zipfile.ZipFile(os.path.join(out, "restorer-bf16.pt")) as archive:
+        assert {e.compress_type for e in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+    verify_manifest_checksums(out)
+    assert list(manifest["modules"]) == ["bfloat16"]
+    torch.jit.load(os.path.join(out, "restorer-bf16.pt"))
 
 
 @pytest.mark.skipif(not os.path.isdir(SHIPPED_TINY), reason="tiny bundle not exported yet")
