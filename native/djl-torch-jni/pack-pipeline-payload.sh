@@ -2,8 +2,8 @@
 # Packs what the GPU machine needs to run the whole Java restore path (RestoreBenchmark: FFmpeg decode → DJL +
 # our JNI → FFmpeg encode) in ONE carry (~41 MB; with the repo's ~25 MB under the 64 MiB limit): a slim JRE (xz), the runtime
 # jars without DJL's pytorch-jni/pytorch-native (the host's libtorch and our JNI replace them) and without the
-# FFmpeg natives jar, that jar's shared libraries (xz; its ffmpeg/ffprobe executables left out), jni.h, and
-# JniSmoke. pipeline-bench.sh unpacks it to /tmp there and rebuilds the FFmpeg natives jar.
+# FFmpeg natives jar, that jar's shared libraries (xz; its ffmpeg/ffprobe executables left out), jni.h,
+# JniSmoke, and a 56 s clip for steady-state runs. pipeline-bench.sh unpacks it to /tmp there and rebuilds the FFmpeg natives jar.
 # Run here after `./mvnw -q -B -o -pl udf -am install -DskipTests`.
 #
 #   native/djl-torch-jni/pack-pipeline-payload.sh [PAYLOAD_DIR]      (default .device/pipeline; keep it git-ignored)
@@ -56,5 +56,15 @@ if [[ ! -f "$payload/jre.tar.xz" || "$(cat "$payload/jre.modules" 2>/dev/null)" 
   tar -C "$tmp" -cf - jre | xz -9 -T"$(nproc)" >"$payload/jre.tar.xz"
   echo "$modules" >"$payload/jre.modules"
   rm -rf "$tmp"
+fi
+# A clip long enough for the pipeline's steady state: samples/cockatoo.mp4 four times over (1,120 frames, 56 s;
+# 47 chunks, about a default 40-chunk shard plus its warm-up), joined without re-encoding by FFmpeg's concat demuxer.
+if [[ ! -f "$payload/clips/cockatoo-x4.mp4" ]]; then
+  command -v ffmpeg >/dev/null || { echo "ffmpeg (the command) is needed once to make the long clip" >&2; exit 1; }
+  mkdir -p "$payload/clips"
+  list=$(mktemp)
+  for _ in 1 2 3 4; do echo "file '$repo/samples/cockatoo.mp4'"; done >"$list"
+  ffmpeg -v error -y -f concat -safe 0 -i "$list" -c copy "$payload/clips/cockatoo-x4.mp4"
+  rm -f "$list"
 fi
 du -sh "$payload"; ls -la "$payload" "$payload/lib"

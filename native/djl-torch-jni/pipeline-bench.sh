@@ -7,7 +7,10 @@
 #   java-*  RestoreBenchmark on gpu: CLIP → sizes → libx264 $PRESET, one JVM per bundle
 #   py-*    model/bench_gpu.py --torchscript on the same files, clip and sizes (model-only and with host copies)
 #   follow-ups, named only: java-official-medium (x264 preset medium at 2560x1440), java-official-expandable (4K with
-#           PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True), py-official-copies (bench_gpu.py --copy-variants)
+#           PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True), py-official-copies (bench_gpu.py --copy-variants),
+#           check-copies (EngineCheck of the byte output through the asynchronous host copies), java-official-long
+#           and java-official-long-sync (the 56 s clip of the payload, with and without those copies), java-small-long
+#           (the default model on it); the long runs also write their rows as throughput tables into $OUT
 # Steps that finished leave a marker in $STATE (/tmp survives between back-to-back runs while the machine stays
 # warm), so a second run resumes; a step that would not fit in what is left of $DEADLINE seconds is skipped.
 # Everything is printed (tee it into $OUT); nvidia-smi samples the GPU's used memory every 200 ms into $OUT/mem.csv.
@@ -75,15 +78,21 @@ export_small() {
   python3 -c 'import json;m=json.load(open("/tmp/bundles/small/manifest.json"));print(m["name"],m["description"],list(m["modules"]))'
 }
 
-java_bench() {  # BUNDLE [SIZES] [PRESET] [PYTORCH_CUDA_ALLOC_CONF]
-  local s=${2:-$sizes} p=${3:-$preset}
+java_bench() {  # BUNDLE [SIZES] [PRESET] [PYTORCH_CUDA_ALLOC_CONF]; env BENCH_CLIP (default $clip), JVM_EXTRA
+  local s=${2:-$sizes} p=${3:-$preset} c=${BENCH_CLIP:-$clip}
   [[ -n "${4:-}" ]] && export PYTORCH_CUDA_ALLOC_CONF=$4 && echo "PYTORCH_CUDA_ALLOC_CONF=$4"
   echo "$JAVA -Xmx24g -Dai.djl.offline=true -Djna.library.path=$CUDART_DIR -Dai.djl.pytorch.cudnn_benchmark=true" \
-    "-cp '$CP' io.swiftvr.udf.bench.RestoreBenchmark $clip $1 $s gpu libx264 $p"
+    "${JVM_EXTRA:+$JVM_EXTRA }-cp '$CP' io.swiftvr.udf.bench.RestoreBenchmark $c $1 $s gpu libx264 $p"
+  # shellcheck disable=SC2086 # JVM_EXTRA holds whole options
   $JAVA -Xmx24g -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp-cache -Djna.library.path="$CUDART_DIR" \
-    -Dai.djl.pytorch.cudnn_benchmark=true \
-    -cp "$CP" io.swiftvr.udf.bench.RestoreBenchmark "$clip" "$1" "$s" gpu libx264 "$p"
+    -Dai.djl.pytorch.cudnn_benchmark=true ${JVM_EXTRA:-} \
+    -cp "$CP" io.swiftvr.udf.bench.RestoreBenchmark "$c" "$1" "$s" gpu libx264 "$p"
+}
+
+check_copies() {  # EngineCheck on the GPU with the test bundle: goldens, then byte output through the host copies
+  $JAVA -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Djna.library.path="$CUDART_DIR" \
+    -cp "$CP" io.swiftvr.udf.bench.EngineCheck udf/src/test/resources/bundles/tiny gpu --repeat 2
 }
 
 py_bench() {  # MODULE_FILE [SIZES] [more bench_gpu.py arguments]
@@ -91,7 +100,7 @@ py_bench() {  # MODULE_FILE [SIZES] [more bench_gpu.py arguments]
   python3 model/bench_gpu.py --torchscript "$1" --clip "$clip" --resolutions ${s//,/ } "${@:3}"
 }
 
-export -f setup export_official export_small java_bench py_bench
+export -f setup export_official export_small java_bench check_copies py_bench
 export JAVA JRE NATIVES CP payload clip sizes preset CUDART_DIR
 
 steps=("$@")
@@ -109,6 +118,17 @@ for s in "${steps[@]}"; do
       && step java-official-expandable 110 java_bench /tmp/bundles/official 3840x2160 "$preset" expandable_segments:True ;;
     py-official-copies) [[ -f $state/done-export-official ]] \
       && step py-official-copies 100 py_bench /tmp/bundles/official/restorer-bf16.pt 2560x1440 --copy-variants ;;
+    # run 5: asynchronous host copies, checked, then a clip long enough for the steady state, with and without them
+    check-copies) step check-copies 40 check_copies ;;
+    java-official-long) [[ -f $state/done-export-official ]] \
+      && BENCH_CLIP=$payload/clips/cockatoo-x4.mp4 JVM_EXTRA=-Dswiftvr.throughput.csv=$out/throughput-official.csv \
+           step java-official-long 230 java_bench /tmp/bundles/official 2560x1440,3840x2160 ;;
+    java-small-long) [[ -f $state/done-export-small ]] \
+      && BENCH_CLIP=$payload/clips/cockatoo-x4.mp4 JVM_EXTRA=-Dswiftvr.throughput.csv=$out/throughput-small.csv \
+           step java-small-long 80 java_bench /tmp/bundles/small 2560x1440 ;;
+    java-official-long-sync) [[ -f $state/done-export-official ]] \
+      && BENCH_CLIP=$payload/clips/cockatoo-x4.mp4 JVM_EXTRA=-Dswiftvr.cuda.hostCopies=false \
+           step java-official-long-sync 100 java_bench /tmp/bundles/official 2560x1440 ;;
     export-small) step export-small 60 export_small ;;
     java-small) [[ -f $state/done-export-small ]] && step java-small 60 java_bench /tmp/bundles/small ;;
     py-small) [[ -f $state/done-export-small ]] && step py-small 40 py_bench /tmp/bundles/small/restorer-bf16.pt ;;

@@ -5,6 +5,7 @@ import io.swiftvr.planner.InvalidVideoException;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.udf.model.DeviceNames;
+import io.swiftvr.udf.model.HostCopy;
 import io.swiftvr.udf.model.RestorerModel;
 import io.swiftvr.udf.model.StreamingRestorer;
 import io.swiftvr.udf.video.FrameSource;
@@ -27,9 +28,11 @@ import java.util.function.IntConsumer;
  * while the model runs on the current one. Bounded queues (two chunks each) keep memory flat on long shards.
  *
  * <p>For a sink that {@linkplain FrameSink#acceptsBuffers accepts buffers}, the model's output is copied from the
- * device into one of {@value #OUTPUT_BUFFERS} direct buffers allocated once per shard (a chunk in the queue, one
- * being encoded, one being filled, and one spare), each going back to the pool after the sink has read it; the model
- * thread waits for a free one, so the pool also bounds the pipeline.
+ * device into one of {@value #OUTPUT_BUFFERS} direct buffers the stream borrows from the model's pool (a chunk in
+ * the queue, one being encoded, one being filled, and one spare), each going back to the shard's free list after the
+ * sink has read it; the model thread waits for a free one, so the buffers also bound the pipeline. On a GPU with our
+ * JNI library the copy runs on a side stream: the model thread goes on to the next chunk at once and the emitter
+ * waits for the copy ({@link HostCopy#await}) before the sink reads the buffer. Warm-up chunks are not copied out.
  */
 public final class ShardRestorer {
   private static final int QUEUE_CHUNKS = 2;
@@ -46,8 +49,8 @@ public final class ShardRestorer {
   /** A decoded chunk on its way to the model; {@code index < 0} ends the stream. */
   private record Decoded(int index, byte[] frames) {}
 
-  /** A restored chunk on its way to the sink; {@code index < 0} ends the stream. */
-  private record Restored(int index, ChunkFrames frames) {}
+  /** A restored chunk on its way to the sink, readable once {@code copy} has landed; {@code index < 0} ends it. */
+  private record Restored(int index, ChunkFrames frames, HostCopy copy) {}
 
   /**
    * @param progress told the number of frames emitted after every chunk (for progress displays)
@@ -87,7 +90,7 @@ public final class ShardRestorer {
           maxLength = Math.max(maxLength, grid.chunkLength(k));
         }
         for (int i = 0; i < OUTPUT_BUFFERS; i++) {
-          pool.add(StreamingRestorer.newOutputBuffer(stream.outputBytes(maxLength)));
+          pool.add(stream.borrowOutputBuffer(maxLength)); // the stream gives them back to the model when it closes
         }
       }
       Future<?> emitter = threads.submit(() -> {
@@ -103,13 +106,20 @@ public final class ShardRestorer {
           int k = chunk.index();
           int length = grid.chunkLength(k);
           long t0 = System.nanoTime();
+          if (k < shard.firstChunk()) { // warm-up chunks only leave their state behind
+            stream.advance(chunk.frames(), length, probe.height(), probe.width(), grid.latentOffset(k));
+            modelNanos += System.nanoTime() - t0;
+            modelled += length;
+            continue;
+          }
           ChunkFrames out;
+          HostCopy copy = HostCopy.DONE;
           if (floatOutput) {
             out = new ChunkFrames(null, stream.restoreFloat(chunk.frames(), length, probe.height(), probe.width(),
                 grid.latentOffset(k)), outHeight, outWidth);
           } else if (buffers) {
             ByteBuffer buffer = take(pool, emitter);
-            stream.restore(chunk.frames(), length, probe.height(), probe.width(), grid.latentOffset(k), buffer);
+            copy = stream.restore(chunk.frames(), length, probe.height(), probe.width(), grid.latentOffset(k), buffer);
             out = new ChunkFrames(null, null, buffer, outHeight, outWidth);
           } else {
             out = new ChunkFrames(stream.restore(chunk.frames(), length, probe.height(), probe.width(),
@@ -117,13 +127,9 @@ public final class ShardRestorer {
           }
           modelNanos += System.nanoTime() - t0;
           modelled += length;
-          if (k >= shard.firstChunk()) { // warm-up chunks only leave their state behind
-            put(restored, new Restored(k, out), emitter);
-          } else if (out.buffer() != null) {
-            pool.add(out.buffer());
-          }
+          put(restored, new Restored(k, out, copy), emitter);
         }
-        put(restored, new Restored(-1, null), emitter);
+        put(restored, new Restored(-1, null, null), emitter);
         await(decoder);
         await(emitter);
       } finally {
@@ -192,6 +198,7 @@ public final class ShardRestorer {
       if (chunk.index() < 0) {
         return;
       }
+      chunk.copy().await(); // the model thread may already be on a later chunk
       long t0 = System.nanoTime();
       int chunkStart = grid.chunkStart(chunk.index());
       for (int i = 0; i < grid.chunkLength(chunk.index()); i++) {

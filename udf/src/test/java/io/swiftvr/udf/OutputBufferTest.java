@@ -61,6 +61,24 @@ class OutputBufferTest {
     }, n -> { }, false);
 
     byte[][] viaBuffers = new byte[probe.frameCount()][];
+    Map<ByteBuffer, Boolean> seen = restoreIntoBuffers(shard, viaBuffers);
+
+    int frames = 0;
+    for (int f = shard.emitStartFrame(); f < shard.emitEndFrame(); f++) {
+      assertNotNull(viaBuffers[f], "frame " + f);
+      assertArrayEquals(viaBytes[f], viaBuffers[f], "frame " + f);
+      frames++;
+    }
+    assertEquals(shard.emittedFrames(), frames);
+    assertTrue(seen.size() <= 4, "buffers are pooled, saw " + seen.size());
+
+    // The next shard gets the same buffers again from the model's pool: none allocated (or pinned) per shard.
+    Map<ByteBuffer, Boolean> again = restoreIntoBuffers(shard, new byte[probe.frameCount()][]);
+    assertEquals(seen.keySet(), again.keySet());
+  }
+
+  private static Map<ByteBuffer, Boolean> restoreIntoBuffers(Shard shard, byte[][] frames) throws Exception {
+    int size = OUT_W * OUT_H * 3;
     Map<ByteBuffer, Boolean> seen = new IdentityHashMap<>();
     new ShardRestorer(model).restore(probe, shard, OUT_W, OUT_H, new FrameSink() {
       @Override
@@ -71,7 +89,7 @@ class OutputBufferTest {
         seen.put(out.buffer(), true);
         byte[] copy = new byte[size];
         out.buffer().get(i * size, copy);
-        viaBuffers[f] = copy;
+        frames[f] = copy;
       }
 
       @Override
@@ -79,14 +97,6 @@ class OutputBufferTest {
         return true;
       }
     }, n -> { }, false);
-
-    int frames = 0;
-    for (int f = shard.emitStartFrame(); f < shard.emitEndFrame(); f++) {
-      assertNotNull(viaBuffers[f], "frame " + f);
-      assertArrayEquals(viaBytes[f], viaBuffers[f], "frame " + f);
-      frames++;
-    }
-    assertEquals(shard.emittedFrames(), frames);
-    assertTrue(seen.size() <= 4, "buffers are pooled, saw " + seen.size());
+    return seen;
   }
 }

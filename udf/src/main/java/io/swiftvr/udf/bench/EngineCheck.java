@@ -32,7 +32,9 @@ import java.util.Locale;
  * {@code float32} hides a bfloat16 module so the float32 one runs on the GPU too. The goldens come from the float32
  * module on the CPU; the default tolerance is the golden file's own on the CPU, at least 2e-3 for float32 on a GPU
  * (other kernels, TF32 convolutions) and 0.1 for bfloat16. {@code --repeat N} runs the golden chunks N times (fresh
- * state each time) and prints the time of each pass. Exit status 0 when every chunk passes.
+ * state each time) and prints the time of each pass. Then the byte output the pipeline encodes is checked against
+ * the float output, chunk by chunk (on a GPU this covers the asynchronous host copies). Exit status 0 when every
+ * chunk passes.
  */
 public final class EngineCheck {
   private EngineCheck() {}
@@ -103,6 +105,7 @@ public final class EngineCheck {
       for (int pass_ = 0; pass_ < repeat; pass_++) {
         pass &= runGoldens(model, golden, tolerance, pass_);
       }
+      pass &= checkByteOutput(model, golden);
       if (device.isGpu()) {
         printGpuMemory(device);
       }
@@ -151,6 +154,40 @@ public final class EngineCheck {
       return false;
     }
     return pass;
+  }
+
+  /**
+   * The byte output the pipeline encodes (on a GPU with our JNI library: copied on a side stream into page-locked
+   * buffers and awaited) against the float output of a second stream fed the same chunks: every byte must be the
+   * float rounded, give or take 1. A copy that ran before its forward finished, or into the wrong place, shows here.
+   */
+  private static boolean checkByteOutput(RestorerModel model, Goldens golden) {
+    int worst = 0;
+    int chunks = 0;
+    String mode;
+    try (StreamingRestorer bytes = model.newStream(golden.outHeight(), golden.outWidth());
+        StreamingRestorer floats = model.newStream(golden.outHeight(), golden.outWidth())) {
+      mode = bytes.copiesAsynchronously() ? "asynchronous (side CUDA stream, page-locked buffers)" : "synchronous";
+      for (Goldens.Chunk chunk : golden.chunks()) {
+        byte[] b = bytes.restore(chunk.input(), chunk.frames(), chunk.height(), chunk.width(), chunk.latentOffset());
+        float[] f = floats.restoreFloat(chunk.input(), chunk.frames(), chunk.height(), chunk.width(),
+            chunk.latentOffset());
+        if (b.length != f.length) {
+          System.out.printf(Locale.ROOT, "byte output: chunk %d has %d bytes for %d floats: FAIL%n", chunks,
+              b.length, f.length);
+          return false;
+        }
+        for (int i = 0; i < b.length; i++) {
+          int expected = (int) Math.round(Math.min(1.0, Math.max(0.0, f[i])) * 255.0);
+          worst = Math.max(worst, Math.abs((b[i] & 0xff) - expected));
+        }
+        chunks++;
+      }
+    }
+    boolean ok = worst <= 1;
+    System.out.printf(Locale.ROOT, "byte output (copies %s): %d chunks, max |byte - round(255 float)| = %d: %s%n",
+        mode, chunks, worst, ok ? "PASS" : "FAIL");
+    return ok;
   }
 
   static double toleranceFor(double goldenTolerance, Device device, String precision, double override) {

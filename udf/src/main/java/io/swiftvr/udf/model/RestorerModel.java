@@ -21,12 +21,16 @@ public final class RestorerModel implements AutoCloseable {
   private final String precision;
   private final Model model;
   private final StageTimes stageTimes = new StageTimes();
+  private final HostBufferPool hostBuffers;
 
   private RestorerModel(ModelBundle bundle, Device device, String precision, Model model) {
     this.bundle = bundle;
     this.device = device;
     this.precision = precision;
     this.model = model;
+    // Page-locked where our JNI library can copy asynchronously. Twelve idle buffers: a shard's input and four
+    // outputs (ShardRestorer), for two streams at a time, and two spare.
+    this.hostBuffers = new HostBufferPool(device.isGpu() && CudaHostCopies.available(), 12);
   }
 
   /** Loads the restorer on a device, in the precision {@link ModelBundle#precisionFor} picks. */
@@ -58,6 +62,10 @@ public final class RestorerModel implements AutoCloseable {
     return stageTimes;
   }
 
+  HostBufferPool hostBuffers() {
+    return hostBuffers;
+  }
+
   NDList forward(NDManager manager, NDList inputs) {
     return model.getBlock().forward(new ParameterStore(manager, false), inputs, false);
   }
@@ -76,6 +84,10 @@ public final class RestorerModel implements AutoCloseable {
 
   @Override
   public void close() {
-    model.close();
+    try {
+      hostBuffers.close();
+    } finally {
+      model.close();
+    }
   }
 }

@@ -7,32 +7,44 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.util.NativeResource;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * One causal pass of the restorer over consecutive chunks of a frame stream. The streaming state (the ReAE's
  * boundary frames) stays on the model's device in this object's memory scope between calls; Java never reads it.
  *
- * <p>Not thread-safe: one stream per task. Each chunk runs in a child scope so temporaries are freed at once and the
- * number of live native arrays stays flat over a long video.
+ * <p>Not thread-safe: one stream per task (only {@link HostCopy#await} and {@link #giveBack} may be called from
+ * another thread). Each chunk runs in a child scope so temporaries are freed at once and the number of live native
+ * arrays stays flat over a long video. Host buffers come from the model's pool and go back on {@link #close}, after
+ * every copy into them has landed.
  */
 public final class StreamingRestorer implements AutoCloseable {
   private final RestorerModel model;
   private final NDManager streamScope;
   private final int outHeight;
   private final int outWidth;
+  private final boolean asyncCopies;
+  private final Queue<HostCopy> inFlight = new ConcurrentLinkedQueue<>();
+  private final List<ByteBuffer> borrowed = new ArrayList<>();
   private NDList state;
   private ByteBuffer inputBuffer;
   private ByteBuffer outputScratch;
   private long lastHostToDevice;
   private long lastForward;
+  private static volatile boolean copyIntoWorks = true;
 
   StreamingRestorer(RestorerModel model, NDManager streamScope, int outHeight, int outWidth) {
     this.model = model;
     this.streamScope = streamScope;
     this.outHeight = outHeight;
     this.outWidth = outWidth;
+    this.asyncCopies = model.hostBuffers().pinned();
     int count = model.bundle().manifest().stream().state_tensors();
     this.state = new NDList(count);
     for (int i = 0; i < count; i++) {
@@ -51,67 +63,81 @@ public final class StreamingRestorer implements AutoCloseable {
   public byte[] restore(byte[] rgb, int frames, int height, int width, long latentOffset) {
     int outBytes = outputBytes(frames);
     if (outputScratch == null || outputScratch.capacity() < outBytes) {
-      outputScratch = newOutputBuffer(outBytes);
+      if (outputScratch != null) {
+        giveBack(outputScratch);
+      }
+      outputScratch = borrowOutputBuffer(frames);
     }
-    long t1 = restoreInto(rgb, frames, height, width, latentOffset, outputScratch, false);
+    restore(rgb, frames, height, width, latentOffset, outputScratch).await();
+    long t0 = System.nanoTime();
     byte[] result = new byte[outBytes];
     outputScratch.get(0, result);
-    model.stageTimes().add(lastHostToDevice, lastForward, lastDeviceToHost, System.nanoTime() - t1);
+    model.stageTimes().addToJava(System.nanoTime() - t0);
     return result;
   }
 
   /**
-   * Restores one chunk into a caller's direct buffer, reused from chunk to chunk: the output is copied from the
-   * device straight into it, with no new CPU tensor per chunk (whose fresh pages hold the copy to ~1 GB/s) and no
-   * {@code byte[]}. Bytes {@code [0, outputBytes(frames))} of {@code out} hold the frames afterwards; its position
-   * and limit are left alone.
-   *
-   * @param out a direct buffer of at least {@link #outputBytes}{@code (frames)} bytes, from {@link #newOutputBuffer}
+   * Restores one chunk into a direct buffer from {@link #borrowOutputBuffer}, reused from chunk to chunk: the output
+   * is copied from the device straight into it, with no new CPU tensor per chunk (whose fresh pages hold the copy to
+   * ~1 GB/s) and no {@code byte[]}. On a GPU with our JNI library the copy runs on a side stream while the caller goes
+   * on to the next chunk: bytes {@code [0, outputBytes(frames))} of {@code out} hold the frames once the returned
+   * copy has been {@linkplain HostCopy#await awaited}. Its position and limit are left alone.
    */
-  public void restore(byte[] rgb, int frames, int height, int width, long latentOffset, ByteBuffer out) {
-    restoreInto(rgb, frames, height, width, latentOffset, out, true);
-  }
-
-  private long lastDeviceToHost;
-  private static volatile boolean copyIntoWorks = true;
-
-  private long restoreInto(
-      byte[] rgb, int frames, int height, int width, long latentOffset, ByteBuffer dst, boolean record) {
+  public HostCopy restore(byte[] rgb, int frames, int height, int width, long latentOffset, ByteBuffer out) {
     int outBytes = outputBytes(frames);
-    if (!dst.isDirect() || dst.capacity() < outBytes) {
+    if (!out.isDirect() || out.capacity() < outBytes) {
       throw new IllegalArgumentException(String.format(
           "Output buffer: %s of %d bytes, %d frames of %dx%d need a direct one of %d",
-          dst.isDirect() ? "direct" : "heap", dst.capacity(), frames, outWidth, outHeight, outBytes));
+          out.isDirect() ? "direct" : "heap", out.capacity(), frames, outWidth, outHeight, outBytes));
     }
+    inFlight.removeIf(HostCopy::awaited);
     try (NDManager chunkScope = streamScope.newSubManager()) {
-      NDArray out = run(chunkScope, rgb, frames, height, width, latentOffset, false);
+      NDArray result = run(chunkScope, rgb, frames, height, width, latentOffset, false);
       long t0 = System.nanoTime();
-      try (NDManager cpu = chunkScope.newSubManager(Device.cpu())) {
-        // A CPU tensor over the caller's memory (from_blob: borrowed, not copied), then copy_ from the device into
-        // it (index_put_ over the whole tensor); a device→pageable-host copy_ waits for the GPU.
-        ByteBuffer view = dst.duplicate().clear().limit(outBytes).slice().order(ByteOrder.nativeOrder());
-        if (copyIntoWorks) {
-          try {
-            NDArray host = cpu.create(view, out.getShape(), DataType.UINT8);
-            host.getNDArrayInternal().getIndexer(cpu).set(host, new NDIndex(":"), (Object) out);
-          } catch (RuntimeException e) {
-            // An engine whose index_put_ will not copy across devices: the old way, a new CPU tensor per chunk.
-            copyIntoWorks = false;
-            System.err.println("swiftvr: copying the output into a reused buffer failed (" + e
-                + "); falling back to a new CPU tensor per chunk");
-          }
-        }
-        if (!copyIntoWorks) {
-          view.put(out.toByteBuffer());
-        }
-      }
-      long t1 = System.nanoTime();
-      lastDeviceToHost = t1 - t0;
-      if (record) {
-        model.stageTimes().add(lastHostToDevice, lastForward, lastDeviceToHost, 0);
-      }
-      return t1;
+      HostCopy copy = asyncCopies ? copyAsync(result, out, outBytes) : copyNow(chunkScope, result, out, outBytes);
+      model.stageTimes().add(lastHostToDevice, lastForward, System.nanoTime() - t0);
+      return copy;
+    } // closing the scope frees the device output; with a copy in flight libtorch keeps its memory until it is read
+  }
+
+  /**
+   * Runs a warm-up chunk: the state advances as in {@link #restore}, the output is dropped without being copied.
+   */
+  public void advance(byte[] rgb, int frames, int height, int width, long latentOffset) {
+    try (NDManager chunkScope = streamScope.newSubManager()) {
+      run(chunkScope, rgb, frames, height, width, latentOffset, false);
+      model.stageTimes().add(lastHostToDevice, lastForward, 0);
     }
+  }
+
+  private HostCopy copyAsync(NDArray result, ByteBuffer out, int outBytes) {
+    long tensor = (Long) ((NativeResource<?>) result).getHandle();
+    HostCopy copy = new HostCopy(CudaHostCopies.copyToHost(tensor, out, outBytes), model.stageTimes());
+    inFlight.add(copy);
+    return copy;
+  }
+
+  private HostCopy copyNow(NDManager chunkScope, NDArray result, ByteBuffer out, int outBytes) {
+    try (NDManager cpu = chunkScope.newSubManager(Device.cpu())) {
+      // A CPU tensor over the caller's memory (from_blob: borrowed, not copied), then copy_ from the device into
+      // it (index_put_ over the whole tensor); a device→host copy_ waits for the GPU.
+      ByteBuffer view = out.duplicate().clear().limit(outBytes).slice().order(ByteOrder.nativeOrder());
+      if (copyIntoWorks) {
+        try {
+          NDArray host = cpu.create(view, result.getShape(), DataType.UINT8);
+          host.getNDArrayInternal().getIndexer(cpu).set(host, new NDIndex(":"), (Object) result);
+        } catch (RuntimeException e) {
+          // An engine whose index_put_ will not copy across devices: the old way, a new CPU tensor per chunk.
+          copyIntoWorks = false;
+          System.err.println("swiftvr: copying the output into a reused buffer failed (" + e
+              + "); falling back to a new CPU tensor per chunk");
+        }
+      }
+      if (!copyIntoWorks) {
+        view.put(result.toByteBuffer());
+      }
+    }
+    return HostCopy.DONE;
   }
 
   /** Bytes of a restored chunk of {@code frames} frames. */
@@ -119,9 +145,29 @@ public final class StreamingRestorer implements AutoCloseable {
     return Math.multiplyExact(Math.multiplyExact(frames * 3, outHeight), outWidth);
   }
 
-  /** A direct buffer for {@link #restore(byte[], int, int, int, long, ByteBuffer)}; allocate once, reuse. */
-  public static ByteBuffer newOutputBuffer(int bytes) {
-    return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+  /**
+   * A direct buffer for chunks of up to {@code frames} frames, from the model's pool (page-locked on a GPU with our
+   * JNI library). It stays this stream's until {@link #giveBack} or {@link #close}.
+   */
+  public ByteBuffer borrowOutputBuffer(int frames) {
+    return borrow(outputBytes(frames));
+  }
+
+  private ByteBuffer borrow(int bytes) {
+    ByteBuffer b = model.hostBuffers().borrow(bytes);
+    synchronized (borrowed) {
+      borrowed.add(b);
+    }
+    return b;
+  }
+
+  /** Returns a buffer from {@link #borrowOutputBuffer} to the model's pool; no copy into it may be in flight. */
+  public void giveBack(ByteBuffer buffer) {
+    synchronized (borrowed) {
+      if (borrowed.remove(buffer)) {
+        model.hostBuffers().giveBack(buffer);
+      }
+    }
   }
 
   /** Like {@link #restore} but returns the network's float output in [0, 1] before rounding, for exactness checks. */
@@ -139,14 +185,18 @@ public final class StreamingRestorer implements AutoCloseable {
           "Chunk buffer holds %d bytes, %d frames of %dx%d need %d", rgb.length, frames, width, height, expected));
     }
     if (inputBuffer == null || inputBuffer.capacity() < expected) {
-      inputBuffer = ByteBuffer.allocateDirect(expected).order(ByteOrder.nativeOrder());
+      if (inputBuffer != null) {
+        giveBack(inputBuffer);
+      }
+      inputBuffer = borrow(expected);
     }
     long t0 = System.nanoTime();
-    inputBuffer.clear();
-    inputBuffer.put(rgb, 0, expected).flip();
+    ByteBuffer input = inputBuffer.duplicate().clear().order(ByteOrder.nativeOrder());
+    input.put(rgb, 0, expected).flip();
 
     NDList inputs = new NDList(4 + state.size());
-    inputs.add(chunkScope.create(inputBuffer, new Shape(frames, height, width, 3), DataType.UINT8));
+    // Synchronous copy to the device (from page-locked memory where the pool pins), so the buffer is free again.
+    inputs.add(chunkScope.create(input, new Shape(frames, height, width, 3), DataType.UINT8));
     inputs.add(chunkScope.create(new long[] {outHeight, outWidth}));
     inputs.add(chunkScope.create(new long[] {latentOffset}));
     inputs.add(chunkScope.create(new long[] {floatOutput ? 1 : 0}));
@@ -190,13 +240,30 @@ public final class StreamingRestorer implements AutoCloseable {
     return outWidth;
   }
 
+  /** Whether output copies run on a side CUDA stream and must be awaited ({@link CudaHostCopies}). */
+  public boolean copiesAsynchronously() {
+    return asyncCopies;
+  }
+
   /** Live native arrays in this stream's scope: the state, and nothing else between chunks. */
   public int liveArrays() {
     return streamScope.getManagedArrays().size();
   }
 
+  /** Waits for copies still in flight, returns every borrowed buffer to the model's pool and frees the state. */
   @Override
   public void close() {
-    streamScope.close();
+    try {
+      HostCopy copy;
+      while ((copy = inFlight.poll()) != null) {
+        copy.await();
+      }
+    } finally {
+      synchronized (borrowed) {
+        borrowed.forEach(model.hostBuffers()::giveBack);
+        borrowed.clear();
+      }
+      streamScope.close();
+    }
   }
 }

@@ -1,0 +1,54 @@
+package io.swiftvr.udf.model;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Page-locked host buffers and device→host copies on a side CUDA stream: natives of our own DJL JNI library
+ * ({@code native/djl-torch-jni/src/host_copies.cc}), not of DJL's. With them chunk k's output is copied to the host
+ * while chunk k+1's forward runs, straight into the buffer the encoder reads.
+ *
+ * <p>Where the library is DJL's published one (the CPU engine of the tests and the laptop run) or was built without
+ * the CUDA toolkit, {@link #available} is false and the restorer copies synchronously, as before. Only ask once the
+ * PyTorch engine has loaded its library (a model on a GPU): the JVM links these natives on first call, from the
+ * libraries loaded by this class's loader. {@code -Dswiftvr.cuda.hostCopies=false} turns them off (to compare).
+ */
+final class CudaHostCopies {
+  private static volatile Boolean available;
+
+  private CudaHostCopies() {}
+
+  static boolean available() {
+    Boolean a = available;
+    if (a == null) {
+      a = !"false".equals(System.getProperty("swiftvr.cuda.hostCopies")) && probe();
+      available = a;
+    }
+    return a;
+  }
+
+  private static boolean probe() {
+    try {
+      return nativeVersion() >= 1;
+    } catch (UnsatisfiedLinkError e) {
+      return false; // DJL's own JNI library: no extras
+    }
+  }
+
+  /** 1 when the library can pin and copy asynchronously (built with the CUDA extras, a GPU present). */
+  private static native int nativeVersion();
+
+  /** Page-locks a direct buffer's memory; {@link #unpin} it before it can be freed. */
+  static native void pin(ByteBuffer buffer);
+
+  static native void unpin(ByteBuffer buffer);
+
+  /**
+   * Queues a copy of a CUDA tensor ({@code ai.djl.pytorch} handle) into {@code buffer}'s first {@code bytes} bytes
+   * after the work queued so far on the calling thread's stream; returns a handle for {@link #await} at once. The
+   * tensor may be closed right after: libtorch keeps its memory until the copy has read it.
+   */
+  static native long copyToHost(long tensorHandle, ByteBuffer buffer, long bytes);
+
+  /** Waits for a copy, frees the handle, and returns the copy's own time on its stream in milliseconds. */
+  static native float await(long copyHandle);
+}
