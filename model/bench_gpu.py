@@ -141,6 +141,12 @@ def read_clip(path: str, frames: int | None = None):
     return torch.stack(out) if out else None
 
 
+def state_count(module) -> int:
+    """How many state tensors the exported restorer takes: its forward's arguments after self, frames,
+    out_size, t_offset and float_output (18 for the ReAE, one more where the module has a detail path)."""
+    return len(module.forward.schema.arguments) - 5
+
+
 def bench_torchscript_file(path, resolutions, clip_path, log) -> int:
     """The exported TorchScript file as DJL runs it (torch.jit.load, no_grad, libtorch's TF32 defaults,
     cudnn.benchmark on), fed the same clip the Java benchmark decodes, on the same chunk grid: warm-up 3 passes
@@ -180,14 +186,14 @@ def bench_torchscript_file(path, resolutions, clip_path, log) -> int:
             try:
                 t0 = time.time()
                 for _ in range(3):
-                    states = [torch.empty(0) for _ in range(18)]
+                    states = [torch.empty(0) for _ in range(state_count(module))]
                     for k in range(min(3, len(sizes))):
                         _, states = run(k, stream_gpu[starts[k]:starts[k] + sizes[k]], states)
                 torch.cuda.synchronize()
                 warm_s = time.time() - t0
                 torch.cuda.reset_peak_memory_stats()
                 used_peak = 0
-                states = [torch.empty(0) for _ in range(18)]
+                states = [torch.empty(0) for _ in range(state_count(module))]
                 gpu_ms = 0.0
                 for k in range(len(sizes)):
                     a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
@@ -198,7 +204,7 @@ def bench_torchscript_file(path, resolutions, clip_path, log) -> int:
                     gpu_ms += a.elapsed_time(b)
                     free, tot = torch.cuda.mem_get_info()
                     used_peak = max(used_peak, tot - free)
-                states = [torch.empty(0) for _ in range(18)]
+                states = [torch.empty(0) for _ in range(state_count(module))]
                 h2d = fwd = d2h = 0.0
                 wall0 = time.perf_counter()
                 for k in range(len(sizes)):
@@ -268,7 +274,7 @@ def bench_copy_variants(path, resolutions, clip_path, log) -> int:
                 r = module(x, size, torch.tensor([starts[k] // 4]), torch.tensor([0]), *states)
                 return r[0], list(r[1:])
             for _ in range(3):
-                states = [torch.empty(0) for _ in range(18)]
+                states = [torch.empty(0) for _ in range(state_count(module))]
                 for k in range(min(3, len(sizes))):
                     _, states = run(k, stream[starts[k]:starts[k] + sizes[k]].cuda(), states)
             torch.cuda.synchronize()
@@ -277,7 +283,7 @@ def bench_copy_variants(path, resolutions, clip_path, log) -> int:
             reused.fill_(0)
             pinned = torch.empty((FIRST_CHUNK_FRAMES, h, w, 3), dtype=torch.uint8, pin_memory=True)
             for name in ("fresh", "reused", "pinned"):
-                states = [torch.empty(0) for _ in range(18)]
+                states = [torch.empty(0) for _ in range(state_count(module))]
                 t0 = time.perf_counter()
                 for k in range(len(sizes)):
                     out, states = run(k, stream[starts[k]:starts[k] + sizes[k]].cuda(), states)
@@ -296,7 +302,7 @@ def bench_copy_variants(path, resolutions, clip_path, log) -> int:
             pin_out = [torch.empty((FIRST_CHUNK_FRAMES, h, w, 3), dtype=torch.uint8, pin_memory=True)
                        for _ in range(2)]
             out_done = [None, None]
-            states = [torch.empty(0) for _ in range(18)]
+            states = [torch.empty(0) for _ in range(state_count(module))]
             t0 = time.perf_counter()
             for k in range(len(sizes)):
                 b = k % 2

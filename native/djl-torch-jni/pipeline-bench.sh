@@ -11,7 +11,8 @@
 #           check-copies (EngineCheck of the byte output through the asynchronous host copies), java-official-long
 #           and java-official-long-sync (the 56 s clip of the payload, with and without those copies), java-small-long
 #           (the default model on it); the long runs also write their rows as throughput tables into $OUT.
-#           LONG_SIZES: java-official-long's sizes (default 2560x1440,3840x2160)
+#           LONG_SIZES: java-official-long's sizes (default 2560x1440,3840x2160); java-official-long-prod: 1440p
+#           without the per-chunk wait for the GPU (-Dswiftvr.bench.waitForDevice=false), as production runs
 # Steps that finished leave a marker in $STATE (/tmp survives between back-to-back runs while the machine stays
 # warm), so a second run resumes; a step that would not fit in what is left of $DEADLINE seconds is skipped.
 # Everything is printed (tee it into $OUT); nvidia-smi samples the GPU's used memory every 200 ms into $OUT/mem.csv.
@@ -124,6 +125,9 @@ for s in "${steps[@]}"; do
     java-official-long) [[ -f $state/done-export-official ]] \
       && BENCH_CLIP=$payload/clips/cockatoo-x4.mp4 JVM_EXTRA=-Dswiftvr.throughput.csv=$out/throughput-official.csv \
            step java-official-long 230 java_bench /tmp/bundles/official "${LONG_SIZES:-2560x1440,3840x2160}" ;;
+    java-official-long-prod) [[ -f $state/done-export-official ]] \
+      && BENCH_CLIP=$payload/clips/cockatoo-x4.mp4 JVM_EXTRA=-Dswiftvr.bench.waitForDevice=false \
+           step java-official-long-prod 100 java_bench /tmp/bundles/official 2560x1440 ;;
     java-small-long) [[ -f $state/done-export-small ]] \
       && BENCH_CLIP=$payload/clips/cockatoo-x4.mp4 JVM_EXTRA=-Dswiftvr.throughput.csv=$out/throughput-small.csv \
            step java-small-long 80 java_bench /tmp/bundles/small 2560x1440 ;;

@@ -43,10 +43,25 @@ c10::cuda::CUDAStream CopyStream(c10::DeviceIndex device) {
   return *s;
 }
 
-// A copy in flight: events around it on the side stream (timing enabled, so await can say how long it took).
+// A copy in flight: events around it on the side stream (timing enabled, so await can say how long it took). The
+// end event blocks the waiting thread instead of spinning a core that the encoder could use.
 struct PendingCopy {
   cudaEvent_t start = nullptr;
   cudaEvent_t end = nullptr;
+  PendingCopy() {
+    Check(cudaEventCreate(&start), "cudaEventCreate");
+    const cudaError_t made = cudaEventCreateWithFlags(&end, cudaEventBlockingSync);
+    if (made != cudaSuccess) {
+      cudaEventDestroy(start);  // the destructor does not run for a constructor that throws
+      Check(made, "cudaEventCreate");
+    }
+  }
+  ~PendingCopy() {
+    if (start != nullptr) cudaEventDestroy(start);
+    if (end != nullptr) cudaEventDestroy(end);
+  }
+  PendingCopy(const PendingCopy&) = delete;
+  PendingCopy& operator=(const PendingCopy&) = delete;
 };
 
 void* BufferAddress(JNIEnv* env, jobject buffer, jlong* capacity) {
@@ -134,13 +149,17 @@ JNIEXPORT jlong JNICALL Java_io_swiftvr_udf_model_CudaHostCopies_copyToHost(
     throw;
   }
   djlt::Check(cudaEventDestroy(ready), "cudaEventDestroy");  // safe once the wait is queued
-  djlt::Check(cudaEventCreate(&copy->start), "cudaEventCreate");
-  djlt::Check(cudaEventCreate(&copy->end), "cudaEventCreate");
   djlt::Check(cudaEventRecord(copy->start, side.stream()), "cudaEventRecord");
   djlt::Check(cudaMemcpyAsync(dst, src.data_ptr(), static_cast<size_t>(bytes), cudaMemcpyDeviceToHost, side.stream()),
       "cudaMemcpyAsync");
-  djlt::Check(cudaEventRecord(copy->end, side.stream()), "cudaEventRecord");
+  // Before anything else can fail: once the copy is queued, the output's memory must outlive it.
   c10::cuda::CUDACachingAllocator::recordStream(src.storage().data_ptr(), side);
+  const cudaError_t recorded = cudaEventRecord(copy->end, side.stream());
+  if (recorded != cudaSuccess) {
+    // No event to wait on: wait here for the copy (the caller's buffer must not be reused under it), then fail.
+    cudaStreamSynchronize(side.stream());
+    djlt::Check(recorded, "cudaEventRecord");
+  }
   return reinterpret_cast<jlong>(copy.release());
 #else
   throw std::runtime_error("djl_torch was built without the CUDA extras");
@@ -154,12 +173,10 @@ JNIEXPORT jfloat JNICALL Java_io_swiftvr_udf_model_CudaHostCopies_await(JNIEnv* 
   DJLT_BEGIN
 #ifdef DJLT_WITH_CUDA
   if (handle == 0) throw std::invalid_argument("null copy handle");
-  std::unique_ptr<djlt::PendingCopy> copy(reinterpret_cast<djlt::PendingCopy*>(handle));
+  std::unique_ptr<djlt::PendingCopy> copy(reinterpret_cast<djlt::PendingCopy*>(handle));  // events freed on return
   float ms = 0;
   cudaError_t status = cudaEventSynchronize(copy->end);
   if (status == cudaSuccess) status = cudaEventElapsedTime(&ms, copy->start, copy->end);
-  cudaEventDestroy(copy->start);
-  cudaEventDestroy(copy->end);
   djlt::Check(status, "waiting for a device-to-host copy");
   return ms;
 #else

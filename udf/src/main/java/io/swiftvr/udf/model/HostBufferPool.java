@@ -37,7 +37,7 @@ final class HostBufferPool implements AutoCloseable {
     ByteBuffer best = idle.stream().filter(b -> b.capacity() >= bytes)
         .min(Comparator.comparingInt(ByteBuffer::capacity)).orElse(null);
     if (best != null) {
-      idle.remove(best);
+      removeByIdentity(best);
       return best;
     }
     ByteBuffer b = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
@@ -56,9 +56,14 @@ final class HostBufferPool implements AutoCloseable {
     idle.add(buffer);
     while (idle.size() > retain) {
       ByteBuffer largest = idle.stream().max(Comparator.comparingInt(ByteBuffer::capacity)).orElseThrow();
-      idle.remove(largest);
+      removeByIdentity(largest);
       release(largest);
     }
+  }
+
+  /** ByteBuffer.equals compares the bytes left in the buffers, not which buffer it is. */
+  private void removeByIdentity(ByteBuffer buffer) {
+    idle.removeIf(b -> b == buffer);
   }
 
   private void release(ByteBuffer buffer) {

@@ -10,12 +10,15 @@ import io.swiftvr.udf.bundle.ModelBundle;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bundle's TorchScript restorer loaded once on one device through DJL. Thread-safe: many
  * {@link StreamingRestorer}s (one per shard being restored) share it, each owning its own state and memory scope.
  */
 public final class RestorerModel implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RestorerModel.class);
   private final ModelBundle bundle;
   private final Device device;
   private final String precision;
@@ -30,7 +33,12 @@ public final class RestorerModel implements AutoCloseable {
     this.model = model;
     // Page-locked where our JNI library can copy asynchronously. Twelve idle buffers: a shard's input and four
     // outputs (ShardRestorer), for two streams at a time, and two spare.
-    this.hostBuffers = new HostBufferPool(device.isGpu() && CudaHostCopies.available(), 12);
+    boolean asyncCopies = device.isGpu() && CudaHostCopies.available();
+    if (device.isGpu() && !asyncCopies) {
+      LOG.info("Output copies on {} are synchronous: the DJL JNI library in use has no SwiftVR host copies "
+          + "(native/djl-torch-jni), or -Dswiftvr.cuda.hostCopies=false", device);
+    }
+    this.hostBuffers = new HostBufferPool(asyncCopies, 12);
   }
 
   /** Loads the restorer on a device, in the precision {@link ModelBundle#precisionFor} picks. */

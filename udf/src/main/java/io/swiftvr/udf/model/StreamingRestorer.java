@@ -164,7 +164,8 @@ public final class StreamingRestorer implements AutoCloseable {
   /** Returns a buffer from {@link #borrowOutputBuffer} to the model's pool; no copy into it may be in flight. */
   public void giveBack(ByteBuffer buffer) {
     synchronized (borrowed) {
-      if (borrowed.remove(buffer)) {
+      // By identity: ByteBuffer.equals compares contents, and two buffers may hold the same bytes.
+      if (borrowed.removeIf(b -> b == buffer)) {
         model.hostBuffers().giveBack(buffer);
       }
     }
@@ -250,20 +251,46 @@ public final class StreamingRestorer implements AutoCloseable {
     return streamScope.getManagedArrays().size();
   }
 
-  /** Waits for copies still in flight, returns every borrowed buffer to the model's pool and frees the state. */
+  /**
+   * Waits for every copy still in flight (all of them, even after one fails), returns every borrowed buffer to the
+   * model's pool and frees the state; the first failure is thrown afterwards.
+   */
   @Override
   public void close() {
-    try {
-      HostCopy copy;
-      while ((copy = inFlight.poll()) != null) {
+    RuntimeException failure = null;
+    HostCopy copy;
+    while ((copy = inFlight.poll()) != null) {
+      try {
         copy.await();
+      } catch (RuntimeException e) {
+        failure = first(failure, e);
       }
-    } finally {
-      synchronized (borrowed) {
-        borrowed.forEach(model.hostBuffers()::giveBack);
-        borrowed.clear();
-      }
-      streamScope.close();
     }
+    synchronized (borrowed) {
+      for (ByteBuffer b : borrowed) {
+        try {
+          model.hostBuffers().giveBack(b);
+        } catch (RuntimeException e) {
+          failure = first(failure, e);
+        }
+      }
+      borrowed.clear();
+    }
+    try {
+      streamScope.close();
+    } catch (RuntimeException e) {
+      failure = first(failure, e);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static RuntimeException first(RuntimeException failure, RuntimeException e) {
+    if (failure == null) {
+      return e;
+    }
+    failure.addSuppressed(e);
+    return failure;
   }
 }
