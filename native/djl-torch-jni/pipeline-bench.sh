@@ -105,6 +105,7 @@ py_bench() {  # MODULE_FILE [SIZES] [more bench_gpu.py arguments]
 export -f setup export_official export_small java_bench check_copies py_bench
 export JAVA JRE NATIVES CP payload clip sizes preset CUDART_DIR
 
+long_clip=$payload/clips/cockatoo-x4.mp4  # the 56 s clip pack-pipeline-payload.sh makes
 steps=("$@")
 (( ${#steps[@]} )) || steps=(setup export-official java-official py-official export-small java-small py-small)
 for s in "${steps[@]}"; do
@@ -123,16 +124,16 @@ for s in "${steps[@]}"; do
     # run 5: asynchronous host copies, checked, then a clip long enough for the steady state, with and without them
     check-copies) step check-copies 40 check_copies ;;
     java-official-long) [[ -f $state/done-export-official ]] \
-      && BENCH_CLIP=$payload/clips/cockatoo-x4.mp4 JVM_EXTRA=-Dswiftvr.throughput.csv=$out/throughput-official.csv \
+      && BENCH_CLIP=$long_clip JVM_EXTRA=-Dswiftvr.throughput.csv=$out/throughput-official.csv \
            step java-official-long 230 java_bench /tmp/bundles/official "${LONG_SIZES:-2560x1440,3840x2160}" ;;
     java-official-long-prod) [[ -f $state/done-export-official ]] \
-      && BENCH_CLIP=$payload/clips/cockatoo-x4.mp4 JVM_EXTRA=-Dswiftvr.bench.waitForDevice=false \
+      && BENCH_CLIP=$long_clip JVM_EXTRA=-Dswiftvr.bench.waitForDevice=false \
            step java-official-long-prod 100 java_bench /tmp/bundles/official 2560x1440 ;;
     java-small-long) [[ -f $state/done-export-small ]] \
-      && BENCH_CLIP=$payload/clips/cockatoo-x4.mp4 JVM_EXTRA=-Dswiftvr.throughput.csv=$out/throughput-small.csv \
+      && BENCH_CLIP=$long_clip JVM_EXTRA=-Dswiftvr.throughput.csv=$out/throughput-small.csv \
            step java-small-long 80 java_bench /tmp/bundles/small 2560x1440 ;;
     java-official-long-sync) [[ -f $state/done-export-official ]] \
-      && BENCH_CLIP=$payload/clips/cockatoo-x4.mp4 JVM_EXTRA=-Dswiftvr.cuda.hostCopies=false \
+      && BENCH_CLIP=$long_clip JVM_EXTRA=-Dswiftvr.cuda.hostCopies=false \
            step java-official-long-sync 100 java_bench /tmp/bundles/official 2560x1440 ;;
     export-small) step export-small 60 export_small ;;
     java-small) [[ -f $state/done-export-small ]] && step java-small 60 java_bench /tmp/bundles/small ;;

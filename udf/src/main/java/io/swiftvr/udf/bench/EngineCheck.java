@@ -164,10 +164,9 @@ public final class EngineCheck {
   private static boolean checkByteOutput(RestorerModel model, Goldens golden) {
     int worst = 0;
     int chunks = 0;
-    String mode;
+    String mode = model.copiesAsynchronously() ? "asynchronous (side CUDA stream, page-locked buffers)" : "synchronous";
     try (StreamingRestorer bytes = model.newStream(golden.outHeight(), golden.outWidth());
         StreamingRestorer floats = model.newStream(golden.outHeight(), golden.outWidth())) {
-      mode = bytes.copiesAsynchronously() ? "asynchronous (side CUDA stream, page-locked buffers)" : "synchronous";
       for (Goldens.Chunk chunk : golden.chunks()) {
         byte[] b = bytes.restore(chunk.input(), chunk.frames(), chunk.height(), chunk.width(), chunk.latentOffset());
         float[] f = floats.restoreFloat(chunk.input(), chunk.frames(), chunk.height(), chunk.width(),

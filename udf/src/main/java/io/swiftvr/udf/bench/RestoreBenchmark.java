@@ -15,7 +15,6 @@ import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.model.DeviceNames;
 import io.swiftvr.udf.model.RestorerModel;
 import io.swiftvr.udf.model.StageTimes;
-import io.swiftvr.udf.model.StreamingRestorer;
 import io.swiftvr.udf.video.EncoderSettings;
 import io.swiftvr.udf.video.OutputSize;
 import io.swiftvr.udf.video.SegmentEncoder;
@@ -43,9 +42,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * array into a direct buffer, then the copy to the device), forward, device→host (straight into one of the
  * shard's reused direct output buffers, which the encoder reads: the "to byte[]" column is 0 since 2026-11-22 21:00;
  * with our JNI library on a GPU only the time to queue the copy on a side stream, whose own duration, beside the
- * next forward, is "D2H beside"), and encode (encoder thread: RGB → YUV and the codec). Decode and encode overlap the model, so the stage times add
- * up to more than the wall time. On a GPU each forward call is made to wait for its kernels ({@link
- * StageTimes#waitForDevice}), so that "forward" is the GPU time and device→host the copy alone.
+ * next forward, is "D2H beside"), and encode (encoder thread: RGB → YUV and the codec). Decode and encode overlap
+ * the model, so the stage times add up to more than the wall time. On a GPU each forward call is made to wait for
+ * its kernels ({@link StageTimes#waitForDevice}), so that "forward" is the GPU time and device→host the copy alone;
+ * {@code -Dswiftvr.bench.waitForDevice=false} leaves that out, as the job runs (then only end to end is meaningful).
  *
  * <p>Peak GPU memory is the device's used memory (total − free, CUDA context and every process included) sampled
  * every 50 ms through DJL's {@link CudaUtils} while the clip runs; DJL has no access to libtorch's allocator
@@ -82,10 +82,8 @@ public final class RestoreBenchmark {
     try (RestorerModel model = RestorerModel.load(bundle, device)) {
       System.out.printf(Locale.ROOT, "bundle %s: checksums verified in %.1f s, loaded on %s (%s) in %.1f s%n",
           bundle.manifest().name(), verifySeconds, device, model.precision(), (System.nanoTime() - t0) / 1e9);
-      try (StreamingRestorer probeStream = model.newStream(probe.height(), probe.width())) {
-        copies = probeStream.copiesAsynchronously()
-            ? "asynchronous (side CUDA stream, page-locked buffers)" : "synchronous (reused buffers)";
-      }
+      copies = model.copiesAsynchronously()
+          ? "asynchronous (side CUDA stream, page-locked buffers)" : "synchronous (reused buffers)";
       ShardRestorer restorer = new ShardRestorer(model);
       // Benchmarks time forward and device→host apart; -Dswiftvr.bench.waitForDevice=false runs as production does
       // (no read-back after each forward: only end to end is then meaningful, forward includes whatever waits next).
@@ -151,13 +149,14 @@ public final class RestoreBenchmark {
     double thread = r.framesModelled()
         / (st.hostToDeviceSeconds() + st.forwardSeconds() + st.deviceToHostSeconds() + st.toJavaSeconds());
     return String.format(Locale.ROOT,
-        "| %s | %s | %s | %s | %dx%d | %dx%d | %d (%d) | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f "
-            + "| %.2f | %.2f | %.1f%% | %s | %d | %.1f |",
+        "| %s | %s | %s | %s | %dx%d | %dx%d | %d (%d) | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f "
+            + "| %.2f | %.2f | %.2f | %.1f%% | %s | %d | %.1f |",
         device, Path.of(probe.uri()).getFileName(), bundle.manifest().name(), model.precision(),
         probe.width(), probe.height(), out[0], out[1], r.framesEmitted(), r.framesModelled(),
         r.decodeSeconds(), st.hostToDeviceSeconds(), st.forwardSeconds(), st.deviceToHostSeconds(),
-        st.overlappedCopySeconds(), st.toJavaSeconds(), r.encodeSeconds(), r.totalSeconds(), r.framesEmitted() / r.totalSeconds(), modelOnly,
-        thread, 100 * (r.framesModelled() / r.totalSeconds()) / modelOnly,
+        st.overlappedCopySeconds(), st.toJavaSeconds(), r.encodeSeconds(), r.totalSeconds(),
+        r.framesEmitted() / r.totalSeconds(), modelOnly, thread,
+        100 * (r.framesModelled() / r.totalSeconds()) / modelOnly,
         peakGpuMiB < 0 ? "-" : Long.toString(peakGpuMiB), peakRssMiB(), outputBytes / 1e6);
   }
 

@@ -17,11 +17,15 @@ public final class ModelCache {
 
   /** Whether the bundle's model is loaded on the device in this JVM (for checks of executor preloading). */
   public static boolean isLoaded(ModelBundle bundle, Device device) {
-    return MODELS.containsKey(bundle.fingerprint() + "@" + device);
+    return MODELS.containsKey(key(bundle, device));
+  }
+
+  private static String key(ModelBundle bundle, Device device) {
+    return bundle.fingerprint() + "@" + device;
   }
 
   public static RestorerModel getOrLoad(ModelBundle bundle, Device device) throws IOException, MalformedModelException {
-    String key = bundle.fingerprint() + "@" + device;
+    String key = key(bundle, device);
     RestorerModel cached = MODELS.get(key);
     if (cached != null) {
       return cached;

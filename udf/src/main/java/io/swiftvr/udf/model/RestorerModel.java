@@ -70,6 +70,11 @@ public final class RestorerModel implements AutoCloseable {
     return stageTimes;
   }
 
+  /** Whether output copies run on a side CUDA stream into page-locked buffers ({@link CudaHostCopies}). */
+  public boolean copiesAsynchronously() {
+    return hostBuffers.pinned();
+  }
+
   HostBufferPool hostBuffers() {
     return hostBuffers;
   }

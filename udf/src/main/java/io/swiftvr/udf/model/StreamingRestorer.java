@@ -44,7 +44,7 @@ public final class StreamingRestorer implements AutoCloseable {
     this.streamScope = streamScope;
     this.outHeight = outHeight;
     this.outWidth = outWidth;
-    this.asyncCopies = model.hostBuffers().pinned();
+    this.asyncCopies = model.copiesAsynchronously();
     int count = model.bundle().manifest().stream().state_tensors();
     this.state = new NDList(count);
     for (int i = 0; i < count; i++) {
@@ -62,12 +62,7 @@ public final class StreamingRestorer implements AutoCloseable {
    */
   public byte[] restore(byte[] rgb, int frames, int height, int width, long latentOffset) {
     int outBytes = outputBytes(frames);
-    if (outputScratch == null || outputScratch.capacity() < outBytes) {
-      if (outputScratch != null) {
-        giveBack(outputScratch);
-      }
-      outputScratch = borrowOutputBuffer(frames);
-    }
+    outputScratch = atLeast(outputScratch, outBytes);
     restore(rgb, frames, height, width, latentOffset, outputScratch).await();
     long t0 = System.nanoTime();
     byte[] result = new byte[outBytes];
@@ -153,6 +148,17 @@ public final class StreamingRestorer implements AutoCloseable {
     return borrow(outputBytes(frames));
   }
 
+  /** {@code current} when it holds {@code bytes}, else a larger buffer from the pool in its place. */
+  private ByteBuffer atLeast(ByteBuffer current, int bytes) {
+    if (current != null && current.capacity() >= bytes) {
+      return current;
+    }
+    if (current != null) {
+      giveBack(current);
+    }
+    return borrow(bytes);
+  }
+
   private ByteBuffer borrow(int bytes) {
     ByteBuffer b = model.hostBuffers().borrow(bytes);
     synchronized (borrowed) {
@@ -185,12 +191,7 @@ public final class StreamingRestorer implements AutoCloseable {
       throw new IllegalArgumentException(String.format(
           "Chunk buffer holds %d bytes, %d frames of %dx%d need %d", rgb.length, frames, width, height, expected));
     }
-    if (inputBuffer == null || inputBuffer.capacity() < expected) {
-      if (inputBuffer != null) {
-        giveBack(inputBuffer);
-      }
-      inputBuffer = borrow(expected);
-    }
+    inputBuffer = atLeast(inputBuffer, expected);
     long t0 = System.nanoTime();
     ByteBuffer input = inputBuffer.duplicate().clear().order(ByteOrder.nativeOrder());
     input.put(rgb, 0, expected).flip();
@@ -239,11 +240,6 @@ public final class StreamingRestorer implements AutoCloseable {
 
   public int outWidth() {
     return outWidth;
-  }
-
-  /** Whether output copies run on a side CUDA stream and must be awaited ({@link CudaHostCopies}). */
-  public boolean copiesAsynchronously() {
-    return asyncCopies;
   }
 
   /** Live native arrays in this stream's scope: the state, and nothing else between chunks. */
