@@ -59,9 +59,12 @@ class DiTConfig:
 
 @dataclass(frozen=True)
 class DetailConfig:
-    """The detail path beside the latent path (swiftvr/detail.py): width and residual blocks."""
+    """The detail path beside the latent path (swiftvr/detail.py): width and residual blocks at the
+    top level; `widths` adds coarser levels (each half the resolution of the one above, with these
+    widths and `blocks` residual blocks on the way down and again on the way up). Empty: one level."""
     channels: int
     blocks: int
+    widths: Tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,8 @@ class SwiftVRConfig:
                 decoder_widths=tuple(reae["decoder_widths"]),
             ),
             dit=DiTConfig(**dit),
-            detail=DetailConfig(**detail) if detail else None,
+            detail=DetailConfig(detail["channels"], detail["blocks"], tuple(detail.get("widths", ())))
+            if detail else None,
         )
 
 
@@ -127,7 +131,8 @@ def official() -> SwiftVRConfig:
 
 
 def small() -> SwiftVRConfig:
-    """The default shipped model: a 24-frame 640x480 output chunk in a few seconds on 2 CPU cores."""
+    """The default shipped model: a 24-frame 640x480 output chunk in a few seconds on 2 CPU cores. Its detail
+    path has three levels since the fifth shipped version (the first four had DetailConfig(48, 5))."""
     return SwiftVRConfig(
         name="small",
         reae=ReAEConfig(
@@ -137,7 +142,7 @@ def small() -> SwiftVRConfig:
         ),
         dit=DiTConfig(num_layers=6, num_heads=4, head_dim=64, ffn_dim=1024,
                       text_dim=256, text_len=16, window=(16, 16)),
-        detail=DetailConfig(channels=48, blocks=5),
+        detail=DetailConfig(channels=48, blocks=2, widths=(96, 128)),
     )
 
 

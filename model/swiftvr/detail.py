@@ -13,6 +13,13 @@ it temporal context for denoising; x[c + 1] is already known when frame j is pro
 latent path's own output for c. It works at half the output resolution after a lossless 2x2
 space-to-depth, so it costs a quarter of a full-resolution CNN of the same width.
 
+Levels: the first shipped versions had one level (48 channels, 5 residual blocks), which sees
+about 9 output pixels around each pixel: less than a JPEG block or an H.264 macroblock of a x2
+input. A config with `widths` makes it a small U-Net: coarser levels at half the resolution of the
+one above (2x2 stride-2 convs down, transposed convs up, skips added), each with its own residual
+blocks. A level costs about what the top level costs when its width doubles (a quarter of the
+pixels, four times the weights per pixel), and it widens the view to the whole frame at 3 levels.
+
 Streaming: it needs the last HISTORY_FRAMES resized input frames of the previous chunk, kept as
 one state tensor [HISTORY_FRAMES, 3, Hp, Wp] in the module's dtype. At the start of a stream
 (empty state) the history is the first frame repeated, as the tail is padded with the last one.
@@ -20,7 +27,7 @@ one state tensor [HISTORY_FRAMES, 3, Hp, Wp] in the module's dtype. At the start
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import List, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -49,12 +56,51 @@ class ResBlock(nn.Module):
         return x + self.conv2(F.leaky_relu(self.conv1(x), 0.1))
 
 
+class Down(nn.Module):
+    """One coarser level on the way down: residual blocks at this level's width, then a 2x2 stride-2
+    conv to the next level's width. Returns (the skip kept for the way up, the next level's input)."""
+
+    def __init__(self, channels: int, blocks: int, out_channels: int):
+        super().__init__()
+        self.blocks = nn.ModuleList([ResBlock(channels) for _ in range(blocks)])
+        self.down = nn.Conv2d(channels, out_channels, 2, stride=2)
+
+    def forward(self, h: Tensor) -> Tuple[Tensor, Tensor]:
+        for block in self.blocks:
+            h = block(h)
+        return h, F.leaky_relu(self.down(h), 0.1)
+
+
+class Up(nn.Module):
+    """The way back up: a 2x2 stride-2 transposed conv to the finer level's width, its skip added,
+    then residual blocks."""
+
+    def __init__(self, channels: int, blocks: int, in_channels: int):
+        super().__init__()
+        self.up = nn.ConvTranspose2d(in_channels, channels, 2, stride=2)
+        self.blocks = nn.ModuleList([ResBlock(channels) for _ in range(blocks)])
+
+    def forward(self, h: Tensor, skip: Tensor) -> Tensor:
+        h = F.leaky_relu(self.up(h), 0.1) + skip
+        for block in self.blocks:
+            h = block(h)
+        return h
+
+
 class DetailNet(nn.Module):
     def __init__(self, cfg: DetailConfig):
         super().__init__()
         per_frame = 3 * UNSHUFFLE * UNSHUFFLE
+        widths = [cfg.channels] + list(cfg.widths)
         self.conv_in = nn.Conv2d((NEIGHBOURS + 1) * per_frame, cfg.channels, 3, padding=1)
-        self.blocks = nn.ModuleList([ResBlock(cfg.channels) for _ in range(cfg.blocks)])
+        # coarser levels (config widths; none for the one-level net of the first shipped versions):
+        # a wider view for compression blocks and noise at little cost, since each level has a
+        # quarter of the pixels of the one above
+        self.downs = nn.ModuleList([Down(widths[i], cfg.blocks, widths[i + 1]) for i in range(len(cfg.widths))])
+        self.blocks = nn.ModuleList([ResBlock(widths[-1]) for _ in range(cfg.blocks)])
+        # coarsest first, the order the way up visits them
+        self.ups = nn.ModuleList([Up(widths[i], cfg.blocks, widths[i + 1])
+                                  for i in reversed(range(len(cfg.widths)))])
         self.conv_out = nn.Conv2d(cfg.channels, per_frame, 3, padding=1)
         # the path starts as the identity on the centre frame: a trained model can only add to it
         nn.init.zeros_(self.conv_out.weight)
@@ -64,17 +110,26 @@ class DetailNet(nn.Module):
         self.unshuffle = UNSHUFFLE
 
     def residual(self, prev: Tensor, centre: Tensor, nxt: Tensor, latent_out: Tensor) -> Tensor:
-        """All [..., 3, Hp, Wp] (Hp, Wp even; any leading dims); returns the residual to add to
-        `centre`. Inputs are centred on 0; the latent path's output is clamped to the picture range
-        first, so an untrained or drifting latent path cannot swamp the first conv."""
+        """All [..., 3, Hp, Wp] (Hp, Wp multiples of 2 ** (levels + 1), which the 32-pixel padding
+        gives for up to 4 levels; any leading dims); returns the residual to add to `centre`. Inputs
+        are centred on 0; the latent path's output is clamped to the picture range first, so an
+        untrained or drifting latent path cannot swamp the first conv."""
         f = self.unshuffle
         lead = list(centre.shape[:-3])
         frame = list(centre.shape[-3:])
         h = torch.cat([F.pixel_unshuffle(v.reshape([-1] + frame) - 0.5, f)
                        for v in [prev, centre, nxt, latent_out.clamp(0.0, 1.0)]], 1)
         h = F.leaky_relu(self.conv_in(h), 0.1)
+        skips: List[Tensor] = []
+        for down in self.downs:
+            skip, h = down(h)
+            skips.append(skip)
         for block in self.blocks:
             h = block(h)
+        level = len(skips)
+        for up in self.ups:
+            level -= 1
+            h = up(h, skips[level])
         out = F.pixel_shuffle(self.conv_out(F.leaky_relu(h, 0.1)), f)
         return out.reshape(lead + frame)
 

@@ -188,3 +188,57 @@ def test_detail_path_sees_the_centre_frame_and_its_neighbours():
     a, b = call(r, frames, [8, 8])[0], call(r, changed, [8, 8])[0]
     assert (a[12] - b[12]).abs().max() > 1e-3                # output 12 restores frame 9; 10 is its next
     assert isinstance(r.detail, DetailNet)
+
+
+def multilevel_tiny():
+    """tiny() with a detail path of three levels (the shape `small` ships since its fifth version)."""
+    import dataclasses
+    from swiftvr.config import DetailConfig
+    return dataclasses.replace(tiny(), detail=DetailConfig(channels=8, blocks=1, widths=(12, 16)))
+
+
+def test_multilevel_detail_path_streams_exactly_and_scripts():
+    """Coarser detail levels change no contract: chunked streaming still equals the whole clip, and
+    the scripted module (what Java runs) gives the eager module's frames."""
+    m = build_restorer(multilevel_tiny(), seed=0).double()
+    assert len(m.detail.downs) == 2 and len(m.detail.ups) == 2
+    n = 2
+    clip = synthetic_clip(sum(chunk_sizes(n)), 12, 20, seed=6)
+    out_size = (40, 72)
+    streamed = torch.cat([f for f in run_stream(m, clip, out_size, n).values()])
+    with torch.no_grad():
+        x = m.preprocess(clip, *out_size)
+        latents, _ = m.encode(x, empty_states(9))
+        restored = []
+        for start, size in zip(chunk_starts(n), chunk_sizes(n)):
+            lo = latent_offset(start)
+            restored.append(m.transform(latents[lo:lo + size // 4], lo))
+        y, _ = m.decode(torch.cat(restored), empty_states(9))
+        y, _ = m.refine(x, y, torch.empty(0))
+        reference = m.postprocess(y, *out_size, True)
+    torch.testing.assert_close(streamed, reference.to(streamed.dtype), rtol=1e-9, atol=1e-9)
+    frames = synthetic_clip(8, 12, 20, seed=7)
+    eager = call(m.float(), frames, [40, 72])
+    scripted = call(torch.jit.script(m), frames, [40, 72])
+    for a, b in zip(eager, scripted):
+        torch.testing.assert_close(a, b)
+
+
+def test_coarse_detail_levels_widen_what_a_pixel_sees():
+    """One pixel of the input changes output pixels further away with the coarser levels than
+    the one-level net of the same top width and blocks can reach."""
+    from swiftvr.detail import DetailNet
+    import dataclasses
+    reach = {}
+    for widths in [(), (12, 16)]:
+        torch.manual_seed(0)
+        net = DetailNet(dataclasses.replace(multilevel_tiny().detail, widths=widths)).double()
+        torch.nn.init.normal_(net.conv_out.weight, std=0.1)
+        x = torch.zeros(1, 3, 64, 64, dtype=torch.float64)
+        poked = x.clone()
+        poked[..., 32, 32] = 1.0
+        with torch.no_grad():
+            diff = (net.residual(poked, poked, poked, poked) - net.residual(x, x, x, x)).abs().amax(dim=(0, 1))
+        cols = (diff > 1e-12).any(0).nonzero()
+        reach[widths] = int((cols - 32).abs().max())
+    assert reach[(12, 16)] > reach[()] + 8, reach

@@ -79,8 +79,8 @@ class Trainer:
         torch.backends.cudnn.allow_tf32 = True
         self.cfg: SwiftVRConfig = preset(args.config)
         if args.detail:
-            channels, blocks = (int(v) for v in args.detail.split(","))
-            self.cfg = dataclasses.replace(self.cfg, detail=DetailConfig(channels, blocks))
+            channels, blocks, *widths = (int(v) for v in args.detail.split(","))
+            self.cfg = dataclasses.replace(self.cfg, detail=DetailConfig(channels, blocks, tuple(widths)))
         self.model: SwiftVRRestorer = build_restorer(self.cfg, seed=args.seed).to(self.device)
         self.progress: Dict[str, float] = {}
         # the `unet` experiment adds skip weights and restores with decoder lag 0 (experiments.py)
@@ -126,18 +126,28 @@ class Trainer:
 
     def init_from_bundle(self, bundle_dir: str) -> None:
         """Weights of an exported bundle (its TorchScript module, float32 or else bfloat16) for the
-        latent path; a detail path the bundle lacks starts at zero."""
+        latent path, and for the detail path when the bundle's fits this config's; otherwise (none,
+        or another shape) the detail path starts at zero."""
         names = ["restorer.pt", "restorer-bf16.pt"]
         path = next((os.path.join(bundle_dir, n) for n in names if os.path.exists(os.path.join(bundle_dir, n))), None)
         if path is None:
             raise SystemExit(f"{bundle_dir}: no {' or '.join(names)}")
         state = {k: v.float() for k, v in torch.jit.load(path, map_location="cpu").state_dict().items()}
+        ours = self.model.state_dict()
+        detail = {k: v for k, v in state.items() if k.startswith("detail.")}
+        ours_detail = {k: v for k, v in ours.items() if k.startswith("detail.")}
+        detail_fits = detail.keys() == ours_detail.keys() and all(
+            v.shape == ours_detail[k].shape for k, v in detail.items())
+        if not detail_fits:
+            state = {k: v for k, v in state.items() if not k.startswith("detail.")}
         missing, unexpected = self.model.load_state_dict(state, strict=False)
         if unexpected or any(not k.startswith("detail.") for k in missing):
             raise SystemExit(f"{path} does not fit config {self.cfg.name}: missing {missing}, unexpected {unexpected}")
         if missing:
             self.zero_detail_output()
-        self.log(f"initialised from {path}" + (f"; detail path new ({len(missing)} tensors)" if missing else ""))
+        self.log(f"initialised from {path}" + (f"; detail path new ({len(missing)} tensors"
+                                                + (", the bundle's has another shape)" if detail else ")")
+                                                if missing else ""))
 
     def log(self, msg: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
@@ -268,6 +278,8 @@ class Trainer:
         params = [p for g in groups for p in g["params"]]
         opt = torch.optim.AdamW(groups, betas=(0.9, 0.99), weight_decay=0.0)
         start = time.time()
+        done_before = float(self.progress.get(f"{stage}_seconds", 0)) if args.stage_total else 0.0
+        total_s = args.stage_total or budget_s
         step, next_val, losses = 0, start + args.val_every, []
         self.log(f"stage {stage}: {budget_s:.0f} s, lr {[g['base_lr'] for g in groups]}, "
                  f"{sum(p.numel() for p in params)} params")
@@ -281,8 +293,9 @@ class Trainer:
                 # (making clips costs more than a training step of the small model)
                 batch = mirrored(fresh, step % args.reuse)
             t1 = time.time()
-            # learning rate: linear warm-up, then cosine decay to 10% over the stage's time budget
-            frac = min(1.0, (time.time() - start) / budget_s)
+            # learning rate: linear warm-up, then cosine decay to 10% over the stage's time budget, or
+            # over --stage-total seconds counting this stage's seconds in the runs resumed from
+            frac = min(1.0, (done_before + time.time() - start) / total_s)
             factor = min(1.0, (step + 1) / args.warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
             for g in opt.param_groups:
                 g["lr"] = g["base_lr"] * factor
@@ -332,15 +345,20 @@ def mirrored(batch: ClipBatch, variant: int) -> ClipBatch:
     return ClipBatch(gt, lq, batch.scale, batch.recipes, batch.photo_ids)
 
 
-def main(argv=None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--config", default="small")
     p.add_argument("--pack", default=DEFAULT_PACK)
     p.add_argument("--out", required=True)
     p.add_argument("--resume")
-    p.add_argument("--init-from", help="an exported bundle folder whose weights start the latent path")
-    p.add_argument("--detail", help="CHANNELS,BLOCKS: the detail path's size instead of the config's")
+    p.add_argument("--init-from", help="an exported bundle folder whose weights start the latent path (and the "
+                                       "detail path when the bundle's has the same shape)")
+    p.add_argument("--detail", help="CHANNELS,BLOCKS[,WIDTH...]: the detail path's size instead of the config's "
+                                    "(widths of coarser levels: swiftvr/detail.py)")
     p.add_argument("--schedule", required=True, help="stage:seconds,... with stages ae, flow, joint")
+    p.add_argument("--stage-total", type=float, default=0.0,
+                   help="seconds the learning-rate cosine spans, counting the stage's seconds in the resumed "
+                        "checkpoint (one schedule over several calls); 0: each stage's own budget")
     p.add_argument("--batch", type=int, default=12)
     p.add_argument("--frames", type=int, default=16, help="frames per training clip (multiple of 4)")
     p.add_argument("--crop", type=int, default=256, help="ground-truth crop side (multiple of 32)")
@@ -362,7 +380,11 @@ def main(argv=None) -> int:
     p.add_argument("--float32", action="store_true", help="save the checkpoint in float32 (final run)")
     p.add_argument("--experiment", choices=["none", "unet"], default="none",
                    help="unet: train the skip-connected variant of experiments.py (not exportable)")
-    args = p.parse_args(argv)
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
     if args.frames % 4 or args.frames <= batched.LAG or args.crop % 32:
         raise SystemExit("--frames must be a multiple of 4 (> 3) and --crop a multiple of 32")
 

@@ -105,3 +105,44 @@ def test_detail_stage_trains_the_detail_path_alone(tmp_path):
     for name, value in old.state_dict().items():
         assert torch.allclose(state[name], value.float(), atol=1e-3, rtol=1e-3), name   # float16 checkpoint
     assert state["detail.conv_out.weight"].abs().max() > 0, "the detail path was trained"
+
+
+def test_a_new_detail_shape_starts_fresh_and_one_cosine_spans_resumed_runs(tmp_path):
+    """--init-from a bundle whose detail path has another shape keeps the bundle's latent path and
+    starts the new detail path at zero; --stage-total makes a resumed run continue the cosine where
+    the checkpoint left it instead of starting again at the base learning rate."""
+    import csv
+    import sys
+    pack = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                        "data", "cache", "pack")
+    if not os.path.exists(os.path.join(pack, "pack.json")):
+        pytest.skip("photo pack not built (model/data/fetch_photos.sh, build_pack.py)")
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    from export import export_bundle
+    old = build_restorer(tiny(), seed=4)                      # one-level detail path (8 channels, 1 block)
+    export_bundle(old, tiny(), str(tmp_path / "old"), "old", "test", log=lambda *a: None)
+    common = ["--config", "tiny", "--detail", "8,1,12", "--crop", "32", "--frames", "8", "--batch", "1",
+              "--val-clips", "1", "--device", "cpu", "--log-every", "1", "--val-every", "1000", "--pack", pack,
+              "--warmup", "1", "--lr-detail", "1e-3", "--stage-total", "4"]
+    first = str(tmp_path / "a")
+    trainer = train.Trainer(train.build_parser().parse_args(
+        common + ["--out", first, "--init-from", str(tmp_path / "old"), "--schedule", "detail:2"]))
+    for name, value in old.state_dict().items():
+        if not name.startswith("detail."):
+            assert torch.equal(trainer.model.state_dict()[name], value), name
+    assert len(trainer.model.detail.downs) == 1
+    assert trainer.model.detail.conv_out.weight.abs().max() == 0, "the new detail path starts at zero"
+    trainer.run_stage("detail", 2)
+    trainer.save()
+    second = str(tmp_path / "b")
+    assert train.main(common + ["--out", second, "--resume", first, "--schedule", "detail:1"]) == 0
+    with open(os.path.join(first, "loss.csv")) as f:
+        before = len(list(csv.DictReader(f)))
+    with open(os.path.join(second, "loss.csv")) as f:
+        rows = list(csv.DictReader(f))
+    done = checkpoint.load(first)[1]["progress"]["detail_seconds"]
+    resumed = [float(r["lr"]) for r in rows[before:]]              # the resumed run's steps come last
+    assert resumed
+    assert done >= 2.0
+    # at >= half of the 4 s cosine the factor is <= 0.1 + 0.9 * 0.5 = 0.55 of the base rate
+    assert max(resumed) <= 0.55e-3 + 1e-9, (done, resumed)
