@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Packs what the GPU machine needs to run the whole Java restore path (RestoreBenchmark: FFmpeg decode → DJL +
-# our JNI → FFmpeg encode) in ONE carry (~44 MB). Since the fifth default model (19.0 MB bundle, 2026-11-23) the
-# repo's tracked files are 23.2 MB, and the two together are 64.1 MiB, just over the 64 MiB a call carries: stage the
-# FFmpeg archive in a first call (to /tmp, as ../shared/device/split-for-carry.sh does) or make the long clip from 3
-# copies instead of 4 before the next GPU run; not yet done (no device time was left). Contents: a slim JRE (xz), the runtime
+# our JNI → FFmpeg encode) (~44 MB). Since the fifth default model (19.0 MB bundle, 2026-11-23) the repo's tracked
+# files are 23.2 MB, and the two together are 64.1 MiB, just over the 64 MiB a call carries. So it goes in two calls
+# back to back (/tmp survives while the machine stays warm); this two-call form has not yet run on the device:
+#   carry [".device/pipeline/ffmpeg-8.0.1-1.5.13-linux-x86_64-gpl.tar.xz"]
+#     native/djl-torch-jni/ffmpeg-natives-jar.sh .device/pipeline/ffmpeg-*.tar.xz /tmp/svb-natives/ffmpeg-natives.jar
+#   carry [".device/pipeline/jre.tar.xz", ".device/pipeline/lib", ".device/pipeline/jni-include", ".device/pipeline/clips"]
+#     native/djl-torch-jni/pipeline-bench.sh ...   (setup finds the natives jar the first call made)
+# Contents: a slim JRE (xz), the runtime
 # jars without DJL's pytorch-jni/pytorch-native (the host's libtorch and our JNI replace them) and without the
 # FFmpeg natives jar, that jar's shared libraries (xz; its ffmpeg/ffprobe executables left out), jni.h,
 # JniSmoke, and a 56 s clip for steady-state runs. pipeline-bench.sh unpacks it to /tmp there and rebuilds the FFmpeg natives jar.
