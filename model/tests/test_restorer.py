@@ -57,14 +57,9 @@ def test_rejects_chunks_that_are_not_multiples_of_4(model):
         call(model, synthetic_clip(6, 8, 8, seed=0), [32, 32])
 
 
-def test_streaming_equals_unchunked_reference(model64):
-    """The ReAE runs over the whole clip at once, the DiT over each chunk's latents with that chunk's
-    t_offset: chunked streaming with carried state must give the same frames."""
-    m = model64
-    n = 3
-    clip = synthetic_clip(sum(chunk_sizes(n)), 12, 20, seed=4)
-    out_size = (40, 72)
-    streamed = run_stream(m, clip, out_size, n)
+def unchunked_reference(m, clip, out_size, n):
+    """The ReAE and the detail path over the whole clip at once, the DiT over each chunk's latents
+    with that chunk's t_offset. Returns (float frames, the whole clip's latents)."""
     with torch.no_grad():
         x = m.preprocess(clip, *out_size)
         latents, _ = m.encode(x, empty_states(9))
@@ -74,7 +69,18 @@ def test_streaming_equals_unchunked_reference(model64):
             restored.append(m.transform(latents[lo:lo + size // 4], lo))
         y, _ = m.decode(torch.cat(restored), empty_states(9))
         y, _ = m.refine(x, y, torch.empty(0))                  # the detail path, whole clip too
-        reference = m.postprocess(y, *out_size, True)
+        return m.postprocess(y, *out_size, True), latents
+
+
+def test_streaming_equals_unchunked_reference(model64):
+    """The ReAE runs over the whole clip at once, the DiT over each chunk's latents with that chunk's
+    t_offset: chunked streaming with carried state must give the same frames."""
+    m = model64
+    n = 3
+    clip = synthetic_clip(sum(chunk_sizes(n)), 12, 20, seed=4)
+    out_size = (40, 72)
+    streamed = run_stream(m, clip, out_size, n)
+    reference, latents = unchunked_reference(m, clip, out_size, n)
     got = torch.cat([streamed[k] for k in range(n)])
     torch.testing.assert_close(got, reference.to(got.dtype), rtol=1e-9, atol=1e-9)
     # and the DiT really differs per chunk: one DiT pass over all latents is not the same thing
@@ -206,16 +212,7 @@ def test_multilevel_detail_path_streams_exactly_and_scripts():
     clip = synthetic_clip(sum(chunk_sizes(n)), 12, 20, seed=6)
     out_size = (40, 72)
     streamed = torch.cat([f for f in run_stream(m, clip, out_size, n).values()])
-    with torch.no_grad():
-        x = m.preprocess(clip, *out_size)
-        latents, _ = m.encode(x, empty_states(9))
-        restored = []
-        for start, size in zip(chunk_starts(n), chunk_sizes(n)):
-            lo = latent_offset(start)
-            restored.append(m.transform(latents[lo:lo + size // 4], lo))
-        y, _ = m.decode(torch.cat(restored), empty_states(9))
-        y, _ = m.refine(x, y, torch.empty(0))
-        reference = m.postprocess(y, *out_size, True)
+    reference, _ = unchunked_reference(m, clip, out_size, n)
     torch.testing.assert_close(streamed, reference.to(streamed.dtype), rtol=1e-9, atol=1e-9)
     frames = synthetic_clip(8, 12, 20, seed=7)
     eager = call(m.float(), frames, [40, 72])
