@@ -15,6 +15,10 @@ the input is their bicubic x2 downscale, and a second version adds libx264 at QP
 
 Each clip is saved as <name>.npz with gt [N, H, W, 3] and lq [N, h, w, 3] (uint8) and a recipe.
 Needs ffmpeg with libx264 (Debian `ffmpeg`); runs on the CPU in about a minute.
+
+--codec proxy | none (with another --out) builds the same clips with the codec step swapped: the
+training's torch proxy of H.264 at the same QP, or no video codec at all (every other step and
+every random draw the same), to measure what the codec costs the model (docs/quality.md).
 """
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "data"))
 
 from camera import crop_for_path, random_path, render  # noqa: E402
+from codec import video  # noqa: E402
 from degrade import DegradeConfig, degrade_batch, resize  # noqa: E402
+from degrade import _pad16 as pad16  # noqa: E402
 from imagefiles import read_image, read_video  # noqa: E402
 from photos import pack_files  # noqa: E402
 
@@ -63,7 +69,17 @@ def to_u8(x: torch.Tensor) -> np.ndarray:
     return (x.clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).contiguous().numpy()
 
 
-def synthetic(out_dir: str, gen: torch.Generator) -> list:
+def proxy(frames: np.ndarray, qp: int) -> np.ndarray:
+    """The training's H.264 proxy (model/data/codec.py) at constant QP, on uint8 [T, H, W, 3]; padded
+    to whole 16x16 blocks as training does."""
+    x, h, w = pad16(torch.from_numpy(frames).permute(0, 3, 1, 2).float() / 255.0)
+    return to_u8(video(x[None], torch.tensor([float(qp)]))[0][..., :h, :w])
+
+
+CODECS = {"x264": x264, "proxy": proxy, "none": lambda frames, qp: frames}
+
+
+def synthetic(out_dir: str, gen: torch.Generator, codec=x264) -> list:
     rows = []
     # every clip of a degraded group is degraded (no "clean" draws), and real x264 replaces the proxy
     no_proxy = DegradeConfig(p_video=0.0, p_clean=0.0)
@@ -80,13 +96,17 @@ def synthetic(out_dir: str, gen: torch.Generator) -> list:
             recipe = recipes[0].describe()
             if name != "x2_clean" and torch.rand((), generator=gen).item() < 0.6:
                 qp = int(torch.randint(22, 41, (), generator=gen))
-                lq_u8 = x264(lq_u8, qp)
-                recipe += f" > x264(qp{qp})"
+                lq_u8 = codec(lq_u8, qp)
+                recipe += f" > {codec_name(codec)}(qp{qp})"
             rows.append(save(out_dir, f"{name}-{pid}", to_u8(gt), lq_u8, recipe, name))
     return rows
 
 
-def real(out_dir: str, clips_dir: str) -> list:
+def codec_name(codec) -> str:
+    return next(name for name, c in CODECS.items() if c is codec)
+
+
+def real(out_dir: str, clips_dir: str, codec=x264) -> list:
     rows = []
     for clip in ("cockatoo", "realshort"):
         src = os.path.join(clips_dir, clip + ".mp4")
@@ -97,7 +117,8 @@ def real(out_dir: str, clips_dir: str) -> list:
         h, w = gt.shape[1:3]
         lq = to_u8(resize(frames, (h // 2, w // 2), "bicubic"))
         rows.append(save(out_dir, f"real_x2_clean-{clip}", gt, lq, "bicubic", "real_x2_clean"))
-        rows.append(save(out_dir, f"real_x2_x264-{clip}", gt, x264(lq, 32), "bicubic > x264(qp32)", "real_x2_x264"))
+        rows.append(save(out_dir, f"real_x2_x264-{clip}", gt, codec(lq, 32), f"bicubic > {codec_name(codec)}(qp32)",
+                         "real_x2_x264"))
     return rows
 
 
@@ -112,11 +133,14 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default=os.path.join(HERE, "cache"))
     p.add_argument("--clips", default=os.path.join(os.path.dirname(HERE), "data", "cache", "clips"))
+    p.add_argument("--codec", choices=list(CODECS), default="x264",
+                   help="the video codec step: real libx264 (the held-out set), the training proxy, or none")
     args = p.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(min(4, os.cpu_count() or 1))
     gen = torch.Generator().manual_seed(SEED)
-    rows = synthetic(args.out, gen) + real(args.out, args.clips)
+    codec = CODECS[args.codec]
+    rows = synthetic(args.out, gen, codec) + real(args.out, args.clips, codec)
     with open(os.path.join(args.out, "evalset.json"), "w") as f:
         json.dump({"seed": SEED, "clips": rows}, f, indent=1)
     print(f"{len(rows)} clips in {args.out}")

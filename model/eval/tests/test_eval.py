@@ -85,3 +85,15 @@ def test_restore_equals_the_reference_stream_runner(tiny_bundle):
     ref = run_stream(b.module, torch.from_numpy(video), (16, 24), 2, float_output=False)
     stream = torch.cat([ref[0], ref[1]]).numpy()
     assert np.array_equal(out, stream[3:3 + n])                # output lags the input by 3 frames
+
+
+def test_codec_variants_of_the_eval_set_keep_shape_and_differ_as_named():
+    """make_eval_set --codec: the proxy works on sizes that are not whole 16x16 blocks (the real
+    clips' 320x180) and loses information; `none` hands the frames back untouched."""
+    import make_eval_set
+    frames = clip(frames=4, h=36, w=40, seed=3)
+    coded = make_eval_set.CODECS["proxy"](frames, 36)
+    assert coded.shape == frames.shape and coded.dtype == np.uint8
+    assert np.abs(coded.astype(int) - frames).mean() > 1.0
+    assert make_eval_set.CODECS["none"](frames, 36) is frames
+    assert make_eval_set.codec_name(make_eval_set.CODECS["proxy"]) == "proxy"
