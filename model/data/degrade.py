@@ -107,7 +107,8 @@ def quantise(x: Tensor) -> Tensor:
     return (x.clamp(0.0, 1.0) * 255.0).round() / 255.0
 
 
-def _pad16(x: Tensor) -> tuple[Tensor, int, int]:
+def pad16(x: Tensor) -> tuple[Tensor, int, int]:
+    """Frames [..., 3, H, W] padded (replicate) to whole 16x16 codec blocks; returns (padded, H, W)."""
     h, w = x.shape[-2:]
     ph, pw = (-h) % 16, (-w) % 16
     if ph or pw:
@@ -195,7 +196,7 @@ def _compress(lqs: List[Tensor], recipes: List[ClipRecipe], plans: List[list]) -
 
 
 def _compress_group(lqs, recipes, plans, idx: List[int], pos: int, kind: str) -> None:
-    x, h, w = _pad16(torch.stack([lqs[i] for i in idx]))          # [n, T, 3, H, W]
+    x, h, w = pad16(torch.stack([lqs[i] for i in idx]))          # [n, T, 3, H, W]
     n, t = x.shape[:2]
     if kind == "jpeg":
         q = torch.tensor([float(plans[i][pos][1]) for i in idx], device=x.device)

@@ -38,8 +38,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "data"))
 
 from camera import crop_for_path, random_path, render  # noqa: E402
 from codec import video  # noqa: E402
-from degrade import DegradeConfig, degrade_batch, resize  # noqa: E402
-from degrade import _pad16 as pad16  # noqa: E402
+from degrade import DegradeConfig, degrade_batch, pad16, resize  # noqa: E402
 from imagefiles import read_image, read_video  # noqa: E402
 from photos import pack_files  # noqa: E402
 

@@ -143,11 +143,11 @@ class Trainer:
         missing, unexpected = self.model.load_state_dict(state, strict=False)
         if unexpected or any(not k.startswith("detail.") for k in missing):
             raise SystemExit(f"{path} does not fit config {self.cfg.name}: missing {missing}, unexpected {unexpected}")
+        note = ""
         if missing:
             self.zero_detail_output()
-        self.log(f"initialised from {path}" + (f"; detail path new ({len(missing)} tensors"
-                                                + (", the bundle's has another shape)" if detail else ")")
-                                                if missing else ""))
+            note = f"; detail path new ({len(missing)} tensors{', the bundle has another shape' if detail else ''})"
+        self.log(f"initialised from {path}{note}")
 
     def log(self, msg: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)

@@ -59,10 +59,11 @@ setup() {
   $JAVA -version 2>&1 | head -1
   # the natives jar may already be there: a first call that carried only the FFmpeg archive made it (see the
   # carry limit in pack-pipeline-payload.sh); otherwise this call's payload must hold the archive
-  if ! ls "$payload"/ffmpeg-*.tar.xz >/dev/null 2>&1 && [[ -f $NATIVES ]]; then
+  local archive; archive=$(ls "$payload"/ffmpeg-*.tar.xz 2>/dev/null | head -1)
+  if [[ -z $archive && -f $NATIVES ]]; then
     echo "FFmpeg natives: $NATIVES from an earlier call"
   else
-    native/djl-torch-jni/ffmpeg-natives-jar.sh "$(ls "$payload"/ffmpeg-*.tar.xz | head -1)" "$NATIVES" || return 1
+    native/djl-torch-jni/ffmpeg-natives-jar.sh "$archive" "$NATIVES" || return 1
   fi
   JNI_INCLUDE_DIR=$payload/jni-include BUILD_DIR=/tmp/djlt-build \
     native/djl-torch-jni/build.sh --install >/tmp/svb-build.log 2>&1 || { tail -30 /tmp/svb-build.log; return 1; }

@@ -75,6 +75,11 @@ public final class RestorerModel implements AutoCloseable {
     return hostBuffers.pinned();
   }
 
+  /** How output copies run, in words, for the reports of benchmarks and checks. */
+  public String outputCopies() {
+    return copiesAsynchronously() ? "asynchronous (side CUDA stream, page-locked buffers)" : "synchronous";
+  }
+
   HostBufferPool hostBuffers() {
     return hostBuffers;
   }
