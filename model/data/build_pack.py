@@ -3,7 +3,9 @@
 
 Each photo of photos.tsv (fetched by fetch_photos.sh) is downscaled so that its longer side is at
 most --max-side pixels and stored as a 4:4:4 JPEG of quality --quality under
-cache/pack/<split>/<id>.jpg, with cache/pack/pack.json listing them. Downscaling the 2.5K-6K
+cache/pack/<split>/<id>.jpg, with cache/pack/pack.json listing them. The training clips of
+footage.tsv are copied as they are (re-encoding would add a generation of artefacts) to
+cache/pack/footage/, listed under "footage"; the held-out clips stay out of the pack. Downscaling the 2.5K-6K
 originals also averages away most of their sensor noise and JPEG artifacts, which makes them
 cleaner ground truth. The pack must fit the 64 MiB working-tree limit of a GPU call together with
 the repository and a checkpoint, so the script prints its size and fails over --budget-mib.
@@ -16,13 +18,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from photos import read_photo_list  # noqa: E402
+from photos import read_footage_list, read_photo_list  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -30,7 +33,7 @@ def main(argv=None) -> int:
     p.add_argument("--cache", default=os.path.join(HERE, "cache"))
     p.add_argument("--max-side", type=int, default=1600)
     p.add_argument("--quality", type=int, default=94)
-    p.add_argument("--budget-mib", type=float, default=30.0)
+    p.add_argument("--budget-mib", type=float, default=40.0)
     args = p.parse_args(argv)
 
     photos_dir = os.path.join(args.cache, "photos")
@@ -52,13 +55,27 @@ def main(argv=None) -> int:
         entries.append({"id": photo.id, "split": photo.split, "file": f"{photo.split}/{photo.id}.jpg",
                         "width": int(size[0]), "height": int(size[1]), "bytes": os.path.getsize(dst),
                         "licence": photo.licence, "credit": photo.credit, "package": photo.package})
+    footage = []
+    for clip in read_footage_list():
+        if clip.split != "train":
+            continue
+        name = clip.id + os.path.splitext(clip.path)[1]
+        src = os.path.join(args.cache, "clips", name)
+        if not os.path.exists(src):
+            raise SystemExit(f"clip {src} missing: run fetch_photos.sh first")
+        os.makedirs(os.path.join(pack_dir, "footage"), exist_ok=True)
+        shutil.copyfile(src, os.path.join(pack_dir, "footage", name))
+        footage.append({"id": clip.id, "split": clip.split, "file": f"footage/{name}", "bytes": os.path.getsize(src),
+                        "licence": clip.licence, "credit": clip.credit, "package": clip.package})
     with open(os.path.join(pack_dir, "pack.json"), "w") as f:
-        json.dump({"max_side": args.max_side, "quality": args.quality, "photos": entries}, f, indent=1)
-    total = sum(e["bytes"] for e in entries) / 2 ** 20
+        json.dump({"max_side": args.max_side, "quality": args.quality, "photos": entries, "footage": footage},
+                  f, indent=1)
+    total = sum(e["bytes"] for e in entries + footage) / 2 ** 20
     for split in ("train", "heldout"):
         part = [e for e in entries if e["split"] == split]
         print(f"{split}: {len(part)} photos, {sum(e['bytes'] for e in part) / 2 ** 20:.1f} MiB, "
               f"{sum(e['width'] * e['height'] for e in part) / 1e6:.0f} Mpixel")
+    print(f"footage: {len(footage)} clips, {sum(e['bytes'] for e in footage) / 2 ** 20:.1f} MiB")
     print(f"pack: {total:.1f} MiB in {pack_dir}")
     if total > args.budget_mib:
         raise SystemExit(f"pack is {total:.1f} MiB, over the budget of {args.budget_mib} MiB")

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Fetch the real photographs listed in photos.tsv from Debian wallpaper packages, plus the two real
-# clips of python3-imageio, into model/data/cache/ (ignored by git: photos are never committed).
+# Fetch the real photographs listed in photos.tsv from Debian wallpaper packages, and the real clips
+# listed in footage.tsv (opencv-doc, python3-imageio), into model/data/cache/ (ignored by git: photos
+# and clips are never committed).
 #
 #   model/data/fetch_photos.sh            # needs apt-get (Debian bookworm sources) and edje_decc
 #
 # Result:
 #   cache/photos/<id>.<png|jpg>   the original file of each photo (Enlightenment: the full-size
 #                                 image decoded from its .edj by edje_decc)
-#   cache/clips/{cockatoo,realshort}.mp4
+#   cache/clips/<id>.<ext>        each clip of footage.tsv (vtest.avi, cockatoo.mp4, realshort.mp4)
 #   cache/licences/<package>.copyright   each package's copyright file, kept beside the photos
 # Idempotent: packages and photos already present are not fetched again.
 set -euo pipefail
@@ -20,8 +21,7 @@ need() { command -v "$1" >/dev/null || { echo "missing command: $1 ($2)" >&2; ex
 need apt-get "Debian's package tool"
 need dpkg-deb "Debian's package tool"
 
-packages=$(grep -v '^#' "$here/photos.tsv" | cut -f3 | sort -u)
-packages="$packages python3-imageio"
+packages=$(grep -hv '^#' "$here/photos.tsv" "$here/footage.tsv" | cut -f3 | sort -u)
 
 for pkg in $packages; do
   if ! ls "$cache/debs/${pkg}"_*.deb >/dev/null 2>&1; then
@@ -61,8 +61,10 @@ grep -v '^#' "$here/photos.tsv" | while IFS=$'\t' read -r id split pkg rel licen
   echo "photo $id ($split, $licence)"
 done
 
-imageio_images="$cache/x/python3-imageio/usr/lib/python3/dist-packages/imageio/resources/images"
-cp "$imageio_images/cockatoo.mp4" "$imageio_images/realshort.mp4" "$cache/clips/"
+grep -v '^#' "$here/footage.tsv" | while IFS=$'\t' read -r id split pkg rel licence credit; do
+  [ -z "$id" ] && continue
+  cp "$cache/x/$pkg/$rel" "$cache/clips/$id.${rel##*.}"
+done
 
 count=$(ls "$cache/photos" | wc -l)
 expected=$(grep -v '^#' "$here/photos.tsv" | grep -c .)

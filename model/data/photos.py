@@ -1,4 +1,4 @@
-"""The photo list (photos.tsv) and the photo pack (cache/pack, built by build_pack.py)."""
+"""The source lists (photos.tsv, footage.tsv) and the pack (cache/pack, built by build_pack.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ DEFAULT_PACK = os.path.join(HERE, "cache", "pack")
 
 @dataclass(frozen=True)
 class Photo:
+    """One photograph or real clip of a source list."""
     id: str
     split: str          # "train" or "heldout"
     package: str
@@ -22,6 +23,14 @@ class Photo:
 
 
 def read_photo_list(path: str = os.path.join(HERE, "photos.tsv")) -> List[Photo]:
+    return read_source_list(path)
+
+
+def read_footage_list(path: str = os.path.join(HERE, "footage.tsv")) -> List[Photo]:
+    return read_source_list(path)
+
+
+def read_source_list(path: str) -> List[Photo]:
     photos = []
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -44,4 +53,14 @@ def pack_files(split: str, pack_dir: str = DEFAULT_PACK) -> List[str]:
         raise FileNotFoundError(f"{manifest} missing: run model/data/fetch_photos.sh and build_pack.py")
     with open(manifest) as f:
         entries = json.load(f)["photos"]
+    return [os.path.join(pack_dir, e["file"]) for e in entries if e["split"] == split]
+
+
+def pack_footage(split: str, pack_dir: str = DEFAULT_PACK) -> List[str]:
+    """Paths of the pack's real clips of one split (only training clips travel in the pack)."""
+    manifest = os.path.join(pack_dir, "pack.json")
+    if not os.path.exists(manifest):
+        raise FileNotFoundError(f"{manifest} missing: run model/data/fetch_photos.sh and build_pack.py")
+    with open(manifest) as f:
+        entries = json.load(f).get("footage", [])
     return [os.path.join(pack_dir, e["file"]) for e in entries if e["split"] == split]

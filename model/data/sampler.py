@@ -1,9 +1,10 @@
 """Training and validation clips made on the fly from the photo pack.
 
 A ClipSampler keeps the decoded photos on the device; each call renders ground-truth clips along
-random camera paths (camera.py) and degrades them (degrade.py), all in torch. A seeded
-torch.Generator (on the CPU, so results do not depend on the device) drives every random choice,
-so a fixed seed gives a fixed validation set.
+random camera paths (camera.py) and degrades them (degrade.py), all in torch. A FootageSampler does
+the same with windows of real video (real motion, real optics and sensor), cut from the pack's
+footage. A seeded torch.Generator (on the CPU, so results do not depend on the device) drives every
+random choice, so a fixed seed gives a fixed validation set.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List, Sequence
 
+import torch.nn.functional as F
+
 import numpy as np
 import torch
 from torch import Tensor
 
 from camera import crop_for_path, random_path, render
 from degrade import ClipRecipe, DegradeConfig, degrade_batch
-from imagefiles import read_image
+from imagefiles import read_image, read_video
 
 
 @dataclass
@@ -26,7 +29,7 @@ class ClipBatch:
     lq: Tensor                   # [B, T, h, w, 3] uint8 (what the restorer module takes)
     scale: int
     recipes: List[ClipRecipe]
-    photo_ids: List[int]
+    photo_ids: List[int]         # index of the photo (or video) in its sampler
 
 
 class ClipSampler:
@@ -60,7 +63,54 @@ class ClipSampler:
                 clip = clip.flip(-1)
             clips.append(clip)
             ids.append(i)
-        gt = torch.stack(clips)
-        lq, recipes = degrade_batch(gt, scale, gen, degrade_cfg)
-        lq_u8 = (lq * 255.0).round().clamp(0, 255).to(torch.uint8).permute(0, 1, 3, 4, 2).contiguous()
-        return ClipBatch(gt, lq_u8, scale, recipes, ids)
+        return degraded(torch.stack(clips), scale, gen, degrade_cfg, ids)
+
+
+class FootageSampler:
+    """Clips cut from real videos: a random window of consecutive frames, a random crop, played
+    forwards or backwards, mirrored at random. Each video is area-downscaled by `shrink` first
+    (2 by default), which averages away most of its own compression noise and leaves cleaner ground
+    truth, as the evaluation set does with its real clips."""
+
+    def __init__(self, video_paths: Sequence[str], device: torch.device, shrink: int = 2):
+        self.paths = list(video_paths)
+        if not self.paths:
+            raise ValueError("no videos given")
+        self.device = device
+        self.videos: List[Tensor] = []   # uint8 [T, 3, H, W] on the device
+        for p in self.paths:
+            frames = torch.from_numpy(read_video(p)).permute(0, 3, 1, 2)
+            # in slices: a whole 795-frame 768x576 clip in float would take 4 GB
+            self.videos.append(torch.cat([
+                F.avg_pool2d(part.to(device).float(), shrink).round().to(torch.uint8) if shrink > 1 else part.to(device)
+                for part in frames.split(64)]).contiguous())
+
+    def sample(self, batch: int, frames: int, out_h: int, out_w: int, scale: int, gen: torch.Generator,
+               degrade_cfg: DegradeConfig = DegradeConfig()) -> ClipBatch:
+        if out_h % scale or out_w % scale:
+            raise ValueError(f"{out_h}x{out_w} is not a multiple of the scale {scale}")
+        clips, ids = [], []
+        for _ in range(batch):
+            i = int(torch.randint(len(self.videos), (), generator=gen))
+            video = self.videos[i]
+            t, _, h, w = video.shape
+            if t < frames or h < out_h or w < out_w:
+                raise ValueError(f"{self.paths[i]} ({t} frames of {w}x{h} after downscaling) is smaller than "
+                                 f"a clip of {frames} x {out_w}x{out_h}")
+            t0 = int(torch.randint(t - frames + 1, (), generator=gen))
+            y0 = int(torch.randint(h - out_h + 1, (), generator=gen))
+            x0 = int(torch.randint(w - out_w + 1, (), generator=gen))
+            clip = video[t0:t0 + frames, :, y0:y0 + out_h, x0:x0 + out_w].float() / 255.0
+            if torch.rand((), generator=gen).item() < 0.5:
+                clip = clip.flip(0)
+            if torch.rand((), generator=gen).item() < 0.5:
+                clip = clip.flip(-1)
+            clips.append(clip)
+            ids.append(i)
+        return degraded(torch.stack(clips), scale, gen, degrade_cfg, ids)
+
+
+def degraded(gt: Tensor, scale: int, gen: torch.Generator, degrade_cfg: DegradeConfig, ids: List[int]) -> ClipBatch:
+    lq, recipes = degrade_batch(gt, scale, gen, degrade_cfg)
+    lq_u8 = (lq * 255.0).round().clamp(0, 255).to(torch.uint8).permute(0, 1, 3, 4, 2).contiguous()
+    return ClipBatch(gt, lq_u8, scale, recipes, ids)

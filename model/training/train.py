@@ -46,8 +46,8 @@ import batched  # noqa: E402
 import checkpoint  # noqa: E402
 import experiments  # noqa: E402
 from degrade import DegradeConfig  # noqa: E402
-from photos import DEFAULT_PACK, pack_files  # noqa: E402
-from sampler import ClipBatch, ClipSampler  # noqa: E402
+from photos import DEFAULT_PACK, pack_files, pack_footage  # noqa: E402
+from sampler import ClipBatch, ClipSampler, FootageSampler  # noqa: E402
 from swiftvr.config import DetailConfig, SwiftVRConfig, preset  # noqa: E402
 from swiftvr.restorer import SwiftVRRestorer, build_restorer  # noqa: E402
 
@@ -109,6 +109,16 @@ class Trainer:
         self.model.train()
         self.gen = torch.Generator().manual_seed(args.seed + int(self.progress.get("total_steps", 0)))
         self.train_sampler = ClipSampler(pack_files("train", args.pack), self.device)
+        self.footage_sampler = None
+        if args.footage_share > 0:
+            videos = pack_footage("train", args.pack)
+            if not videos:
+                raise SystemExit(f"--footage-share {args.footage_share} but the pack {args.pack} has no training "
+                                 "footage: rebuild it with model/data/build_pack.py")
+            self.footage_sampler = FootageSampler(videos, self.device)
+            self.log(f"footage: {', '.join(os.path.basename(v) for v in videos)} "
+                     f"({sum(v.shape[0] for v in self.footage_sampler.videos)} frames), "
+                     f"{args.footage_share:.0%} of the batches")
         self.val_batches = self.make_val_set()
         os.makedirs(args.out, exist_ok=True)
         for name in ("loss.csv", "val.csv"):
@@ -167,6 +177,10 @@ class Trainer:
 
     def sample(self) -> ClipBatch:
         scale = 4 if torch.rand((), generator=self.gen).item() < self.args.p_x4 else 2
+        # no draw when footage is off, so runs without it repeat the clips of earlier versions
+        if self.footage_sampler is not None and torch.rand((), generator=self.gen).item() < self.args.footage_share:
+            return self.footage_sampler.sample(self.args.batch, self.args.frames, self.args.crop, self.args.crop,
+                                               scale, self.gen, DegradeConfig(p_clean=self.args.p_clean))
         return self.train_sampler.sample(self.args.batch, self.args.frames, self.args.crop, self.args.crop,
                                          scale, self.gen, DegradeConfig(p_clean=self.args.p_clean))
 
@@ -365,6 +379,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--p-x4", type=float, default=0.3, help="share of x4 batches (the rest is x2)")
     p.add_argument("--p-clean", type=float, default=DegradeConfig().p_clean,
                    help="share of training clips that are only downscaled (bicubic), no other degradation")
+    p.add_argument("--footage-share", type=float, default=0.0,
+                   help="share of batches cut from the pack's real training footage instead of photo camera paths")
     p.add_argument("--lr-ae", type=float, default=1e-3)
     p.add_argument("--lr-flow", type=float, default=3e-4)
     p.add_argument("--lr-joint", type=float, default=2e-4)

@@ -1,6 +1,8 @@
 """Training-data generation: photo list, camera paths, codecs and degradations (CPU, no photos needed)."""
 
 import math
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
@@ -10,7 +12,8 @@ from camera import crop_for_path, random_path, render
 from codec import jpeg, jpeg_tables, video
 from degrade import DegradeConfig, bicubic_down, degrade_batch
 from imagefiles import _parse_ppm, write_png
-from photos import read_photo_list
+from photos import read_footage_list, read_photo_list
+from sampler import FootageSampler
 
 
 def textured(h=96, w=128, seed=0) -> torch.Tensor:
@@ -121,3 +124,57 @@ def test_every_recipe_runs(scale):
     for _ in range(6):
         lq, recipes = degrade_batch(gt[None], scale, gen)
         assert lq.shape == (1, 12, 3, 64 // scale, 64 // scale) and torch.isfinite(lq).all()
+
+
+def test_footage_list_keeps_the_evaluation_clips_out_of_training():
+    clips = {c.id: c for c in read_footage_list()}
+    assert clips["vtest"].split == "train"
+    assert clips["cockatoo"].split == "heldout" and clips["realshort"].split == "heldout"
+    assert all(c.licence and c.credit for c in clips.values())
+
+
+def write_test_video(path, frames_rgb):
+    """uint8 [T, H, W, 3] -> a lossless FFV1 file through the ffmpeg command."""
+    t, h, w, _ = frames_rgb.shape
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}",
+                    "-r", "10", "-i", "-", "-c:v", "ffv1", "-pix_fmt", "bgr0", str(path)],
+                   input=frames_rgb.tobytes(), check=True)
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg command")
+def test_footage_clips_are_windows_of_the_downscaled_video(tmp_path):
+    # every frame carries its index in its brightness, so a clip says which frames it was cut from
+    t, h, w = 12, 40, 48
+    frames = np.stack([(textured(h, w, seed=i).permute(1, 2, 0).numpy() * 200 + i).astype(np.uint8)
+                       for i in range(t)])
+    path = tmp_path / "moving.mkv"
+    write_test_video(path, frames)
+    sampler = FootageSampler([str(path)], torch.device("cpu"))
+    small = torch.nn.functional.avg_pool2d(torch.from_numpy(frames).permute(0, 3, 1, 2).float(), 2).round()
+    assert torch.equal(sampler.videos[0].float(), small)
+    batch = sampler.sample(6, 4, 16, 16, 2, torch.Generator().manual_seed(1), DegradeConfig(p_clean=1.0))
+    assert batch.gt.shape == (6, 4, 3, 16, 16) and batch.lq.shape == (6, 4, 8, 8, 3)
+    directions = set()
+    for clip in batch.gt:
+        clip = (clip * 255).round()
+        # find the window: the one frame of the video that equals the clip's first frame somewhere
+        matches = [(t0, y, x, m) for t0 in range(t) for y in range(small.shape[2] - 15)
+                   for x in range(small.shape[3] - 15) for m in (False, True)
+                   if torch.equal(clip[0], (small[t0, :, y:y + 16, x:x + 16].flip(-1) if m
+                                            else small[t0, :, y:y + 16, x:x + 16]))]
+        assert len(matches) == 1
+        t0, y, x, m = matches[0]
+        step = 1 if t0 + 3 < t and torch.equal(clip[1], _window(small, t0 + 1, y, x, m)) else -1
+        directions.add(step)
+        for k in range(4):
+            assert torch.equal(clip[k], _window(small, t0 + step * k, y, x, m))
+    assert directions == {1, -1}    # played forwards and backwards
+    again = sampler.sample(6, 4, 16, 16, 2, torch.Generator().manual_seed(1), DegradeConfig(p_clean=1.0))
+    assert torch.equal(again.gt, batch.gt) and torch.equal(again.lq, batch.lq)
+    with pytest.raises(ValueError, match="smaller than"):
+        sampler.sample(1, 13, 16, 16, 2, torch.Generator())
+
+
+def _window(small, t0, y, x, mirrored):
+    w = small[t0, :, y:y + 16, x:x + 16]
+    return w.flip(-1) if mirrored else w

@@ -1,6 +1,7 @@
 """Training helpers: the batched path equals the module's own streaming path, checkpoints round
 trip, the U-Net experiment starts from the stock encoder, and a short CPU run completes."""
 
+import json
 import os
 
 import pytest
@@ -10,6 +11,7 @@ import batched
 import checkpoint
 import experiments
 import train
+from photos import pack_footage
 from swiftvr.config import tiny
 from swiftvr.reae import empty_states
 from swiftvr.restorer import build_restorer
@@ -146,3 +148,27 @@ def test_a_new_detail_shape_starts_fresh_and_one_cosine_spans_resumed_runs(tmp_p
     assert done >= 2.0
     # at >= half of the 4 s cosine the factor is <= 0.1 + 0.9 * 0.5 = 0.55 of the base rate
     assert max(resumed) <= 0.55e-3 + 1e-9, (done, resumed)
+
+
+def test_a_run_can_draw_its_clips_from_real_footage(tmp_path, capsys):
+    pack = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                        "data", "cache", "pack")
+    if not os.path.exists(os.path.join(pack, "pack.json")) or not pack_footage("train", pack):
+        pytest.skip("pack without footage (model/data/fetch_photos.sh, build_pack.py)")
+    out = str(tmp_path / "f")
+    assert train.main(["--config", "tiny", "--crop", "32", "--frames", "8", "--batch", "1", "--val-clips", "1",
+                       "--device", "cpu", "--log-every", "1", "--val-every", "1000", "--pack", pack,
+                       "--footage-share", "1", "--out", out, "--schedule", "joint:1"]) == 0
+    assert "footage: vtest.avi (795 frames), 100% of the batches" in capsys.readouterr().out
+    _, info = checkpoint.load(out)
+    assert info["progress"]["joint_steps"] >= 1
+    # a pack built before footage existed: the same photos, no "footage" entry
+    with open(os.path.join(pack, "pack.json")) as f:
+        photos = json.load(f)["photos"]
+    old = tmp_path / "old-pack"
+    old.mkdir()
+    (old / "pack.json").write_text(json.dumps({"photos": [dict(e, file=os.path.join(pack, e["file"]))
+                                                           for e in photos]}))
+    with pytest.raises(SystemExit, match="no training footage"):
+        train.main(["--config", "tiny", "--pack", str(old), "--footage-share", "0.5", "--out", out,
+                    "--schedule", "joint:1", "--device", "cpu"])
