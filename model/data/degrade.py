@@ -44,6 +44,12 @@ class DegradeConfig:
     p_video: float = 0.6
     video_qp: tuple = (22, 40)
     p_two_step_resize: float = 0.5
+    # Soft targets: the ground truth itself blurred before anything else (isotropic Gaussian, sigma
+    # in ground-truth pixels), so that the model also meets sharp-enough but soft content (out of
+    # focus, motion-blurred, earlier generations of scaling) and learns to leave it soft: trained on
+    # sharp photos only, it over-restored soft clean input (measured in docs/quality.md).
+    p_soft_target: float = 0.0
+    soft_target_sigma: tuple = (0.5, 2.0)
 
 
 @dataclass
@@ -76,6 +82,20 @@ def blur(frames: Tensor, kernel: Tensor) -> Tensor:
     # reflect needs the pad to be smaller than the image (tiny test crops are not)
     x = F.pad(frames, [pad] * 4, mode="reflect" if pad < min(frames.shape[-2:]) else "replicate")
     return F.conv2d(x, k.expand(3, 1, -1, -1), groups=3)
+
+
+def soften_targets(clips: Tensor, gen: torch.Generator, cfg: DegradeConfig) -> Tensor:
+    """clips [B, T, 3, H, W]: each clip blurred whole with probability cfg.p_soft_target (no random
+    draws when it is 0, so runs without soft targets see the clips of earlier versions)."""
+    if cfg.p_soft_target <= 0:
+        return clips
+    out = []
+    for clip in clips:
+        if _u(gen) < cfg.p_soft_target:
+            s = _u(gen, *cfg.soft_target_sigma)
+            clip = blur(clip, gaussian_kernel(s, s, 0.0, 2 * int(math.ceil(3 * s)) + 1)).clamp(0.0, 1.0)
+        out.append(clip)
+    return torch.stack(out)
 
 
 def resize(frames: Tensor, size: tuple, kernel: str) -> Tensor:

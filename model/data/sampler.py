@@ -19,7 +19,7 @@ import torch
 from torch import Tensor
 
 from camera import crop_for_path, random_path, render
-from degrade import ClipRecipe, DegradeConfig, degrade_batch
+from degrade import ClipRecipe, DegradeConfig, degrade_batch, soften_targets
 from imagefiles import read_image, read_video
 
 
@@ -111,6 +111,7 @@ class FootageSampler:
 
 
 def degraded(gt: Tensor, scale: int, gen: torch.Generator, degrade_cfg: DegradeConfig, ids: List[int]) -> ClipBatch:
+    gt = soften_targets(gt, gen, degrade_cfg)
     lq, recipes = degrade_batch(gt, scale, gen, degrade_cfg)
     lq_u8 = (lq * 255.0).round().clamp(0, 255).to(torch.uint8).permute(0, 1, 3, 4, 2).contiguous()
     return ClipBatch(gt, lq_u8, scale, recipes, ids)

@@ -19,6 +19,11 @@ Needs ffmpeg with libx264 (Debian `ffmpeg`); runs on the CPU in about a minute.
 --codec proxy | none (with another --out) builds the same clips with the codec step swapped: the
 training's torch proxy of H.264 at the same QP, or no video codec at all (every other step and
 every random draw the same), to measure what the codec costs the model (docs/quality.md).
+
+--split train (with another --out) builds a *tuning* set the same way from training sources
+instead: every seventh training photo (8 photos) and the training clip vtest.avi. A setting that
+is chosen by measuring (such as the detail path's anchor, swiftvr/detail.py) is chosen on it, so
+that the held-out set stays a measure of what was not tuned on.
 """
 
 from __future__ import annotations
@@ -78,11 +83,18 @@ def proxy(frames: np.ndarray, qp: int) -> np.ndarray:
 CODECS = {"x264": x264, "proxy": proxy, "none": lambda frames, qp: frames}
 
 
-def synthetic(out_dir: str, gen: torch.Generator, codec=x264) -> list:
+# split -> (the pack's photos of that split to use, the real clips of model/data/cache/clips)
+SPLITS = {
+    "heldout": (lambda: pack_files("heldout"), ("cockatoo.mp4", "realshort.mp4")),
+    "train": (lambda: pack_files("train")[::7], ("vtest.avi",)),
+}
+
+
+def synthetic(out_dir: str, gen: torch.Generator, codec=x264, split: str = "heldout") -> list:
     rows = []
     # every clip of a degraded group is degraded (no "clean" draws), and real x264 replaces the proxy
     no_proxy = DegradeConfig(p_video=0.0, p_clean=0.0)
-    for path in pack_files("heldout"):
+    for path in SPLITS[split][0]():
         pid = os.path.splitext(os.path.basename(path))[0]
         photo = torch.from_numpy(read_image(path)).permute(2, 0, 1).contiguous()
         cam = random_path(SYNTH_FRAMES, *GT_SIZE, photo.shape[1], photo.shape[2], gen)
@@ -105,12 +117,13 @@ def codec_name(codec) -> str:
     return next(name for name, c in CODECS.items() if c is codec)
 
 
-def real(out_dir: str, clips_dir: str, codec=x264) -> list:
+def real(out_dir: str, clips_dir: str, codec=x264, split: str = "heldout") -> list:
     rows = []
-    for clip in ("cockatoo", "realshort"):
-        src = os.path.join(clips_dir, clip + ".mp4")
-        frames = torch.from_numpy(read_video(src, REAL_FRAMES)).permute(0, 3, 1, 2).float() / 255.0
-        if clip == "cockatoo":   # 1280x720 -> 640x360 ground truth
+    for file in SPLITS[split][1]:
+        clip = os.path.splitext(file)[0]
+        frames = torch.from_numpy(read_video(os.path.join(clips_dir, file), REAL_FRAMES)).permute(0, 3, 1, 2)
+        frames = frames.float() / 255.0
+        if frames.shape[-1] > 640:   # cockatoo 1280x720 -> 640x360, vtest 768x576 -> 384x288 ground truth
             frames = F.interpolate(frames, scale_factor=0.5, mode="area")
         gt = to_u8(frames)
         h, w = gt.shape[1:3]
@@ -134,14 +147,16 @@ def main(argv=None) -> int:
     p.add_argument("--clips", default=os.path.join(os.path.dirname(HERE), "data", "cache", "clips"))
     p.add_argument("--codec", choices=list(CODECS), default="x264",
                    help="the video codec step: real libx264 (the held-out set), the training proxy, or none")
+    p.add_argument("--split", choices=list(SPLITS), default="heldout",
+                   help="heldout: the evaluation set; train: a tuning set from training sources")
     args = p.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(min(4, os.cpu_count() or 1))
     gen = torch.Generator().manual_seed(SEED)
     codec = CODECS[args.codec]
-    rows = synthetic(args.out, gen, codec) + real(args.out, args.clips, codec)
+    rows = synthetic(args.out, gen, codec, args.split) + real(args.out, args.clips, codec, args.split)
     with open(os.path.join(args.out, "evalset.json"), "w") as f:
-        json.dump({"seed": SEED, "clips": rows}, f, indent=1)
+        json.dump({"seed": SEED, "split": args.split, "clips": rows}, f, indent=1)
     print(f"{len(rows)} clips in {args.out}")
     return 0
 

@@ -109,6 +109,7 @@ class Trainer:
         self.model.train()
         self.gen = torch.Generator().manual_seed(args.seed + int(self.progress.get("total_steps", 0)))
         self.train_sampler = ClipSampler(pack_files("train", args.pack), self.device)
+        self.degrade_cfg = DegradeConfig(p_clean=args.p_clean, p_soft_target=args.p_soft_target)
         self.footage_sampler = None
         if args.footage_share > 0:
             videos = pack_footage("train", args.pack)
@@ -180,9 +181,9 @@ class Trainer:
         # no draw when footage is off, so runs without it repeat the clips of earlier versions
         if self.footage_sampler is not None and torch.rand((), generator=self.gen).item() < self.args.footage_share:
             return self.footage_sampler.sample(self.args.batch, self.args.frames, self.args.crop, self.args.crop,
-                                               scale, self.gen, DegradeConfig(p_clean=self.args.p_clean))
+                                               scale, self.gen, self.degrade_cfg)
         return self.train_sampler.sample(self.args.batch, self.args.frames, self.args.crop, self.args.crop,
-                                         scale, self.gen, DegradeConfig(p_clean=self.args.p_clean))
+                                         scale, self.gen, self.degrade_cfg)
 
     # ----- model paths -----
 
@@ -381,6 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="share of training clips that are only downscaled (bicubic), no other degradation")
     p.add_argument("--footage-share", type=float, default=0.0,
                    help="share of batches cut from the pack's real training footage instead of photo camera paths")
+    p.add_argument("--p-soft-target", type=float, default=0.0,
+                   help="share of clips whose ground truth is blurred first (soft content; data/degrade.py)")
     p.add_argument("--lr-ae", type=float, default=1e-3)
     p.add_argument("--lr-flow", type=float, default=3e-4)
     p.add_argument("--lr-joint", type=float, default=2e-4)

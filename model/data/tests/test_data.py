@@ -10,7 +10,7 @@ import torch
 
 from camera import crop_for_path, random_path, render
 from codec import jpeg, jpeg_tables, video
-from degrade import DegradeConfig, bicubic_down, degrade_batch
+from degrade import DegradeConfig, bicubic_down, degrade_batch, soften_targets
 from imagefiles import _parse_ppm, write_png
 from photos import read_footage_list, read_photo_list
 from sampler import FootageSampler
@@ -178,3 +178,21 @@ def test_footage_clips_are_windows_of_the_downscaled_video(tmp_path):
 def _window(small, t0, y, x, mirrored):
     w = small[t0, :, y:y + 16, x:x + 16]
     return w.flip(-1) if mirrored else w
+
+
+def test_soft_targets_blur_whole_clips_and_draw_nothing_when_off():
+    clips = torch.stack([torch.stack([textured(32, 48, seed=10 * b + t) for t in range(3)]) for b in range(4)])
+    gen = torch.Generator().manual_seed(5)
+    assert soften_targets(clips, gen, DegradeConfig()) is clips
+    assert torch.equal(gen.get_state(), torch.Generator().manual_seed(5).get_state())   # no draw when off
+    soft = soften_targets(clips, torch.Generator().manual_seed(5), DegradeConfig(p_soft_target=1.0))
+    assert soft.shape == clips.shape
+    for b in range(4):
+        # each frame loses high-frequency energy; the mean stays (a normalised kernel)
+        def energy(x):
+            return (x[..., 1:, :] - x[..., :-1, :]).abs().mean()
+        assert energy(soft[b]) < 0.8 * energy(clips[b])
+        assert abs(soft[b].mean() - clips[b].mean()) < 0.01
+    half = soften_targets(clips, torch.Generator().manual_seed(1), DegradeConfig(p_soft_target=0.5))
+    changed = [not torch.equal(half[b], clips[b]) for b in range(4)]
+    assert any(changed) and not all(changed)
