@@ -1,5 +1,7 @@
 """Evaluation: metrics, reference upscalers and the Java-style chunk loop over a real bundle."""
 
+import os
+
 import numpy as np
 import pytest
 import torch
@@ -97,3 +99,21 @@ def test_codec_variants_of_the_eval_set_keep_shape_and_differ_as_named():
     assert np.abs(coded.astype(int) - frames).mean() > 1.0
     assert make_eval_set.CODECS["none"](frames, 36) is frames
     assert make_eval_set.codec_name(make_eval_set.CODECS["proxy"]) == "proxy"
+
+
+def test_the_tuning_split_uses_only_training_sources():
+    """make_eval_set --split train: photos of the training split and the training clip, none of the held-out ones."""
+    import make_eval_set
+    from photos import read_footage_list, read_photo_list
+    split = {p.id: p.split for p in read_photo_list()}
+    split.update({c.id: c.split for c in read_footage_list()})
+    photos_of, clips = make_eval_set.SPLITS["train"]
+    try:
+        ids = [os.path.splitext(os.path.basename(p))[0] for p in photos_of()]
+    except FileNotFoundError:
+        pytest.skip("photo pack not built (model/data/fetch_photos.sh, build_pack.py)")
+    assert len(ids) == 8 and all(split[i] == "train" for i in ids)
+    assert all(split[os.path.splitext(c)[0]] == "train" for c in clips)
+    held_photos, held_clips = make_eval_set.SPLITS["heldout"]
+    assert all(split[os.path.splitext(os.path.basename(p))[0]] == "heldout" for p in held_photos())
+    assert all(split[os.path.splitext(c)[0]] == "heldout" for c in held_clips)
