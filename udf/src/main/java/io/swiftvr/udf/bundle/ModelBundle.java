@@ -7,10 +7,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A verified model bundle on local disk: its manifest, and module files whose checksums matched on open.
@@ -24,6 +28,17 @@ public final class ModelBundle {
   public static final String FLOAT32 = "float32";
   public static final String BFLOAT16 = "bfloat16";
 
+  /**
+   * Module files whose checksum matched in this JVM, by absolute path. Every Spark task opens its bundle, and hashing
+   * is not free: the official-size bfloat16 module (9.4 GiB) took about 9 s per task, longer than the GPU's share of
+   * the task (docs/benchmarks-multi-gpu.md). A file is hashed again when its size or modification time differs.
+   */
+  private static final ConcurrentHashMap<Path, VerifiedFile> VERIFIED = new ConcurrentHashMap<>();
+
+  private static final AtomicLong FILES_HASHED = new AtomicLong();
+
+  private record VerifiedFile(long size, FileTime modified, String sha256) {}
+
   private final Path directory;
   private final BundleManifest manifest;
   private final String fingerprint;
@@ -34,7 +49,10 @@ public final class ModelBundle {
     this.fingerprint = fingerprint;
   }
 
-  /** Opens a bundle directory or archive, verifying every checksum the manifest lists. */
+  /**
+   * Opens a bundle directory or archive, verifying every checksum the manifest lists (once per JVM and file: a module
+   * file already verified, with the same size and modification time, is not hashed again).
+   */
   public static ModelBundle open(Path location, Path archiveCache) throws InvalidBundleException {
     if (!Files.exists(location)) {
       throw new InvalidBundleException("Model bundle not found: " + location);
@@ -100,12 +118,36 @@ public final class ModelBundle {
     if (!Files.isRegularFile(file)) {
       throw new InvalidBundleException("Model bundle " + location + ": missing file " + module.file());
     }
+    Path key = file.toAbsolutePath();
+    BasicFileAttributes attributes = attributes(file);
+    VerifiedFile seen = VERIFIED.get(key);
+    if (seen != null && seen.size() == attributes.size() && seen.modified().equals(attributes.lastModifiedTime())
+        && seen.sha256().equalsIgnoreCase(module.sha256())) {
+      return;
+    }
     String actual = sha256(file);
+    FILES_HASHED.incrementAndGet();
     if (!actual.equalsIgnoreCase(module.sha256())) {
+      VERIFIED.remove(key);
       throw new InvalidBundleException(String.format(
           "Model bundle %s: checksum mismatch for %s (manifest %s, file %s): the bundle is corrupt or was modified",
           location, module.file(), module.sha256(), actual));
     }
+    // the attributes from before hashing: a write during the hash leaves a newer time, so the next open hashes again
+    VERIFIED.put(key, new VerifiedFile(attributes.size(), attributes.lastModifiedTime(), actual));
+  }
+
+  private static BasicFileAttributes attributes(Path file) throws InvalidBundleException {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (IOException e) {
+      throw new InvalidBundleException("Cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** How many module files this JVM has hashed (tests check that reopening a bundle does not hash again). */
+  static long filesHashed() {
+    return FILES_HASHED.get();
   }
 
   static String sha256(Path file) throws InvalidBundleException {

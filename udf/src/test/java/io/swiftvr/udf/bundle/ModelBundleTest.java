@@ -11,6 +11,7 @@ import io.swiftvr.udf.TestBundles;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -45,6 +46,27 @@ class ModelBundleTest {
     InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.open(copy, dir));
     assertTrue(e.getMessage().startsWith("Model bundle " + copy + ": checksum mismatch for restorer.pt"),
         e.getMessage());
+  }
+
+  @Test
+  void reopeningHashesOnlyWhatChanged(@TempDir Path dir) throws Exception {
+    Path copy = TestBundles.copyOf(TestBundles.tinyDir(), dir.resolve("b"));
+    long before = ModelBundle.filesHashed();
+    String fingerprint = ModelBundle.open(copy, dir).fingerprint();
+    long modules = ModelBundle.filesHashed() - before;
+    assertTrue(modules >= 1);
+    for (int i = 0; i < 3; i++) { // what every task of an executor does
+      assertEquals(fingerprint, ModelBundle.open(copy, dir).fingerprint());
+    }
+    assertEquals(before + modules, ModelBundle.filesHashed());
+    // a file written again (new modification time) is hashed again, and corruption is still found
+    Path module = copy.resolve("restorer.pt");
+    byte[] bytes = Files.readAllBytes(module);
+    bytes[bytes.length / 3] ^= 0x21;
+    Files.write(module, bytes);
+    Files.setLastModifiedTime(module, FileTime.fromMillis(Files.getLastModifiedTime(module).toMillis() + 2000));
+    assertThrows(InvalidBundleException.class, () -> ModelBundle.open(copy, dir));
+    assertEquals(before + modules + 1, ModelBundle.filesHashed());
   }
 
   @Test
