@@ -381,7 +381,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--p-clean", type=float, default=DegradeConfig().p_clean,
                    help="share of training clips that are only downscaled (bicubic), no other degradation")
     p.add_argument("--footage-share", type=float, default=0.0,
-                   help="share of batches cut from the pack's real training footage instead of photo camera paths")
+                   help="share of batches cut from the pack's real training footage instead of photo camera paths "
+                        "(tried for the sixth version: worse on held-out real footage, model/training/README.md)")
     p.add_argument("--p-soft-target", type=float, default=0.0,
                    help="share of clips whose ground truth is blurred first (soft content; data/degrade.py)")
     p.add_argument("--lr-ae", type=float, default=1e-3)
