@@ -48,19 +48,18 @@ def read_source_list(path: str) -> List[Photo]:
 
 def pack_files(split: str, pack_dir: str = DEFAULT_PACK) -> List[str]:
     """Paths of the pack's JPEGs of one split, in a fixed order."""
-    manifest = os.path.join(pack_dir, "pack.json")
-    if not os.path.exists(manifest):
-        raise FileNotFoundError(f"{manifest} missing: run model/data/fetch_photos.sh and build_pack.py")
-    with open(manifest) as f:
-        entries = json.load(f)["photos"]
-    return [os.path.join(pack_dir, e["file"]) for e in entries if e["split"] == split]
+    return _pack_paths("photos", split, pack_dir)
 
 
 def pack_footage(split: str, pack_dir: str = DEFAULT_PACK) -> List[str]:
     """Paths of the pack's real clips of one split (only training clips travel in the pack)."""
+    return _pack_paths("footage", split, pack_dir)
+
+
+def _pack_paths(kind: str, split: str, pack_dir: str) -> List[str]:
     manifest = os.path.join(pack_dir, "pack.json")
     if not os.path.exists(manifest):
         raise FileNotFoundError(f"{manifest} missing: run model/data/fetch_photos.sh and build_pack.py")
     with open(manifest) as f:
-        entries = json.load(f).get("footage", [])
+        entries = json.load(f).get(kind, [])   # packs built before footage existed have no "footage"
     return [os.path.join(pack_dir, e["file"]) for e in entries if e["split"] == split]

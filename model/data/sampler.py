@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List, Sequence
 
-import torch.nn.functional as F
-
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import Tensor
 
 from camera import crop_for_path, random_path, render

@@ -20,10 +20,10 @@ Needs ffmpeg with libx264 (Debian `ffmpeg`); runs on the CPU in about a minute.
 training's torch proxy of H.264 at the same QP, or no video codec at all (every other step and
 every random draw the same), to measure what the codec costs the model (docs/quality.md).
 
---split train (with another --out) builds a *tuning* set the same way from training sources
-instead: every seventh training photo (8 photos) and the training clip vtest.avi. A setting that
-is chosen by measuring (such as the detail path's anchor, swiftvr/detail.py) is chosen on it, so
-that the held-out set stays a measure of what was not tuned on.
+--split train builds a *tuning* set the same way from training sources instead (into
+model/eval/cache-tuning unless --out says otherwise): every seventh training photo (8 photos) and
+the training clip vtest.avi. Candidates (training runs, settings) are ranked on it, so that the
+held-out set stays a measure of what was not chosen on it (docs/quality.md, "Sixth version").
 """
 
 from __future__ import annotations
@@ -143,13 +143,15 @@ def save(out_dir: str, name: str, gt: np.ndarray, lq: np.ndarray, recipe: str, g
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--out", default=os.path.join(HERE, "cache"))
+    p.add_argument("--out", help="default: model/eval/cache (held-out) or model/eval/cache-tuning (--split train)")
     p.add_argument("--clips", default=os.path.join(os.path.dirname(HERE), "data", "cache", "clips"))
     p.add_argument("--codec", choices=list(CODECS), default="x264",
                    help="the video codec step: real libx264 (the held-out set), the training proxy, or none")
     p.add_argument("--split", choices=list(SPLITS), default="heldout",
                    help="heldout: the evaluation set; train: a tuning set from training sources")
     args = p.parse_args(argv)
+    if args.out is None:   # never let the tuning set overwrite the held-out one
+        args.out = os.path.join(HERE, "cache" if args.split == "heldout" else "cache-tuning")
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(min(4, os.cpu_count() or 1))
     gen = torch.Generator().manual_seed(SEED)

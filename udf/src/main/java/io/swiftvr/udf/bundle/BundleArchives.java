@@ -32,7 +32,7 @@ final class BundleArchives {
       throw new InvalidBundleException(
           "Model bundle " + archive + " is neither a directory nor a .tar.gz/.tgz/.zip archive");
     }
-    Path target = cache.resolve("bundle-" + ModelBundle.sha256(archive).substring(0, 24));
+    Path target = cache.resolve("bundle-" + FileChecksums.sha256(archive).substring(0, 24));
     if (Files.isDirectory(target)) {
       return singleRoot(target);
     }

@@ -4,17 +4,12 @@ import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
 import io.swiftvr.planner.ChunkGrid;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A verified model bundle on local disk: its manifest, and module files whose checksums matched on open.
@@ -28,17 +23,6 @@ public final class ModelBundle {
   public static final String FLOAT32 = "float32";
   public static final String BFLOAT16 = "bfloat16";
 
-  /**
-   * Module files whose checksum matched in this JVM, by absolute path. Every Spark task opens its bundle, and hashing
-   * is not free: the official-size bfloat16 module (9.4 GiB) took about 9 s per task, longer than the GPU's share of
-   * the task (docs/benchmarks-multi-gpu.md). A file is hashed again when its size or modification time differs.
-   */
-  private static final ConcurrentHashMap<Path, VerifiedFile> VERIFIED = new ConcurrentHashMap<>();
-
-  private static final AtomicLong FILES_HASHED = new AtomicLong();
-
-  private record VerifiedFile(long size, FileTime modified, String sha256) {}
-
   private final Path directory;
   private final BundleManifest manifest;
   private final String fingerprint;
@@ -50,8 +34,8 @@ public final class ModelBundle {
   }
 
   /**
-   * Opens a bundle directory or archive, verifying every checksum the manifest lists (once per JVM and file: a module
-   * file already verified, with the same size and modification time, is not hashed again).
+   * Opens a bundle directory or archive, verifying every checksum the manifest lists (each file hashed once per JVM
+   * while it stays the same file: {@link FileChecksums}).
    */
   public static ModelBundle open(Path location, Path archiveCache) throws InvalidBundleException {
     if (!Files.exists(location)) {
@@ -118,51 +102,11 @@ public final class ModelBundle {
     if (!Files.isRegularFile(file)) {
       throw new InvalidBundleException("Model bundle " + location + ": missing file " + module.file());
     }
-    Path key = file.toAbsolutePath();
-    BasicFileAttributes attributes = attributes(file);
-    VerifiedFile seen = VERIFIED.get(key);
-    if (seen != null && seen.size() == attributes.size() && seen.modified().equals(attributes.lastModifiedTime())
-        && seen.sha256().equalsIgnoreCase(module.sha256())) {
-      return;
-    }
-    String actual = sha256(file);
-    FILES_HASHED.incrementAndGet();
+    String actual = FileChecksums.sha256(file);
     if (!actual.equalsIgnoreCase(module.sha256())) {
-      VERIFIED.remove(key);
       throw new InvalidBundleException(String.format(
           "Model bundle %s: checksum mismatch for %s (manifest %s, file %s): the bundle is corrupt or was modified",
           location, module.file(), module.sha256(), actual));
-    }
-    // the attributes from before hashing: a write during the hash leaves a newer time, so the next open hashes again
-    VERIFIED.put(key, new VerifiedFile(attributes.size(), attributes.lastModifiedTime(), actual));
-  }
-
-  private static BasicFileAttributes attributes(Path file) throws InvalidBundleException {
-    try {
-      return Files.readAttributes(file, BasicFileAttributes.class);
-    } catch (IOException e) {
-      throw new InvalidBundleException("Cannot read " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** How many module files this JVM has hashed (tests check that reopening a bundle does not hash again). */
-  static long filesHashed() {
-    return FILES_HASHED.get();
-  }
-
-  static String sha256(Path file) throws InvalidBundleException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        digest.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (IOException e) {
-      throw new InvalidBundleException("Cannot read " + file + ": " + e.getMessage(), e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 
