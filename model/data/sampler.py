@@ -10,7 +10,7 @@ random choice, so a fixed seed gives a fixed validation set.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Sequence
+from typing import Callable, List, Sequence
 
 import numpy as np
 import torch
@@ -48,21 +48,13 @@ class ClipSampler:
     def sample(self, batch: int, frames: int, out_h: int, out_w: int, scale: int, gen: torch.Generator,
                degrade_cfg: DegradeConfig = DegradeConfig(), max_zoom: float = 2.0) -> ClipBatch:
         """batch clips of frames x out_h x out_w ground truth; LQ is 1/scale of that."""
-        if out_h % scale or out_w % scale:
-            raise ValueError(f"{out_h}x{out_w} is not a multiple of the scale {scale}")
-        clips, ids = [], []
-        for _ in range(batch):
-            i = int(torch.randint(len(self.photos), (), generator=gen))
+        def cut(i: int) -> Tensor:
             photo = self.photos[i]
             _, ph, pw = photo.shape
             path = random_path(frames, out_h, out_w, ph, pw, gen, max_zoom=max_zoom)
             crop, path = crop_for_path(photo, path, out_h, out_w)
-            clip = render(crop.float() / 255.0, path, out_h, out_w)
-            if torch.rand((), generator=gen).item() < 0.5:
-                clip = clip.flip(-1)
-            clips.append(clip)
-            ids.append(i)
-        return degraded(torch.stack(clips), scale, gen, degrade_cfg, ids)
+            return render(crop.float() / 255.0, path, out_h, out_w)
+        return sample_batch(batch, len(self.photos), cut, out_h, out_w, scale, gen, degrade_cfg)
 
 
 class FootageSampler:
@@ -86,11 +78,7 @@ class FootageSampler:
 
     def sample(self, batch: int, frames: int, out_h: int, out_w: int, scale: int, gen: torch.Generator,
                degrade_cfg: DegradeConfig = DegradeConfig()) -> ClipBatch:
-        if out_h % scale or out_w % scale:
-            raise ValueError(f"{out_h}x{out_w} is not a multiple of the scale {scale}")
-        clips, ids = [], []
-        for _ in range(batch):
-            i = int(torch.randint(len(self.videos), (), generator=gen))
+        def cut(i: int) -> Tensor:
             video = self.videos[i]
             t, _, h, w = video.shape
             if t < frames or h < out_h or w < out_w:
@@ -100,13 +88,25 @@ class FootageSampler:
             y0 = int(torch.randint(h - out_h + 1, (), generator=gen))
             x0 = int(torch.randint(w - out_w + 1, (), generator=gen))
             clip = video[t0:t0 + frames, :, y0:y0 + out_h, x0:x0 + out_w].float() / 255.0
-            if torch.rand((), generator=gen).item() < 0.5:
-                clip = clip.flip(0)
-            if torch.rand((), generator=gen).item() < 0.5:
-                clip = clip.flip(-1)
-            clips.append(clip)
-            ids.append(i)
-        return degraded(torch.stack(clips), scale, gen, degrade_cfg, ids)
+            return clip.flip(0) if torch.rand((), generator=gen).item() < 0.5 else clip
+        return sample_batch(batch, len(self.videos), cut, out_h, out_w, scale, gen, degrade_cfg)
+
+
+def sample_batch(batch: int, sources: int, cut: Callable[[int], Tensor], out_h: int, out_w: int, scale: int,
+                 gen: torch.Generator, degrade_cfg: DegradeConfig) -> ClipBatch:
+    """What both samplers share: per clip a random source, its ground truth from `cut` (which makes its own
+    draws), mirrored at random; then the batch degraded."""
+    if out_h % scale or out_w % scale:
+        raise ValueError(f"{out_h}x{out_w} is not a multiple of the scale {scale}")
+    clips, ids = [], []
+    for _ in range(batch):
+        i = int(torch.randint(sources, (), generator=gen))
+        clip = cut(i)
+        if torch.rand((), generator=gen).item() < 0.5:
+            clip = clip.flip(-1)
+        clips.append(clip)
+        ids.append(i)
+    return degraded(torch.stack(clips), scale, gen, degrade_cfg, ids)
 
 
 def degraded(gt: Tensor, scale: int, gen: torch.Generator, degrade_cfg: DegradeConfig, ids: List[int]) -> ClipBatch:

@@ -178,12 +178,12 @@ class Trainer:
 
     def sample(self) -> ClipBatch:
         scale = 4 if torch.rand((), generator=self.gen).item() < self.args.p_x4 else 2
+        sampler = self.train_sampler
         # no draw when footage is off, so runs without it repeat the clips of earlier versions
         if self.footage_sampler is not None and torch.rand((), generator=self.gen).item() < self.args.footage_share:
-            return self.footage_sampler.sample(self.args.batch, self.args.frames, self.args.crop, self.args.crop,
-                                               scale, self.gen, self.degrade_cfg)
-        return self.train_sampler.sample(self.args.batch, self.args.frames, self.args.crop, self.args.crop,
-                                         scale, self.gen, self.degrade_cfg)
+            sampler = self.footage_sampler
+        return sampler.sample(self.args.batch, self.args.frames, self.args.crop, self.args.crop, scale, self.gen,
+                              self.degrade_cfg)
 
     # ----- model paths -----
 
