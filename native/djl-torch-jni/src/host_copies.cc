@@ -10,6 +10,7 @@
 
 #ifdef DJLT_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 #include <cuda_runtime_api.h>
@@ -46,9 +47,10 @@ c10::cuda::CUDAStream CopyStream(c10::DeviceIndex device) {
 // A copy in flight: events around it on the side stream (timing enabled, so await can say how long it took). The
 // end event blocks the waiting thread instead of spinning a core that the encoder could use.
 struct PendingCopy {
+  c10::DeviceIndex device;  // await waits on this device, whichever thread calls it
   cudaEvent_t start = nullptr;
   cudaEvent_t end = nullptr;
-  PendingCopy() {
+  explicit PendingCopy(c10::DeviceIndex on) : device(on) {
     Check(cudaEventCreate(&start), "cudaEventCreate");
     const cudaError_t made = cudaEventCreateWithFlags(&end, cudaEventBlockingSync);
     if (made != cudaSuccess) {
@@ -64,6 +66,17 @@ struct PendingCopy {
   PendingCopy& operator=(const PendingCopy&) = delete;
 };
 
+// Every CUDA runtime call below runs with a device guard. A JVM thread starts with the runtime's default device 0,
+// and the first call needing a context would create one there: on an executor bound to GPU 1, a stray context (about
+// 0.5 GiB) on another executor's GPU, which the multi-GPU run's nvidia-smi check caught. libtorch's guard restores the
+// previous device lazily, so leaving the guard does not create that context either.
+c10::DeviceIndex CheckedDevice(jint device) {
+  if (device < 0 || device >= static_cast<jint>(c10::cuda::device_count())) {
+    throw std::invalid_argument("CUDA device index " + std::to_string(device) + " out of range");
+  }
+  return static_cast<c10::DeviceIndex>(device);
+}
+
 void* BufferAddress(JNIEnv* env, jobject buffer, jlong* capacity) {
   void* data = buffer == nullptr ? nullptr : env->GetDirectBufferAddress(buffer);
   if (data == nullptr) throw std::invalid_argument("a direct ByteBuffer is needed");
@@ -77,22 +90,25 @@ void* BufferAddress(JNIEnv* env, jobject buffer, jlong* capacity) {
 
 extern "C" {
 
-// 1 when this build can pin buffers and copy asynchronously (CUDA extras on and a GPU present), else 0.
+// The version of these functions' signatures when this build can pin buffers and copy asynchronously (CUDA extras on
+// and a GPU present), else 0. Version 2: pin and unpin take the device.
 JNIEXPORT jint JNICALL Java_io_swiftvr_udf_model_CudaHostCopies_nativeVersion(JNIEnv* env, jclass) {
   DJLT_BEGIN
 #ifdef DJLT_WITH_CUDA
-  return torch::cuda::is_available() ? 1 : 0;
+  return torch::cuda::is_available() ? 2 : 0;
 #else
   return 0;
 #endif
   DJLT_END(0)
 }
 
-// Page-locks a direct buffer's memory (cudaHostRegister, portable to every device): copies into it then run at full
-// PCIe/NVLink speed and can be asynchronous. It must be unpinned before its memory is freed.
-JNIEXPORT void JNICALL Java_io_swiftvr_udf_model_CudaHostCopies_pin(JNIEnv* env, jclass, jobject buffer) {
+// Page-locks a direct buffer's memory (cudaHostRegister, portable to every device) through the given device's
+// context: copies into it then run at full PCIe/NVLink speed and can be asynchronous. It must be unpinned before its
+// memory is freed.
+JNIEXPORT void JNICALL Java_io_swiftvr_udf_model_CudaHostCopies_pin(JNIEnv* env, jclass, jobject buffer, jint device) {
   DJLT_BEGIN
 #ifdef DJLT_WITH_CUDA
+  c10::cuda::CUDAGuard guard(djlt::CheckedDevice(device));
   jlong capacity = 0;
   void* data = djlt::BufferAddress(env, buffer, &capacity);
   djlt::Check(cudaHostRegister(data, static_cast<size_t>(capacity), cudaHostRegisterPortable), "cudaHostRegister");
@@ -102,9 +118,10 @@ JNIEXPORT void JNICALL Java_io_swiftvr_udf_model_CudaHostCopies_pin(JNIEnv* env,
   DJLT_END_VOID
 }
 
-JNIEXPORT void JNICALL Java_io_swiftvr_udf_model_CudaHostCopies_unpin(JNIEnv* env, jclass, jobject buffer) {
+JNIEXPORT void JNICALL Java_io_swiftvr_udf_model_CudaHostCopies_unpin(JNIEnv* env, jclass, jobject buffer, jint device) {
   DJLT_BEGIN
 #ifdef DJLT_WITH_CUDA
+  c10::cuda::CUDAGuard guard(djlt::CheckedDevice(device));
   jlong capacity = 0;
   djlt::Check(cudaHostUnregister(djlt::BufferAddress(env, buffer, &capacity)), "cudaHostUnregister");
 #else
@@ -138,7 +155,7 @@ JNIEXPORT jlong JNICALL Java_io_swiftvr_udf_model_CudaHostCopies_copyToHost(
   c10::cuda::CUDAGuard guard(device);
   c10::cuda::CUDAStream producer = c10::cuda::getCurrentCUDAStream(device);
   c10::cuda::CUDAStream side = djlt::CopyStream(device);
-  auto copy = std::make_unique<djlt::PendingCopy>();
+  auto copy = std::make_unique<djlt::PendingCopy>(device);
   cudaEvent_t ready = nullptr;
   djlt::Check(cudaEventCreateWithFlags(&ready, cudaEventDisableTiming), "cudaEventCreate");
   try {
@@ -173,7 +190,9 @@ JNIEXPORT jfloat JNICALL Java_io_swiftvr_udf_model_CudaHostCopies_await(JNIEnv* 
   DJLT_BEGIN
 #ifdef DJLT_WITH_CUDA
   if (handle == 0) throw std::invalid_argument("null copy handle");
-  std::unique_ptr<djlt::PendingCopy> copy(reinterpret_cast<djlt::PendingCopy*>(handle));  // events freed on return
+  auto* pending = reinterpret_cast<djlt::PendingCopy*>(handle);
+  c10::cuda::CUDAGuard guard(pending->device);  // declared first: the events are freed under it
+  std::unique_ptr<djlt::PendingCopy> copy(pending);  // events freed on return
   float ms = 0;
   cudaError_t status = cudaEventSynchronize(copy->end);
   if (status == cudaSuccess) status = cudaEventElapsedTime(&ms, copy->start, copy->end);

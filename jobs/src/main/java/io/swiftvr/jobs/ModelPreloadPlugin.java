@@ -1,6 +1,7 @@
 package io.swiftvr.jobs;
 
 import ai.djl.Device;
+import io.swiftvr.udf.bundle.InvalidBundleException;
 import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.model.ModelCache;
 import java.nio.file.Path;
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.ExecutorPlugin;
@@ -22,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * while the driver is still probing and planning. Without it each executor's first shard also pays for the engine,
  * the CUDA context and the model load: 4.3–5.9 s against a median shard of 1.5–1.8 s in the multi-GPU runs
  * (docs/benchmarks-multi-gpu.md), paid by every executor at the start of the stage. Tasks then find the model in
- * {@link ModelCache}; if a task asks while the load is still running, it waits for it instead of loading twice.
+ * {@link ModelCache}; if a task asks while the load is still running, it waits for it instead of loading twice. The
+ * bundle's checksums are verified while the module loads, not before (for an official-size module each takes about
+ * 8 s), and the model is handed to tasks only once they match.
  *
  * <p>{@link Main} turns it on for the commands that restore (appending it to {@code spark.plugins}). A failed preload
  * only logs a warning: the first task loads the model itself and reports the error with its shard.
@@ -85,9 +90,20 @@ public final class ModelPreloadPlugin implements SparkPlugin {
   }
 
   private static void preload(String model, Path cache, List<Device> devices) {
-    ModelBundle bundle;
+    ModelBundle unverified;
+    CompletableFuture<ModelBundle> verified;
     try {
-      bundle = ModelBundle.open(RemoteBundles.localize(model, cache), cache); // fetched and verified once
+      Path location = RemoteBundles.localize(model, cache); // fetched once
+      unverified = ModelBundle.openUnverified(location, cache);
+      // The module files are hashed on another thread while this one loads them; the model is used only once the
+      // checksums match (ModelCache.loadWhileVerifying). Tasks opening the bundle meanwhile wait for the same hash.
+      verified = CompletableFuture.supplyAsync(() -> {
+        try {
+          return ModelBundle.open(location, cache);
+        } catch (InvalidBundleException e) {
+          throw new CompletionException(e);
+        }
+      }, ModelPreloadPlugin::daemonThread);
     } catch (Exception e) {
       LOG.warn("Could not preload model {}; the first task loads it: {}", model, e.toString());
       return;
@@ -95,12 +111,18 @@ public final class ModelPreloadPlugin implements SparkPlugin {
     for (Device device : devices) {
       long start = System.nanoTime();
       try {
-        ModelCache.getOrLoad(bundle, device);
-        LOG.info("Preloaded model {} on {} in {} s", bundle.manifest().name(), device,
+        ModelCache.loadWhileVerifying(unverified, verified, device);
+        LOG.info("Preloaded model {} on {} in {} s (checksums verified)", unverified.manifest().name(), device,
             String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
       } catch (Exception | LinkageError e) {
         LOG.warn("Could not preload model {} on {}; the first task loads it: {}", model, device, e.toString());
       }
     }
+  }
+
+  private static void daemonThread(Runnable work) {
+    Thread t = new Thread(work, "swiftvr-bundle-verify");
+    t.setDaemon(true);
+    t.start();
   }
 }

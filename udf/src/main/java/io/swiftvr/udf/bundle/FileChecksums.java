@@ -10,6 +10,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,10 +20,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * hashing is not free: an official-size bfloat16 module is 10.1 GB, about 7 s of hashing at the 1.46 GB/s measured
  * on the development CPU, which the GPU spent idle in every task (docs/benchmarks-multi-gpu.md). A file is hashed
  * again when its identity (device and inode where the file system has them), size or modification time differs, so
- * a bundle rewritten or replaced in place is checked again.
+ * a bundle rewritten or replaced in place is checked again. Callers asking for a file whose hash is being computed
+ * wait for that computation instead of starting their own: an executor's first task opens the bundle while the
+ * preload thread is still hashing it.
  */
 final class FileChecksums {
-  private record Seen(Object fileKey, long size, FileTime modified, String sha256) {}
+  private record Seen(Object fileKey, long size, FileTime modified, CompletableFuture<String> sha256) {
+    boolean describes(BasicFileAttributes a) {
+      return Objects.equals(fileKey, a.fileKey()) && size == a.size() && modified.equals(a.lastModifiedTime());
+    }
+  }
 
   private static final ConcurrentHashMap<Path, Seen> SEEN = new ConcurrentHashMap<>();
   private static final AtomicLong FILES_HASHED = new AtomicLong();
@@ -31,17 +39,35 @@ final class FileChecksums {
   /** The file's SHA-256 as lowercase hex. */
   static String sha256(Path file) throws InvalidBundleException {
     Path key = file.toAbsolutePath().normalize();
-    BasicFileAttributes before = attributes(file);
-    Seen seen = SEEN.get(key);
-    if (seen != null && Objects.equals(seen.fileKey(), before.fileKey()) && seen.size() == before.size()
-        && seen.modified().equals(before.lastModifiedTime())) {
-      return seen.sha256();
-    }
-    String hash = hash(file);
-    FILES_HASHED.incrementAndGet();
     // the attributes from before hashing: a write during the hash leaves a newer time, so the next call hashes again
-    SEEN.put(key, new Seen(before.fileKey(), before.size(), before.lastModifiedTime(), hash));
-    return hash;
+    BasicFileAttributes before = attributes(file);
+    CompletableFuture<String> mine = new CompletableFuture<>();
+    Seen seen = SEEN.compute(key, (k, old) -> old != null && old.describes(before) ? old
+        : new Seen(before.fileKey(), before.size(), before.lastModifiedTime(), mine));
+    if (seen.sha256() != mine) {
+      return await(seen.sha256());
+    }
+    try {
+      String hash = hash(file);
+      FILES_HASHED.incrementAndGet();
+      mine.complete(hash);
+      return hash;
+    } catch (Throwable e) { // also errors: callers waiting on this hash must not wait forever
+      SEEN.remove(key, seen); // not remembered: the next caller tries again
+      mine.completeExceptionally(e);
+      throw e;
+    }
+  }
+
+  private static String await(CompletableFuture<String> hashing) throws InvalidBundleException {
+    try {
+      return hashing.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof InvalidBundleException invalid) {
+        throw new InvalidBundleException(invalid.getMessage(), invalid);
+      }
+      throw e;
+    }
   }
 
   /** How many files this JVM has hashed (tests check that opening a bundle again does not hash again). */

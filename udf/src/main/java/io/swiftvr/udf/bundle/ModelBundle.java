@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
 
 /**
  * A verified model bundle on local disk: its manifest, and module files whose checksums matched on open.
@@ -38,6 +37,20 @@ public final class ModelBundle {
    * while it stays the same file: {@link FileChecksums}).
    */
   public static ModelBundle open(Path location, Path archiveCache) throws InvalidBundleException {
+    ModelBundle bundle = openUnverified(location, archiveCache);
+    for (BundleManifest.ModuleFile module : bundle.manifest.modules().values()) {
+      verify(location, bundle.directory, module);
+    }
+    return bundle;
+  }
+
+  /**
+   * Opens a bundle with its manifest read and validated (an archive is verified and unpacked) but its module files'
+   * checksums not yet checked. Only for loading a module while {@link #open} verifies the same bundle on another
+   * thread, using what was loaded only once that has succeeded ({@code ModelCache.loadWhileVerifying}): hashing an
+   * official-size module takes as long as loading it.
+   */
+  public static ModelBundle openUnverified(Path location, Path archiveCache) throws InvalidBundleException {
     if (!Files.exists(location)) {
       throw new InvalidBundleException("Model bundle not found: " + location);
     }
@@ -54,9 +67,8 @@ public final class ModelBundle {
     }
     validate(location, manifest);
     StringBuilder fingerprint = new StringBuilder();
-    for (Map.Entry<String, BundleManifest.ModuleFile> module : manifest.modules().entrySet()) {
-      verify(location, directory, module.getValue());
-      fingerprint.append(module.getValue().sha256());
+    for (BundleManifest.ModuleFile module : manifest.modules().values()) {
+      fingerprint.append(module.sha256());
     }
     return new ModelBundle(directory, manifest, sha256(fingerprint.toString()).substring(0, 16));
   }

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
  * libraries loaded by this class's loader. {@code -Dswiftvr.cuda.hostCopies=false} turns them off (to compare).
  */
 final class CudaHostCopies {
+  private static final int NATIVE_VERSION = 2;
   private static volatile Boolean available;
 
   private CudaHostCopies() {}
@@ -28,19 +29,26 @@ final class CudaHostCopies {
 
   private static boolean probe() {
     try {
-      return nativeVersion() >= 1;
+      return nativeVersion() == NATIVE_VERSION;
     } catch (UnsatisfiedLinkError e) {
       return false; // DJL's own JNI library: no extras
     }
   }
 
-  /** 1 when the library can pin and copy asynchronously (built with the CUDA extras, a GPU present). */
+  /**
+   * The signatures this class declares (2: pin and unpin take the device), as the library reports them when it can
+   * pin and copy asynchronously (built with the CUDA extras, a GPU present), else 0. A library built from another
+   * version of native/djl-torch-jni leaves the copies synchronous instead of failing at the first pin.
+   */
   private static native int nativeVersion();
 
-  /** Page-locks a direct buffer's memory; {@link #unpin} it before it can be freed. */
-  static native void pin(ByteBuffer buffer);
+  /**
+   * Page-locks a direct buffer's memory, calling CUDA on device {@code cudaDevice} (the model's GPU: on any other the
+   * call would create a CUDA context there); {@link #unpin} it, on the same device, before it can be freed.
+   */
+  static native void pin(ByteBuffer buffer, int cudaDevice);
 
-  static native void unpin(ByteBuffer buffer);
+  static native void unpin(ByteBuffer buffer, int cudaDevice);
 
   /**
    * Queues a copy of a CUDA tensor ({@code ai.djl.pytorch} handle) into {@code buffer}'s first {@code bytes} bytes
@@ -49,6 +57,9 @@ final class CudaHostCopies {
    */
   static native long copyToHost(long tensorHandle, ByteBuffer buffer, long bytes);
 
-  /** Waits for a copy, frees the handle, and returns the copy's own time on its stream in milliseconds. */
+  /**
+   * Waits for a copy, frees the handle, and returns the copy's own time on its stream in milliseconds. Safe from any
+   * thread: the wait runs on the copy's device.
+   */
   static native float await(long copyHandle);
 }

@@ -14,19 +14,37 @@ import java.util.List;
  * kept.
  */
 final class HostBufferPool implements AutoCloseable {
-  private final boolean pin;
+  private static final int NOT_PINNED = -1;
+
+  private final int cudaDevice;
   private final int retain;
   private final List<ByteBuffer> idle = new ArrayList<>();
   private boolean closed;
 
-  HostBufferPool(boolean pin, int retain) {
-    this.pin = pin;
+  private HostBufferPool(int cudaDevice, int retain) {
+    this.cudaDevice = cudaDevice;
     this.retain = retain;
+  }
+
+  /** Plain direct buffers (CPU models, or no asynchronous copies). */
+  static HostBufferPool unpinned(int retain) {
+    return new HostBufferPool(NOT_PINNED, retain);
+  }
+
+  /**
+   * Buffers page-locked through CUDA device {@code cudaDevice}'s context: the calls are made on that device, so that
+   * an executor bound to GPU 1 does not create a context on GPU 0 (the CUDA runtime's default device per thread).
+   */
+  static HostBufferPool pinnedOn(int cudaDevice, int retain) {
+    if (cudaDevice < 0) {
+      throw new IllegalArgumentException("CUDA device index " + cudaDevice);
+    }
+    return new HostBufferPool(cudaDevice, retain);
   }
 
   /** Whether the buffers are page-locked, so that device copies into them can be asynchronous. */
   boolean pinned() {
-    return pin;
+    return cudaDevice != NOT_PINNED;
   }
 
   /** A buffer of at least {@code bytes} bytes, the smallest idle one that fits, else a new one. */
@@ -41,8 +59,8 @@ final class HostBufferPool implements AutoCloseable {
       return best;
     }
     ByteBuffer b = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
-    if (pin) {
-      CudaHostCopies.pin(b);
+    if (pinned()) {
+      CudaHostCopies.pin(b, cudaDevice);
     }
     return b;
   }
@@ -67,8 +85,8 @@ final class HostBufferPool implements AutoCloseable {
   }
 
   private void release(ByteBuffer buffer) {
-    if (pin) {
-      CudaHostCopies.unpin(buffer); // before the collector may free the memory
+    if (pinned()) {
+      CudaHostCopies.unpin(buffer, cudaDevice); // before the collector may free the memory
     }
   }
 

@@ -2,8 +2,11 @@ package io.swiftvr.udf.model;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import io.swiftvr.udf.bundle.InvalidBundleException;
 import io.swiftvr.udf.bundle.ModelBundle;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,6 +17,42 @@ public final class ModelCache {
   private static final ConcurrentHashMap<String, RestorerModel> MODELS = new ConcurrentHashMap<>();
 
   private ModelCache() {}
+
+  /**
+   * Loads a bundle's model on a device while its checksums are being verified, and caches it only once they match.
+   * {@code unverified} is {@link ModelBundle#openUnverified}'s view of the bundle whose {@link ModelBundle#open} is
+   * {@code verified}; on a mismatch the loaded model is closed and the verification's error thrown (nothing is cached,
+   * so a task opening the bundle gets the same error). For the executor's preload: an official-size module takes
+   * about as long to hash (8 s) as to load (7.5 s) on an H200 host, and one after the other they delayed every
+   * executor's first task (docs/benchmarks-multi-gpu.md).
+   */
+  public static RestorerModel loadWhileVerifying(ModelBundle unverified, CompletableFuture<ModelBundle> verified,
+      Device device) throws IOException, MalformedModelException, InvalidBundleException {
+    String key = key(unverified, device);
+    synchronized (ModelCache.class) {
+      RestorerModel cached = MODELS.get(key);
+      if (cached != null) {
+        return cached;
+      }
+      RestorerModel model = RestorerModel.load(unverified, device);
+      ModelBundle bundle;
+      try {
+        bundle = verified.join();
+      } catch (CompletionException e) {
+        model.close();
+        if (e.getCause() instanceof InvalidBundleException invalid) {
+          throw new InvalidBundleException(invalid.getMessage(), invalid);
+        }
+        throw e;
+      }
+      if (!key(bundle, device).equals(key)) {
+        model.close();
+        throw new InvalidBundleException("Model bundle " + bundle.directory() + " changed while it was loaded");
+      }
+      MODELS.put(key, model);
+      return model;
+    }
+  }
 
   /** Whether the bundle's model is loaded on the device in this JVM (for checks of executor preloading). */
   public static boolean isLoaded(ModelBundle bundle, Device device) {

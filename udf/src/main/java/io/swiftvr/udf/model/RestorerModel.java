@@ -38,7 +38,7 @@ public final class RestorerModel implements AutoCloseable {
       LOG.info("Output copies on {} are synchronous: the DJL JNI library in use has no SwiftVR host copies "
           + "(native/djl-torch-jni), or -Dswiftvr.cuda.hostCopies=false", device);
     }
-    this.hostBuffers = new HostBufferPool(asyncCopies, 12);
+    this.hostBuffers = asyncCopies ? HostBufferPool.pinnedOn(device.getDeviceId(), 12) : HostBufferPool.unpinned(12);
   }
 
   /** Loads the restorer on a device, in the precision {@link ModelBundle#precisionFor} picks. */

@@ -12,6 +12,15 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -67,6 +76,54 @@ class ModelBundleTest {
     Files.setLastModifiedTime(module, FileTime.fromMillis(Files.getLastModifiedTime(module).toMillis() + 2000));
     assertThrows(InvalidBundleException.class, () -> ModelBundle.open(copy, dir));
     assertEquals(before + modules + 1, FileChecksums.filesHashed());
+  }
+
+  @Test // same JVM-wide counter as above
+  void concurrentCallersShareOneHash(@TempDir Path dir) throws Exception {
+    // 64 MiB take tens of milliseconds to hash: eight callers released together all arrive while the first hashes
+    Path file = dir.resolve("module.pt");
+    byte[] block = new byte[1 << 20];
+    new Random(7).nextBytes(block);
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (int i = 0; i < 64; i++) {
+        out.write(block);
+      }
+    }
+    int callers = 8;
+    CyclicBarrier together = new CyclicBarrier(callers);
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    long before = FileChecksums.filesHashed();
+    try {
+      List<Future<String>> hashes = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        hashes.add(pool.submit(() -> {
+          together.await();
+          return FileChecksums.sha256(file);
+        }));
+      }
+      Set<String> distinct = new HashSet<>();
+      for (Future<String> h : hashes) {
+        distinct.add(h.get());
+      }
+      assertEquals(1, distinct.size());
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(before + 1, FileChecksums.filesHashed(), "the callers waited for one hash");
+  }
+
+  @Test
+  void unverifiedOpenReadsTheManifestWithoutHashing(@TempDir Path dir) throws Exception {
+    Path copy = TestBundles.copyOf(TestBundles.tinyDir(), dir.resolve("b"));
+    Path module = copy.resolve("restorer.pt");
+    byte[] bytes = Files.readAllBytes(module);
+    bytes[bytes.length / 2] ^= 0x5a;
+    Files.write(module, bytes);
+    long before = FileChecksums.filesHashed();
+    ModelBundle unverified = ModelBundle.openUnverified(copy, dir);
+    assertEquals(before, FileChecksums.filesHashed());
+    assertEquals(TestBundles.tiny().fingerprint(), unverified.fingerprint(), "the identity the manifest claims");
+    assertThrows(InvalidBundleException.class, () -> ModelBundle.open(copy, dir));
   }
 
   @Test

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class HostBufferPoolTest {
   @Test
   void reusesTheSmallestBufferThatFits() {
-    try (HostBufferPool pool = new HostBufferPool(false, 4)) {
+    try (HostBufferPool pool = HostBufferPool.unpinned(4)) {
       assertFalse(pool.pinned());
       ByteBuffer small = pool.borrow(100);
       ByteBuffer large = pool.borrow(1000);
@@ -32,7 +32,7 @@ class HostBufferPoolTest {
 
   @Test
   void keepsAtMostRetainIdleBuffersDroppingTheLargest() {
-    try (HostBufferPool pool = new HostBufferPool(false, 2)) {
+    try (HostBufferPool pool = HostBufferPool.unpinned(2)) {
       ByteBuffer a = pool.borrow(10);
       ByteBuffer b = pool.borrow(20);
       ByteBuffer c = pool.borrow(30);
@@ -47,7 +47,7 @@ class HostBufferPoolTest {
 
   @Test
   void aClosedPoolLendsNothing() {
-    HostBufferPool pool = new HostBufferPool(false, 2);
+    HostBufferPool pool = HostBufferPool.unpinned(2);
     ByteBuffer a = pool.borrow(10);
     pool.close();
     pool.giveBack(a); // released, not kept
