@@ -47,11 +47,7 @@ class ModelBundleTest {
 
   @Test
   void corruptModuleIsRejected(@TempDir Path dir) throws Exception {
-    Path copy = TestBundles.copyOf(TestBundles.tinyDir(), dir.resolve("b"));
-    Path module = copy.resolve("restorer.pt");
-    byte[] bytes = Files.readAllBytes(module);
-    bytes[bytes.length / 2] ^= 0x5a;
-    Files.write(module, bytes);
+    Path copy = copyWithCorruptModule(dir);
     InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.open(copy, dir));
     assertTrue(e.getMessage().startsWith("Model bundle " + copy + ": checksum mismatch for restorer.pt"),
         e.getMessage());
@@ -114,11 +110,7 @@ class ModelBundleTest {
 
   @Test
   void unverifiedOpenReadsTheManifestWithoutHashing(@TempDir Path dir) throws Exception {
-    Path copy = TestBundles.copyOf(TestBundles.tinyDir(), dir.resolve("b"));
-    Path module = copy.resolve("restorer.pt");
-    byte[] bytes = Files.readAllBytes(module);
-    bytes[bytes.length / 2] ^= 0x5a;
-    Files.write(module, bytes);
+    Path copy = copyWithCorruptModule(dir);
     long before = FileChecksums.filesHashed();
     ModelBundle unverified = ModelBundle.openUnverified(copy, dir);
     assertEquals(before, FileChecksums.filesHashed());
@@ -196,5 +188,15 @@ class ModelBundleTest {
     assertEquals(first.directory(), second.directory());
     assertEquals(TestBundles.tiny().fingerprint(), first.fingerprint());
     assertEquals(hashed, FileChecksums.filesHashed()); // neither the archive nor its modules hashed again
+  }
+
+  /** A copy of the tiny bundle whose float32 module has one byte changed (its manifest unchanged). */
+  private static Path copyWithCorruptModule(Path dir) throws Exception {
+    Path copy = TestBundles.copyOf(TestBundles.tinyDir(), dir.resolve("b"));
+    Path module = copy.resolve("restorer.pt");
+    byte[] bytes = Files.readAllBytes(module);
+    bytes[bytes.length / 2] ^= 0x5a;
+    Files.write(module, bytes);
+    return copy;
   }
 }
