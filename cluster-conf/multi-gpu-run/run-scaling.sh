@@ -25,7 +25,8 @@
 #   for name B, e.g. BUNDLE_tiny=udf/src/test/resources/bundles/tiny), CLIP_SIZE (640x360), SHARDS (40),
 #   CHUNKS_PER_SHARD (8), SIZE (x2), PRESET (veryfast), EXECUTOR_CORES (cores / GPUs of the machine),
 #   EXECUTOR_MEMORY_GB (16), SPARK_PORT (7177), and RUN_ESTIMATE_<B> (seconds one GPU needs for run-B-1; default
-#   small 150, official 420; later N are estimated from the measured N=1), JOB_JAVA_OPTS (see below).
+#   small 150, official 260: the N=1 processes took 98-119 s and 206 s on the 20-chunk clip on an H200, 2026-11-23;
+#   later N are estimated from the measured N=1), JOB_JAVA_OPTS (see below).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -272,7 +273,7 @@ estimate_run() {  # BUNDLE N -> seconds
   local b=$1 n=$2 var=RUN_ESTIMATE_$1 first
   first=$(cat "$state/done-run-$b-1" 2>/dev/null)
   if [[ -n $first && $n -gt 1 ]]; then echo $(( first / n + first / 4 + 30 )); return; fi
-  echo "${!var:-$([[ $b == official ]] && echo 420 || echo 150)}"
+  echo "${!var:-$([[ $b == official ]] && echo 260 || echo 150)}"
 }
 
 steps=("$@")
