@@ -59,8 +59,17 @@ struct PendingCopy {
     }
   }
   ~PendingCopy() {
+    try {
+      c10::cuda::CUDAGuard guard(device);  // see CheckedDevice below: no context on another device
+      Destroy();
+    } catch (...) {
+      Destroy();
+    }
+  }
+  void Destroy() noexcept {
     if (start != nullptr) cudaEventDestroy(start);
     if (end != nullptr) cudaEventDestroy(end);
+    start = end = nullptr;
   }
   PendingCopy(const PendingCopy&) = delete;
   PendingCopy& operator=(const PendingCopy&) = delete;
@@ -190,9 +199,8 @@ JNIEXPORT jfloat JNICALL Java_io_swiftvr_udf_model_CudaHostCopies_await(JNIEnv* 
   DJLT_BEGIN
 #ifdef DJLT_WITH_CUDA
   if (handle == 0) throw std::invalid_argument("null copy handle");
-  auto* pending = reinterpret_cast<djlt::PendingCopy*>(handle);
-  c10::cuda::CUDAGuard guard(pending->device);  // declared first: the events are freed under it
-  std::unique_ptr<djlt::PendingCopy> copy(pending);  // events freed on return
+  std::unique_ptr<djlt::PendingCopy> copy(reinterpret_cast<djlt::PendingCopy*>(handle));  // freed on return
+  c10::cuda::CUDAGuard guard(copy->device);
   float ms = 0;
   cudaError_t status = cudaEventSynchronize(copy->end);
   if (status == cudaSuccess) status = cudaEventElapsedTime(&ms, copy->start, copy->end);

@@ -1,7 +1,6 @@
 package io.swiftvr.jobs;
 
 import ai.djl.Device;
-import io.swiftvr.udf.bundle.InvalidBundleException;
 import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.model.ModelCache;
 import java.nio.file.Path;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.ExecutorPlugin;
@@ -97,13 +95,7 @@ public final class ModelPreloadPlugin implements SparkPlugin {
       unverified = ModelBundle.openUnverified(location, cache);
       // The module files are hashed on another thread while this one loads them; the model is used only once the
       // checksums match (ModelCache.loadWhileVerifying). Tasks opening the bundle meanwhile wait for the same hash.
-      verified = CompletableFuture.supplyAsync(() -> {
-        try {
-          return ModelBundle.open(location, cache);
-        } catch (InvalidBundleException e) {
-          throw new CompletionException(e);
-        }
-      }, ModelPreloadPlugin::daemonThread);
+      verified = ModelBundle.openAsync(location, cache, ModelPreloadPlugin::daemonThread);
     } catch (Exception e) {
       LOG.warn("Could not preload model {}; the first task loads it: {}", model, e.toString());
       return;

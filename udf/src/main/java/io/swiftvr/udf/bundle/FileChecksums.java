@@ -11,7 +11,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,6 +37,19 @@ final class FileChecksums {
 
   /** The file's SHA-256 as lowercase hex. */
   static String sha256(Path file) throws InvalidBundleException {
+    try {
+      return sha256Once(file);
+    } catch (InvalidBundleException | RuntimeException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw e;
+      }
+      // The hash this thread waited for may have failed in another thread (a Spark task interrupted while it read
+      // the file); the failed computation is forgotten, so this thread's own attempt decides.
+      return sha256Once(file);
+    }
+  }
+
+  private static String sha256Once(Path file) throws InvalidBundleException {
     Path key = file.toAbsolutePath().normalize();
     // the attributes from before hashing: a write during the hash leaves a newer time, so the next call hashes again
     BasicFileAttributes before = attributes(file);
@@ -45,7 +57,7 @@ final class FileChecksums {
     Seen seen = SEEN.compute(key, (k, old) -> old != null && old.describes(before) ? old
         : new Seen(before.fileKey(), before.size(), before.lastModifiedTime(), mine));
     if (seen.sha256() != mine) {
-      return await(seen.sha256());
+      return Completions.await(seen.sha256(), "the checksum of " + file);
     }
     try {
       String hash = hash(file);
@@ -55,17 +67,6 @@ final class FileChecksums {
     } catch (Throwable e) { // also errors: callers waiting on this hash must not wait forever
       SEEN.remove(key, seen); // not remembered: the next caller tries again
       mine.completeExceptionally(e);
-      throw e;
-    }
-  }
-
-  private static String await(CompletableFuture<String> hashing) throws InvalidBundleException {
-    try {
-      return hashing.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof InvalidBundleException invalid) {
-        throw new InvalidBundleException(invalid.getMessage(), invalid);
-      }
       throw e;
     }
   }

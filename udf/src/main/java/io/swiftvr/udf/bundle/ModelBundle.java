@@ -9,9 +9,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
- * A verified model bundle on local disk: its manifest, and module files whose checksums matched on open.
+ * A model bundle on local disk: its manifest, and module files whose checksums matched on {@link #open} (a bundle from
+ * {@link #openUnverified} has had every check but the checksums).
  *
  * <p>Archives ({@code .tar.gz}, {@code .tgz}, {@code .zip}) are unpacked once into a cache folder named by the
  * archive's checksum; remote bundles are fetched to local disk by the job before they get here.
@@ -39,16 +43,38 @@ public final class ModelBundle {
   public static ModelBundle open(Path location, Path archiveCache) throws InvalidBundleException {
     ModelBundle bundle = openUnverified(location, archiveCache);
     for (BundleManifest.ModuleFile module : bundle.manifest.modules().values()) {
-      verify(location, bundle.directory, module);
+      String actual = FileChecksums.sha256(bundle.directory.resolve(module.file()).normalize());
+      if (!actual.equalsIgnoreCase(module.sha256())) {
+        throw new InvalidBundleException(String.format(
+            "Model bundle %s: checksum mismatch for %s (manifest %s, file %s): the bundle is corrupt or was modified",
+            location, module.file(), module.sha256(), actual));
+      }
     }
     return bundle;
   }
 
+  /** {@link #open} on a thread of {@code executor}; {@link #await} the result. */
+  public static CompletableFuture<ModelBundle> openAsync(Path location, Path archiveCache, Executor executor) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return open(location, archiveCache);
+      } catch (InvalidBundleException e) {
+        throw new CompletionException(e);
+      }
+    }, executor);
+  }
+
+  /** The bundle {@link #openAsync} opened, or the exception it failed with. */
+  public static ModelBundle await(CompletableFuture<ModelBundle> opening) throws InvalidBundleException {
+    return Completions.await(opening, "the verification of a model bundle");
+  }
+
   /**
-   * Opens a bundle with its manifest read and validated (an archive is verified and unpacked) but its module files'
-   * checksums not yet checked. Only for loading a module while {@link #open} verifies the same bundle on another
-   * thread, using what was loaded only once that has succeeded ({@code ModelCache.loadWhileVerifying}): hashing an
-   * official-size module takes as long as loading it.
+   * Opens a bundle with every check but the module files' checksums: the manifest, and each module file inside the
+   * bundle, a regular file of the size the manifest gives (an archive is unpacked into its cache folder as by
+   * {@link #open}). Only for loading a module while {@link #open} verifies the same bundle on another thread, using
+   * what was loaded only once that has succeeded ({@code ModelCache.loadWhileVerifying}): hashing an official-size
+   * module takes as long as loading it.
    */
   public static ModelBundle openUnverified(Path location, Path archiveCache) throws InvalidBundleException {
     if (!Files.exists(location)) {
@@ -68,6 +94,7 @@ public final class ModelBundle {
     validate(location, manifest);
     StringBuilder fingerprint = new StringBuilder();
     for (BundleManifest.ModuleFile module : manifest.modules().values()) {
+      checkModuleFile(location, directory, module);
       fingerprint.append(module.sha256());
     }
     return new ModelBundle(directory, manifest, sha256(fingerprint.toString()).substring(0, 16));
@@ -105,7 +132,7 @@ public final class ModelBundle {
     }
   }
 
-  private static void verify(Path location, Path directory, BundleManifest.ModuleFile module)
+  private static void checkModuleFile(Path location, Path directory, BundleManifest.ModuleFile module)
       throws InvalidBundleException {
     Path file = directory.resolve(module.file()).normalize();
     if (!file.startsWith(directory.normalize())) {
@@ -114,11 +141,16 @@ public final class ModelBundle {
     if (!Files.isRegularFile(file)) {
       throw new InvalidBundleException("Model bundle " + location + ": missing file " + module.file());
     }
-    String actual = FileChecksums.sha256(file);
-    if (!actual.equalsIgnoreCase(module.sha256())) {
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new InvalidBundleException("Model bundle " + location + ": cannot read " + module.file(), e);
+    }
+    if (module.bytes() > 0 && size != module.bytes()) {
       throw new InvalidBundleException(String.format(
-          "Model bundle %s: checksum mismatch for %s (manifest %s, file %s): the bundle is corrupt or was modified",
-          location, module.file(), module.sha256(), actual));
+          "Model bundle %s: %s has %d bytes, the manifest says %d: the bundle is incomplete or was modified",
+          location, module.file(), size, module.bytes()));
     }
   }
 

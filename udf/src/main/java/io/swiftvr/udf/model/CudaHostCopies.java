@@ -1,6 +1,8 @@
 package io.swiftvr.udf.model;
 
 import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Page-locked host buffers and device→host copies on a side CUDA stream: natives of our own DJL JNI library
@@ -13,6 +15,7 @@ import java.nio.ByteBuffer;
  * libraries loaded by this class's loader. {@code -Dswiftvr.cuda.hostCopies=false} turns them off (to compare).
  */
 final class CudaHostCopies {
+  private static final Logger LOG = LoggerFactory.getLogger(CudaHostCopies.class);
   private static final int NATIVE_VERSION = 2;
   private static volatile Boolean available;
 
@@ -28,11 +31,17 @@ final class CudaHostCopies {
   }
 
   private static boolean probe() {
+    int version;
     try {
-      return nativeVersion() == NATIVE_VERSION;
+      version = nativeVersion();
     } catch (UnsatisfiedLinkError e) {
       return false; // DJL's own JNI library: no extras
     }
+    if (version != 0 && version != NATIVE_VERSION) {
+      LOG.warn("The DJL JNI library's SwiftVR host copies are version {}, this build needs {}: output copies stay "
+          + "synchronous. Rebuild native/djl-torch-jni from this source tree.", version, NATIVE_VERSION);
+    }
+    return version == NATIVE_VERSION;
   }
 
   /**

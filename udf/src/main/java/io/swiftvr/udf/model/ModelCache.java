@@ -6,7 +6,6 @@ import io.swiftvr.udf.bundle.InvalidBundleException;
 import io.swiftvr.udf.bundle.ModelBundle;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -34,23 +33,38 @@ public final class ModelCache {
       if (cached != null) {
         return cached;
       }
-      RestorerModel model = RestorerModel.load(unverified, device);
-      ModelBundle bundle;
+      RestorerModel model;
       try {
-        bundle = verified.join();
-      } catch (CompletionException e) {
-        model.close();
-        if (e.getCause() instanceof InvalidBundleException invalid) {
-          throw new InvalidBundleException(invalid.getMessage(), invalid);
+        model = RestorerModel.load(unverified, device);
+      } catch (Exception | LinkageError loadError) {
+        // a module that fails to load may be one whose checksum does not match: that is the error to report
+        try {
+          ModelBundle.await(verified);
+        } catch (InvalidBundleException invalid) {
+          invalid.addSuppressed(loadError);
+          throw invalid;
         }
-        throw e;
+        throw loadError;
       }
-      if (!key(bundle, device).equals(key)) {
-        model.close();
-        throw new InvalidBundleException("Model bundle " + bundle.directory() + " changed while it was loaded");
+      try {
+        ModelBundle bundle = ModelBundle.await(verified);
+        if (!key(bundle, device).equals(key)) {
+          throw new InvalidBundleException("Model bundle " + bundle.directory() + " changed while it was loaded");
+        }
+      } catch (InvalidBundleException | RuntimeException | Error e) {
+        closeQuietly(model, e);
+        throw e;
       }
       MODELS.put(key, model);
       return model;
+    }
+  }
+
+  private static void closeQuietly(RestorerModel model, Throwable cause) {
+    try {
+      model.close();
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
     }
   }
 

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -116,6 +117,19 @@ class ModelBundleTest {
     assertEquals(before, FileChecksums.filesHashed());
     assertEquals(TestBundles.tiny().fingerprint(), unverified.fingerprint(), "the identity the manifest claims");
     assertThrows(InvalidBundleException.class, () -> ModelBundle.open(copy, dir));
+  }
+
+  @Test
+  void truncatedModuleIsRejectedBeforeHashing(@TempDir Path dir) throws Exception {
+    Path copy = TestBundles.copyOf(TestBundles.tinyDir(), dir.resolve("b"));
+    Path module = copy.resolve("restorer.pt");
+    byte[] bytes = Files.readAllBytes(module);
+    Files.write(module, Arrays.copyOf(bytes, bytes.length - 100));
+    long before = FileChecksums.filesHashed();
+    InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.openUnverified(copy, dir));
+    assertEquals("Model bundle " + copy + ": restorer.pt has " + (bytes.length - 100) + " bytes, the manifest says "
+        + bytes.length + ": the bundle is incomplete or was modified", e.getMessage());
+    assertEquals(before, FileChecksums.filesHashed());
   }
 
   @Test

@@ -11,10 +11,11 @@ import com.google.gson.JsonParser;
 import io.swiftvr.udf.TestBundles;
 import io.swiftvr.udf.bundle.InvalidBundleException;
 import io.swiftvr.udf.bundle.ModelBundle;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,10 +24,15 @@ class ModelCacheTest {
 
   @Test
   void modelLoadedWhileVerifyingIsCachedOnceTheChecksumsMatch(@TempDir Path dir) throws Exception {
+    // The tiny bundle with its float32 module only: a fingerprint of its own, so the model is loaded here and not
+    // found in the cache from another test.
     Path copy = TestBundles.copyOf(TestBundles.tinyDir(), dir.resolve("b"));
+    editManifest(copy, modules -> modules.remove(ModelBundle.BFLOAT16));
     ModelBundle unverified = ModelBundle.openUnverified(copy, dir);
-    CompletableFuture<ModelBundle> verified = CompletableFuture.supplyAsync(() -> open(copy, dir));
-    RestorerModel model = ModelCache.loadWhileVerifying(unverified, verified, Device.cpu());
+    assertFalse(ModelCache.isLoaded(unverified, Device.cpu()));
+    RestorerModel model = ModelCache.loadWhileVerifying(unverified,
+        ModelBundle.openAsync(copy, dir, work -> new Thread(work, "verify").start()),
+        Device.cpu());
     ModelBundle bundle = ModelBundle.open(copy, dir);
     assertTrue(ModelCache.isLoaded(bundle, Device.cpu()));
     assertSame(model, ModelCache.getOrLoad(bundle, Device.cpu()), "tasks find the preloaded model");
@@ -37,25 +43,23 @@ class ModelCacheTest {
     // The module itself is intact and loads; the manifest claims another checksum (a distinct fingerprint too, so no
     // other test's cached model answers for it).
     Path copy = TestBundles.copyOf(TestBundles.tinyDir(), dir.resolve("b"));
-    Path manifest = copy.resolve("manifest.json");
-    JsonObject json = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
-    for (String precision : json.getAsJsonObject("modules").keySet()) {
-      json.getAsJsonObject("modules").getAsJsonObject(precision).addProperty("sha256", "0".repeat(64));
-    }
-    Files.writeString(manifest, json.toString());
+    editManifest(copy, modules -> {
+      for (String precision : modules.keySet()) {
+        modules.getAsJsonObject(precision).addProperty("sha256", "0".repeat(64));
+      }
+    });
     ModelBundle unverified = ModelBundle.openUnverified(copy, dir);
-    CompletableFuture<ModelBundle> verified = CompletableFuture.supplyAsync(() -> open(copy, dir));
+    CompletableFuture<ModelBundle> verified = ModelBundle.openAsync(copy, dir, Runnable::run);
     InvalidBundleException e = assertThrows(InvalidBundleException.class,
         () -> ModelCache.loadWhileVerifying(unverified, verified, Device.cpu()));
     assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
     assertFalse(ModelCache.isLoaded(unverified, Device.cpu()));
   }
 
-  private static ModelBundle open(Path location, Path cache) {
-    try {
-      return ModelBundle.open(location, cache);
-    } catch (InvalidBundleException e) {
-      throw new CompletionException(e);
-    }
+  private static void editManifest(Path bundle, Consumer<JsonObject> modules) throws IOException {
+    Path manifest = bundle.resolve("manifest.json");
+    JsonObject json = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
+    modules.accept(json.getAsJsonObject("modules"));
+    Files.writeString(manifest, json.toString());
   }
 }
