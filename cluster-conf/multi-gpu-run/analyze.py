@@ -7,7 +7,8 @@
 
 A run folder holds run.json (process wall time), out/report/ (the job's summary.json, shards.csv, throughput.csv),
 events/ (Spark's event log), bindings.txt (the executors' "Task binding" log lines), gpu-apps.txt (nvidia-smi's
-compute processes every second) and gpu.csv (utilisation every 500 ms).
+compute processes every second) and gpu.csv (utilisation every 500 ms; summarised per executor's GPU over the restore
+stage).
 """
 import csv
 import glob
@@ -17,6 +18,7 @@ import re
 import statistics
 import sys
 from collections import defaultdict
+from datetime import datetime, timezone
 
 
 def read_csv(path):
@@ -114,6 +116,20 @@ def run_metrics(run_dir):
         if len(parts) >= 2 and parts[0].isdigit():
             seen[int(parts[0])].add(parts[1])
 
+    # nvidia-smi's utilisation samples of each GPU (by UUID) inside the restore stage: is the GPU kept busy?
+    util = defaultdict(list)
+    path = os.path.join(run_dir, "gpu.csv")
+    for line in open(path) if os.path.exists(path) and job_start and job_end else []:
+        parts = [p.strip() for p in line.split(",")]
+        if len(parts) < 4 or not parts[3].endswith("%"):
+            continue
+        try:  # "2026/11/23 07:22:56.136"; the device's clock is UTC, as Spark's epoch milliseconds are
+            t = datetime.strptime(parts[0], "%Y/%m/%d %H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp() * 1000
+        except ValueError:
+            continue
+        if job_start <= t <= job_end:
+            util[parts[2]].append(float(parts[3].rstrip("%").strip()))
+
     ex_rows = []
     for ex in sorted(set(executors) | set(per_exec), key=lambda e: (len(e), e)):
         if ex == "driver":
@@ -121,6 +137,7 @@ def run_metrics(run_dir):
         x, s, info = per_exec.get(ex), shard_by_exec.get(ex, {}), executors.get(ex, {})
         durations = x["durations"] if x else []
         smi_uuids = sorted({u for p in pids.get(ex, ()) for u in seen.get(p, ())})
+        samples = [u for uuid in uuids.get(ex, ()) for u in util.get(uuid, ())]
         ex_rows.append({
             "executor": ex,
             "spark_gpus": info.get("spark_gpus"),
@@ -142,6 +159,8 @@ def run_metrics(run_dir):
             "encode_s": round(s.get("encode_s", 0), 2), "shard_total_s": round(s.get("total_s", 0), 2),
             "fps_busy": round(s["frames_emitted"] / s["total_s"], 2) if s and s.get("total_s") else None,
             "device": s.get("device"),
+            "gpu_samples_busy_share": round(sum(u > 0 for u in samples) / len(samples), 3) if samples else None,
+            "gpu_util_mean": round(statistics.mean(samples), 1) if samples else None,
         })
 
     frames = int(summary.get("frames", 0))
@@ -201,6 +220,11 @@ def fmt(v, digits=2):
     return str(v)
 
 
+def gpu_busy(row):
+    share, mean = row.get("gpu_samples_busy_share"), row.get("gpu_util_mean")
+    return "–" if share is None else f"{share:.0%}, {mean:.0f}%"
+
+
 def results(runs_dir, out_dir, counts, bundles):
     all_metrics = {}
     for d in sorted(glob.glob(os.path.join(runs_dir, "*-n*"))):
@@ -243,8 +267,9 @@ def results(runs_dir, out_dir, counts, bundles):
                       f"{fmt(m['warmup_share_of_model_work'], 3)})", "",
                       "| executor | Spark GPU | logged GPU (nvidia-smi uuid) | nvidia-smi: GPUs of its pid | tasks "
                       "| started after app s | 1st task after job start s | 1st task s | median task s | busy s "
-                      "| idle at end s | decode / model / encode s | frames | FPS busy |",
-                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                      "| idle at end s | decode / model / encode s | frames | FPS busy | its GPU in the stage: "
+                      "samples > 0%, mean util |",
+                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
             for r in m["executors"]:
                 lines.append(
                     f"| {r['executor']} | {','.join(r['spark_gpus'] or []) or '–'} | {', '.join(r['uuid_logged']) or '–'} "
@@ -252,7 +277,7 @@ def results(runs_dir, out_dir, counts, bundles):
                     f"| {fmt(r['first_task_after_job_start_s'], 1)} | {fmt(r['first_task_s'], 1)} "
                     f"| {fmt(r['median_task_s'], 1)} | {fmt(r['task_busy_s'], 1)} | {fmt(r['idle_after_last_task_s'], 1)} "
                     f"| {fmt(r['decode_s'], 1)} / {fmt(r['model_s'], 1)} / {fmt(r['encode_s'], 1)} "
-                    f"| {r['frames_emitted']} | {fmt(r['fps_busy'])} |")
+                    f"| {r['frames_emitted']} | {fmt(r['fps_busy'])} | {gpu_busy(r)} |")
             if m["throughput_csv"]:
                 lines += ["", "The job's report/throughput.csv (per device type):", "", "```"]
                 keys = list(m["throughput_csv"][0].keys())
