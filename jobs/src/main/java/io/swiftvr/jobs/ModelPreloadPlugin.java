@@ -89,13 +89,12 @@ public final class ModelPreloadPlugin implements SparkPlugin {
 
   private static void preload(String model, Path cache, List<Device> devices) {
     ModelBundle unverified;
-    CompletableFuture<ModelBundle> verified;
+    CompletableFuture<ModelBundle> verification;
     try {
-      Path location = RemoteBundles.localize(model, cache); // fetched once
-      unverified = ModelBundle.openUnverified(location, cache);
+      unverified = ModelBundle.openUnverified(RemoteBundles.localize(model, cache), cache); // fetched once
       // The module files are hashed on another thread while this one loads them; the model is used only once the
       // checksums match (ModelCache.loadWhileVerifying). Tasks opening the bundle meanwhile wait for the same hash.
-      verified = ModelBundle.openAsync(location, cache, ModelPreloadPlugin::daemonThread);
+      verification = unverified.verifyAsync(ModelPreloadPlugin::daemonThread);
     } catch (Exception e) {
       LOG.warn("Could not preload model {}; the first task loads it: {}", model, e.toString());
       return;
@@ -103,7 +102,7 @@ public final class ModelPreloadPlugin implements SparkPlugin {
     for (Device device : devices) {
       long start = System.nanoTime();
       try {
-        ModelCache.loadWhileVerifying(unverified, verified, device);
+        ModelCache.loadWhileVerifying(unverified, verification, device);
         LOG.info("Preloaded model {} on {} in {} s (checksums verified)", unverified.manifest().name(), device,
             String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
       } catch (Exception | LinkageError e) {

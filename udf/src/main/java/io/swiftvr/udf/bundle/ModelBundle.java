@@ -15,7 +15,7 @@ import java.util.concurrent.Executor;
 
 /**
  * A model bundle on local disk: its manifest, and module files whose checksums matched on {@link #open} (a bundle from
- * {@link #openUnverified} has had every check but the checksums).
+ * {@link #openUnverified} has had every check but the checksums until {@link #verify}).
  *
  * <p>Archives ({@code .tar.gz}, {@code .tgz}, {@code .zip}) are unpacked once into a cache folder named by the
  * archive's checksum; remote bundles are fetched to local disk by the job before they get here.
@@ -26,11 +26,13 @@ public final class ModelBundle {
   public static final String FLOAT32 = "float32";
   public static final String BFLOAT16 = "bfloat16";
 
+  private final Path location;
   private final Path directory;
   private final BundleManifest manifest;
   private final String fingerprint;
 
-  private ModelBundle(Path directory, BundleManifest manifest, String fingerprint) {
+  private ModelBundle(Path location, Path directory, BundleManifest manifest, String fingerprint) {
+    this.location = location;
     this.directory = directory;
     this.manifest = manifest;
     this.fingerprint = fingerprint;
@@ -41,40 +43,44 @@ public final class ModelBundle {
    * while it stays the same file: {@link FileChecksums}).
    */
   public static ModelBundle open(Path location, Path archiveCache) throws InvalidBundleException {
-    ModelBundle bundle = openUnverified(location, archiveCache);
-    for (BundleManifest.ModuleFile module : bundle.manifest.modules().values()) {
-      String actual = FileChecksums.sha256(bundle.directory.resolve(module.file()).normalize());
+    return openUnverified(location, archiveCache).verify();
+  }
+
+  /** Checks every module file against the checksum the manifest lists; returns this bundle. */
+  public ModelBundle verify() throws InvalidBundleException {
+    for (BundleManifest.ModuleFile module : manifest.modules().values()) {
+      String actual = FileChecksums.sha256(directory.resolve(module.file()).normalize());
       if (!actual.equalsIgnoreCase(module.sha256())) {
         throw new InvalidBundleException(String.format(
             "Model bundle %s: checksum mismatch for %s (manifest %s, file %s): the bundle is corrupt or was modified",
             location, module.file(), module.sha256(), actual));
       }
     }
-    return bundle;
+    return this;
   }
 
-  /** {@link #open} on a thread of {@code executor}; {@link #await} the result. */
-  public static CompletableFuture<ModelBundle> openAsync(Path location, Path archiveCache, Executor executor) {
+  /** {@link #verify} on a thread of {@code executor}; {@link #await} the result. */
+  public CompletableFuture<ModelBundle> verifyAsync(Executor executor) {
     return CompletableFuture.supplyAsync(() -> {
       try {
-        return open(location, archiveCache);
+        return verify();
       } catch (InvalidBundleException e) {
         throw new CompletionException(e);
       }
     }, executor);
   }
 
-  /** The bundle {@link #openAsync} opened, or the exception it failed with. */
-  public static ModelBundle await(CompletableFuture<ModelBundle> opening) throws InvalidBundleException {
-    return Completions.await(opening, "the verification of a model bundle");
+  /** The bundle {@link #verifyAsync} verified, or the exception it failed with. */
+  public static ModelBundle await(CompletableFuture<ModelBundle> verification) throws InvalidBundleException {
+    return Completions.await(verification, "the verification of a model bundle");
   }
 
   /**
    * Opens a bundle with every check but the module files' checksums: the manifest, and each module file inside the
    * bundle, a regular file of the size the manifest gives (an archive is unpacked into its cache folder as by
-   * {@link #open}). Only for loading a module while {@link #open} verifies the same bundle on another thread, using
-   * what was loaded only once that has succeeded ({@code ModelCache.loadWhileVerifying}): hashing an official-size
-   * module takes as long as loading it.
+   * {@link #open}). Only for loading a module while {@link #verifyAsync} checks the same bundle on another thread,
+   * using what was loaded only once that has succeeded ({@code ModelCache.loadWhileVerifying}): hashing an
+   * official-size module takes as long as loading it.
    */
   public static ModelBundle openUnverified(Path location, Path archiveCache) throws InvalidBundleException {
     if (!Files.exists(location)) {
@@ -97,7 +103,7 @@ public final class ModelBundle {
       checkModuleFile(location, directory, module);
       fingerprint.append(module.sha256());
     }
-    return new ModelBundle(directory, manifest, sha256(fingerprint.toString()).substring(0, 16));
+    return new ModelBundle(location, directory, manifest, sha256(fingerprint.toString()).substring(0, 16));
   }
 
   private static void validate(Path location, BundleManifest manifest) throws InvalidBundleException {

@@ -19,13 +19,13 @@ public final class ModelCache {
 
   /**
    * Loads a bundle's model on a device while its checksums are being verified, and caches it only once they match.
-   * {@code unverified} is {@link ModelBundle#openUnverified}'s view of the bundle whose {@link ModelBundle#open} is
-   * {@code verified}; on a mismatch the loaded model is closed and the verification's error thrown (nothing is cached,
-   * so a task opening the bundle gets the same error). For the executor's preload: an official-size module takes
+   * {@code verification} is {@link ModelBundle#verifyAsync} of {@code unverified} (from
+   * {@link ModelBundle#openUnverified}); on a mismatch the loaded model is closed and the verification's error thrown
+   * (nothing is cached, so a task opening the bundle gets the same error). For the executor's preload: an official-size module takes
    * about as long to hash (8 s) as to load (7.5 s) on an H200 host, and one after the other they delayed every
    * executor's first task (docs/benchmarks-multi-gpu.md).
    */
-  public static RestorerModel loadWhileVerifying(ModelBundle unverified, CompletableFuture<ModelBundle> verified,
+  public static RestorerModel loadWhileVerifying(ModelBundle unverified, CompletableFuture<ModelBundle> verification,
       Device device) throws IOException, MalformedModelException, InvalidBundleException {
     String key = key(unverified, device);
     synchronized (ModelCache.class) {
@@ -39,7 +39,7 @@ public final class ModelCache {
       } catch (Exception | LinkageError loadError) {
         // a module that fails to load may be one whose checksum does not match: that is the error to report
         try {
-          ModelBundle.await(verified);
+          ModelBundle.await(verification);
         } catch (InvalidBundleException invalid) {
           invalid.addSuppressed(loadError);
           throw invalid;
@@ -47,10 +47,7 @@ public final class ModelCache {
         throw loadError;
       }
       try {
-        ModelBundle bundle = ModelBundle.await(verified);
-        if (!key(bundle, device).equals(key)) {
-          throw new InvalidBundleException("Model bundle " + bundle.directory() + " changed while it was loaded");
-        }
+        ModelBundle.await(verification);
       } catch (InvalidBundleException | RuntimeException | Error e) {
         closeQuietly(model, e);
         throw e;

@@ -31,7 +31,7 @@ class ModelCacheTest {
     ModelBundle unverified = ModelBundle.openUnverified(copy, dir);
     assertFalse(ModelCache.isLoaded(unverified, Device.cpu()));
     RestorerModel model = ModelCache.loadWhileVerifying(unverified,
-        ModelBundle.openAsync(copy, dir, work -> new Thread(work, "verify").start()),
+        unverified.verifyAsync(work -> new Thread(work, "verify").start()),
         Device.cpu());
     ModelBundle bundle = ModelBundle.open(copy, dir);
     assertTrue(ModelCache.isLoaded(bundle, Device.cpu()));
@@ -49,9 +49,9 @@ class ModelCacheTest {
       }
     });
     ModelBundle unverified = ModelBundle.openUnverified(copy, dir);
-    CompletableFuture<ModelBundle> verified = ModelBundle.openAsync(copy, dir, Runnable::run);
+    CompletableFuture<ModelBundle> verification = unverified.verifyAsync(Runnable::run);
     InvalidBundleException e = assertThrows(InvalidBundleException.class,
-        () -> ModelCache.loadWhileVerifying(unverified, verified, Device.cpu()));
+        () -> ModelCache.loadWhileVerifying(unverified, verification, Device.cpu()));
     assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
     assertFalse(ModelCache.isLoaded(unverified, Device.cpu()));
   }
