@@ -75,12 +75,12 @@ def gaussian_kernel(sigma_x: float, sigma_y: float, theta: float, size: int = 21
     return k / k.sum()
 
 
-def blur(frames: Tensor, kernel: Tensor) -> Tensor:
-    """frames [N, 3, H, W], kernel [k, k]: depthwise convolution with reflect padding."""
+def blur(frames: Tensor, kernel: Tensor, mode: str = "reflect") -> Tensor:
+    """frames [N, 3, H, W], kernel [k, k]: depthwise convolution with reflect (or `mode`) padding."""
     k = kernel.to(frames.device, frames.dtype)
     pad = k.shape[-1] // 2
     # reflect needs the pad to be smaller than the image (tiny test crops are not)
-    x = F.pad(frames, [pad] * 4, mode="reflect" if pad < min(frames.shape[-2:]) else "replicate")
+    x = F.pad(frames, [pad] * 4, mode=mode if mode != "reflect" or pad < min(frames.shape[-2:]) else "replicate")
     return F.conv2d(x, k.expand(3, 1, -1, -1), groups=3)
 
 

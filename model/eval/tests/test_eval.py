@@ -9,6 +9,7 @@ import torch
 from evaluate import Bundle, side_by_side
 from export import export_bundle
 from metrics import error_change_per_pair, psnr_per_frame, ssim_per_frame, upscale
+from soft_check import soft_ground_truth
 from swiftvr.bundle import synthetic_clip
 from swiftvr.config import tiny
 from swiftvr.restorer import build_restorer
@@ -117,3 +118,17 @@ def test_the_tuning_split_uses_only_training_sources():
     held_photos, held_clips = make_eval_set.SPLITS["heldout"]
     assert all(split[os.path.splitext(os.path.basename(p))[0]] == "heldout" for p in held_photos())
     assert all(split[os.path.splitext(c)[0]] == "heldout" for c in held_clips)
+
+
+def test_soft_ground_truth_blurs_only_when_asked():
+    rng = np.random.default_rng(3)
+    gt = rng.integers(0, 256, (2, 24, 32, 3), dtype=np.uint8)
+    plain = soft_ground_truth(gt, 0.0)
+    assert torch.equal(plain, torch.from_numpy(gt).permute(0, 3, 1, 2).float() / 255)
+    soft = soft_ground_truth(gt, 1.2)
+    assert soft.shape == plain.shape
+    # noise loses most of its pixel-to-pixel variation; the mean level stays (replicate padding, unit-sum kernel)
+    assert soft.std() < 0.4 * plain.std()
+    assert abs(soft.mean().item() - plain.mean().item()) < 0.01
+    flat = soft_ground_truth(np.full((1, 8, 8, 3), 77, np.uint8), 2.0)
+    assert torch.allclose(flat, torch.full_like(flat, 77 / 255))
