@@ -61,10 +61,21 @@ class DiTConfig:
 class DetailConfig:
     """The detail path beside the latent path (swiftvr/detail.py): width and residual blocks at the
     top level; `widths` adds coarser levels (each half the resolution of the one above, with these
-    widths and `blocks` residual blocks on the way down and again on the way up). Empty: one level."""
+    widths and `blocks` residual blocks on the way down and again on the way up). Empty: one level.
+    `frames_before` / `frames_after`: the input frames around the one being restored that the path
+    reads (the first versions read one on each side). Frames after it are free up to the decoder's
+    lag (they have arrived by the time the output is due); each frame before it is one more frame
+    of history in the detail state."""
     channels: int
     blocks: int
     widths: Tuple[int, ...] = ()
+    frames_before: int = 1
+    frames_after: int = 1
+
+    def __post_init__(self):
+        if self.frames_before < 0 or not 0 <= self.frames_after <= DECODER_LAG_FRAMES:
+            raise ValueError(f"detail window: {self.frames_before} frames before (at least 0) and "
+                             f"{self.frames_after} after (0 to the decoder lag, {DECODER_LAG_FRAMES})")
 
 
 @dataclass(frozen=True)
@@ -111,7 +122,8 @@ class SwiftVRConfig:
                 decoder_widths=tuple(reae["decoder_widths"]),
             ),
             dit=DiTConfig(**dit),
-            detail=DetailConfig(detail["channels"], detail["blocks"], tuple(detail.get("widths", ())))
+            detail=DetailConfig(detail["channels"], detail["blocks"], tuple(detail.get("widths", ())),
+                                detail.get("frames_before", 1), detail.get("frames_after", 1))
             if detail else None,
         )
 

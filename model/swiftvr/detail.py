@@ -8,10 +8,13 @@ sees the resized input frames themselves, so the shipped model starts from the i
 a correction, never a whole picture.
 
 What it computes, per output frame j of the stream (which restores input frame c = j - 3, the
-decoder's lag): centre = x[c], plus a residual from x[c - 1], x[c], x[c + 1] (the neighbours give
-it temporal context for denoising; x[c + 1] is already known when frame j is produced) and the
-latent path's own output for c. It works at half the output resolution after a lossless 2x2
-space-to-depth, so it costs a quarter of a full-resolution CNN of the same width.
+decoder's lag): centre = x[c], plus a residual from the input frames x[c - b] ... x[c + a] (the
+config's window: b = frames_before, a = frames_after; the first versions read c - 1, c, c + 1) and
+the latent path's own output for c. The neighbours give it temporal context against noise and
+compression artefacts, which differ from frame to frame; frames up to x[c + 3] are already known
+when frame j is produced, so looking ahead costs no latency. It works at half the output
+resolution after a lossless 2x2 space-to-depth, so it costs a quarter of a full-resolution CNN of
+the same width.
 
 Levels: the first shipped versions had one level (48 channels, 5 residual blocks), which sees
 about 9 output pixels around each pixel: less than a JPEG block or an H.264 macroblock of a x2
@@ -20,8 +23,9 @@ one above (2x2 stride-2 convs down, transposed convs up, skips added), each with
 blocks. A level costs about what the top level costs when its width doubles (a quarter of the
 pixels, four times the weights per pixel), and it widens the view to the whole frame at 3 levels.
 
-Streaming: it needs the last HISTORY_FRAMES resized input frames of the previous chunk, kept as
-one state tensor [HISTORY_FRAMES, 3, Hp, Wp] in the module's dtype. At the start of a stream
+Streaming: it needs the last 3 + b resized input frames of the previous chunk (the lag, plus the
+frames it reads before the centre), kept as one state tensor [3 + b, 3, Hp, Wp] in the module's
+dtype. At the start of a stream
 (empty state) the history is the first frame repeated, as the tail is padded with the last one.
 """
 
@@ -35,9 +39,6 @@ from torch import Tensor, nn
 
 from .config import DECODER_LAG_FRAMES, DetailConfig
 
-# frames of history: x[c - 1] for the first output of a chunk is DECODER_LAG_FRAMES + 1 back
-HISTORY_FRAMES = DECODER_LAG_FRAMES + 1
-NEIGHBOURS = 3          # x[c - 1], x[c], x[c + 1]
 UNSHUFFLE = 2
 
 
@@ -92,7 +93,9 @@ class DetailNet(nn.Module):
         super().__init__()
         per_frame = 3 * UNSHUFFLE * UNSHUFFLE
         widths = [cfg.channels] + list(cfg.widths)
-        self.conv_in = nn.Conv2d((NEIGHBOURS + 1) * per_frame, cfg.channels, 3, padding=1)
+        # input frames x[c - before] .. x[c + after], then the latent path's output
+        self.conv_in = nn.Conv2d((cfg.frames_before + 1 + cfg.frames_after + 1) * per_frame, cfg.channels, 3,
+                                 padding=1)
         # coarser levels (config widths; none for the one-level net of the first shipped versions):
         # a wider view for compression blocks and noise at little cost, since each level has a
         # quarter of the pixels of the one above
@@ -106,19 +109,23 @@ class DetailNet(nn.Module):
         nn.init.zeros_(self.conv_out.weight)
         nn.init.zeros_(self.conv_out.bias)
         # TorchScript cannot read module-level ints: keep them as attributes
-        self.history_frames = HISTORY_FRAMES
+        # frames of history: x[c - before] for the first output of a chunk is lag + before back
+        self.history_frames = DECODER_LAG_FRAMES + cfg.frames_before
+        self.frames_before = cfg.frames_before
+        self.window = cfg.frames_before + 1 + cfg.frames_after
         self.unshuffle = UNSHUFFLE
 
-    def residual(self, prev: Tensor, centre: Tensor, nxt: Tensor, latent_out: Tensor) -> Tensor:
-        """All [..., 3, Hp, Wp] (Hp, Wp multiples of 2 ** (levels + 1), which the 32-pixel padding
-        gives for up to 4 levels; any leading dims); returns the residual to add to `centre`. Inputs
-        are centred on 0; the latent path's output is clamped to the picture range first, so an
+    def residual(self, window: List[Tensor], latent_out: Tensor) -> Tensor:
+        """window: the input frames x[c - before] .. x[c + after] in time order; all tensors [..., 3,
+        Hp, Wp] (Hp, Wp multiples of 2 ** (levels + 1), which the 32-pixel padding gives for up to 4
+        levels; any leading dims). Returns the residual to add to the centre frame. Inputs are
+        centred on 0; the latent path's output is clamped to the picture range first, so an
         untrained or drifting latent path cannot swamp the first conv."""
         f = self.unshuffle
-        lead = list(centre.shape[:-3])
-        frame = list(centre.shape[-3:])
+        lead = list(latent_out.shape[:-3])
+        frame = list(latent_out.shape[-3:])
         h = torch.cat([F.pixel_unshuffle(v.reshape([-1] + frame) - 0.5, f)
-                       for v in [prev, centre, nxt, latent_out.clamp(0.0, 1.0)]], 1)
+                       for v in window + [latent_out.clamp(0.0, 1.0)]], 1)
         h = F.leaky_relu(self.conv_in(h), 0.1)
         skips: List[Tensor] = []
         for down in self.downs:
@@ -135,8 +142,8 @@ class DetailNet(nn.Module):
 
     def with_history(self, x: Tensor, history: Tensor) -> Tuple[Tensor, Tensor]:
         """x: this call's resized frames [..., T, 3, Hp, Wp] (time at dim -4; a leading batch dim
-        holds clips that each start a stream). Returns (the stream's frames from HISTORY_FRAMES
-        before the call to its end, [..., T + HISTORY_FRAMES, ...]; the new history)."""
+        holds clips that each start a stream). Returns (the stream's frames from history_frames
+        before the call to its end, [..., T + history_frames, ...]; the new history)."""
         if history.numel() == 0:
             # the start of a stream: the first frame repeated, as the tail is padded with the last one
             first = x.narrow(-4, 0, 1)
@@ -151,10 +158,13 @@ class DetailNet(nn.Module):
         """x: resized input [..., T, 3, Hp, Wp]; latent_out: the decoder's output for the same call,
         same shape (frame i restores stream frame i - 3). Returns (restored frames, new history)."""
         frames, new_history = self.with_history(x, history)
-        prev, centre, nxt = self.neighbours(frames, x.size(-4))
-        return centre + self.residual(prev, centre, nxt, latent_out.to(centre.dtype)), new_history
+        window = self.window_frames(frames, x.size(-4))
+        centre = window[self.frames_before]
+        return centre + self.residual(window, latent_out.to(centre.dtype)), new_history
 
-    def neighbours(self, frames: Tensor, t: int) -> Tuple[Tensor, Tensor, Tensor]:
-        """frames: [..., HISTORY_FRAMES + t, 3, Hp, Wp], the stream from HISTORY_FRAMES before the call.
-        Output i of the call restores stream frame (call start + i - 3) = frames[i + 1]."""
-        return frames.narrow(-4, 0, t), frames.narrow(-4, 1, t), frames.narrow(-4, 2, t)
+    def window_frames(self, frames: Tensor, t: int) -> List[Tensor]:
+        """frames: [..., history_frames + t, 3, Hp, Wp], the stream from history_frames before the
+        call. Output i of the call restores stream frame (call start + i - 3) = frames[i + before];
+        its window x[c - before] .. x[c + after] is frames[i] .. frames[i + before + after], which
+        the call has for every i because after <= the lag."""
+        return [frames.narrow(-4, k, t) for k in range(self.window)]

@@ -235,7 +235,48 @@ def test_coarse_detail_levels_widen_what_a_pixel_sees():
         poked = x.clone()
         poked[..., 32, 32] = 1.0
         with torch.no_grad():
-            diff = (net.residual(poked, poked, poked, poked) - net.residual(x, x, x, x)).abs().amax(dim=(0, 1))
+            diff = (net.residual([poked] * 3, poked) - net.residual([x] * 3, x)).abs().amax(dim=(0, 1))
         cols = (diff > 1e-12).any(0).nonzero()
         reach[widths] = int((cols - 32).abs().max())
     assert reach[(12, 16)] > reach[()] + 8, reach
+
+
+def wide_window_tiny():
+    """multilevel_tiny() reading two input frames on each side of the restored one."""
+    import dataclasses
+    base = multilevel_tiny()
+    return dataclasses.replace(base, detail=dataclasses.replace(base.detail, frames_before=2, frames_after=2))
+
+
+def test_wider_detail_window_reads_exactly_its_frames_streams_and_scripts():
+    """With frames_before = frames_after = 2, output j (restoring c = j - 3) changes when input
+    frame c - 2 or c + 2 changes and not when c - 3 or c + 3 does (the latent path zeroed, so only
+    the detail path reads the input); the history grows by one frame; chunked streaming still equals
+    the whole clip, and the scripted module gives the eager module's frames."""
+    m = build_restorer(wide_window_tiny(), seed=0).double()
+    with torch.no_grad():
+        for p in list(m.encoder.parameters()) + list(m.decoder.parameters()) + list(m.dit.parameters()):
+            p.zero_()
+    frames = synthetic_clip(28, 8, 8, seed=4)
+    base = call(m, frames, [8, 8])[0]
+    j = 14
+    c = j - 3
+    for offset, reads in [(-3, False), (-2, True), (2, True), (3, False)]:
+        changed = frames.clone()
+        changed[c + offset] = 255 - changed[c + offset]
+        diff = (call(m, changed, [8, 8])[0][j] - base[j]).abs().max().item()
+        assert (diff > 1e-6) == reads, (offset, diff)
+    assert call(m, frames, [8, 8])[-1].shape[0] == 5                # history: lag 3 + 2 frames before
+
+    m = build_restorer(wide_window_tiny(), seed=0).double()
+    n = 2
+    clip = synthetic_clip(sum(chunk_sizes(n)), 12, 20, seed=6)
+    out_size = (40, 72)
+    streamed = torch.cat([f for f in run_stream(m, clip, out_size, n).values()])
+    reference, _ = unchunked_reference(m, clip, out_size, n)
+    torch.testing.assert_close(streamed, reference.to(streamed.dtype), rtol=1e-9, atol=1e-9)
+    frames = synthetic_clip(8, 12, 20, seed=7)
+    eager = call(m.float(), frames, [40, 72])
+    scripted = call(torch.jit.script(m), frames, [40, 72])
+    for a, b in zip(eager, scripted):
+        torch.testing.assert_close(a, b)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
+import json
 import math
 import os
 import shutil
@@ -81,6 +82,10 @@ class Trainer:
         if args.detail:
             channels, blocks, *widths = (int(v) for v in args.detail.split(","))
             self.cfg = dataclasses.replace(self.cfg, detail=DetailConfig(channels, blocks, tuple(widths)))
+        if args.detail_window:
+            before, after = (int(v) for v in args.detail_window.split(","))
+            self.cfg = dataclasses.replace(self.cfg, detail=dataclasses.replace(
+                self.cfg.detail, frames_before=before, frames_after=after))
         self.model: SwiftVRRestorer = build_restorer(self.cfg, seed=args.seed).to(self.device)
         self.progress: Dict[str, float] = {}
         # the `unet` experiment adds skip weights and restores with decoder lag 0 (experiments.py)
@@ -145,6 +150,7 @@ class Trainer:
             raise SystemExit(f"{bundle_dir}: no {' or '.join(names)}")
         state = {k: v.float() for k, v in torch.jit.load(path, map_location="cpu").state_dict().items()}
         ours = self.model.state_dict()
+        widened = self.widen_detail_window(state, bundle_dir)
         detail = {k: v for k, v in state.items() if k.startswith("detail.")}
         ours_detail = {k: v for k, v in ours.items() if k.startswith("detail.")}
         detail_fits = detail.keys() == ours_detail.keys() and all(
@@ -154,11 +160,37 @@ class Trainer:
         missing, unexpected = self.model.load_state_dict(state, strict=False)
         if unexpected or any(not k.startswith("detail.") for k in missing):
             raise SystemExit(f"{path} does not fit config {self.cfg.name}: missing {missing}, unexpected {unexpected}")
-        note = ""
+        note = f"; detail window widened from {widened}" if widened else ""
         if missing:
             self.zero_detail_output()
             note = f"; detail path new ({len(missing)} tensors{', the bundle has another shape' if detail else ''})"
         self.log(f"initialised from {path}{note}")
+
+    def widen_detail_window(self, state: Dict[str, torch.Tensor], bundle_dir: str) -> str:
+        """When this config's detail path reads more input frames than the bundle's, spreads the
+        bundle's first-conv weights over the wider window in place (each frame's weights to the same
+        time offset, the latent output's to the end) and leaves the new frames' weights at zero, so
+        the model starts as exactly the bundle's and training learns what the extra frames add.
+        Returns the bundle's window as 'before,after', or '' when nothing was widened."""
+        ours = self.cfg.detail
+        key = "detail.conv_in.weight"
+        if ours is None or key not in state:
+            return ""
+        with open(os.path.join(bundle_dir, "manifest.json")) as f:
+            theirs = SwiftVRConfig.from_dict(json.load(f)["config"]).detail
+        if theirs is None or (theirs.frames_before, theirs.frames_after) == (ours.frames_before, ours.frames_after):
+            return ""
+        if theirs.frames_before > ours.frames_before or theirs.frames_after > ours.frames_after:
+            raise SystemExit(f"{bundle_dir}: its detail path reads more frames than --detail-window gives")
+        old = state[key]
+        per_frame = old.shape[1] // (theirs.frames_before + theirs.frames_after + 2)
+        new = torch.zeros(old.shape[0], per_frame * (ours.frames_before + ours.frames_after + 2), *old.shape[2:])
+        for k in range(theirs.frames_before + theirs.frames_after + 1):
+            slot = k - theirs.frames_before + ours.frames_before
+            new[:, slot * per_frame:(slot + 1) * per_frame] = old[:, k * per_frame:(k + 1) * per_frame]
+        new[:, -per_frame:] = old[:, -per_frame:]
+        state[key] = new
+        return f"{theirs.frames_before},{theirs.frames_after}"
 
     def log(self, msg: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
@@ -370,6 +402,9 @@ def build_parser() -> argparse.ArgumentParser:
                                        "detail path when the bundle's has the same shape)")
     p.add_argument("--detail", help="CHANNELS,BLOCKS[,WIDTH...]: the detail path's size instead of the config's "
                                     "(widths of coarser levels: swiftvr/detail.py)")
+    p.add_argument("--detail-window", help="BEFORE,AFTER: input frames the detail path reads on each side of "
+                   "the restored one (AFTER at most the decoder lag, 3); with --init-from a bundle that reads "
+                   "fewer, its weights are kept and the new frames start at zero")
     p.add_argument("--schedule", required=True, help="stage:seconds,... with stages ae, flow, joint")
     p.add_argument("--stage-total", type=float, default=0.0,
                    help="seconds the learning-rate cosine spans, counting the stage's seconds in the resumed "

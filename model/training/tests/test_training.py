@@ -150,6 +150,35 @@ def test_a_new_detail_shape_starts_fresh_and_one_cosine_spans_resumed_runs(tmp_p
     assert max(resumed) <= 0.55e-3 + 1e-9, (done, resumed)
 
 
+def test_a_wider_detail_window_starts_as_the_bundle_it_widens(tmp_path):
+    """--init-from a bundle whose detail path reads one frame on each side, with --detail-window 2,2:
+    every weight is kept (the first conv's spread over the wider window, the new frames at zero), so
+    the widened model restores exactly as the bundle does until training moves the new weights."""
+    import sys
+    pack = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                        "data", "cache", "pack")
+    if not os.path.exists(os.path.join(pack, "pack.json")):
+        pytest.skip("photo pack not built (model/data/fetch_photos.sh, build_pack.py)")
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    from export import export_bundle
+    old = build_restorer(tiny(), seed=5).eval()
+    export_bundle(old, tiny(), str(tmp_path / "old"), "old", "test", log=lambda *a: None)
+    args = ["--config", "tiny", "--detail-window", "2,2", "--crop", "32", "--frames", "8", "--batch", "1",
+            "--val-clips", "1", "--device", "cpu", "--pack", pack, "--out", str(tmp_path / "w"),
+            "--init-from", str(tmp_path / "old"), "--schedule", "joint:1"]
+    wide = train.Trainer(train.build_parser().parse_args(args)).model.eval()
+    assert wide.detail.window == 5 and wide.detail.conv_in.weight.shape[1] == 6 * 12
+    assert wide.detail.conv_out.weight.abs().max() > 0, "the bundle's trained detail path is kept"
+    lq = torch.randint(0, 256, (16, 16, 20, 3), dtype=torch.uint8)
+    with torch.no_grad():
+        ours, _ = wide.restore(lq, 32, 40, 0, True, empty_states(19))
+        theirs, _ = old.restore(lq, 32, 40, 0, True, empty_states(19))
+    torch.testing.assert_close(ours, theirs, atol=1e-5, rtol=0)
+    narrower = ["--detail-window", "0,1"]
+    with pytest.raises(SystemExit, match="reads more frames"):
+        train.Trainer(train.build_parser().parse_args(args[:2] + narrower + args[4:]))
+
+
 def test_a_run_can_draw_its_clips_from_real_footage(tmp_path, capsys):
     pack = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                         "data", "cache", "pack")
