@@ -72,6 +72,11 @@ class DetailConfig:
     frames_before: int = 1
     frames_after: int = 1
 
+    @property
+    def window(self) -> int:
+        """Input frames the path reads for one output: frames_before, the restored one, frames_after."""
+        return self.frames_before + 1 + self.frames_after
+
     def __post_init__(self):
         if self.frames_before < 0 or not 0 <= self.frames_after <= DECODER_LAG_FRAMES:
             raise ValueError(f"detail window: {self.frames_before} frames before (at least 0) and "

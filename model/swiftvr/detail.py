@@ -94,8 +94,7 @@ class DetailNet(nn.Module):
         per_frame = 3 * UNSHUFFLE * UNSHUFFLE
         widths = [cfg.channels] + list(cfg.widths)
         # input frames x[c - before] .. x[c + after], then the latent path's output
-        self.conv_in = nn.Conv2d((cfg.frames_before + 1 + cfg.frames_after + 1) * per_frame, cfg.channels, 3,
-                                 padding=1)
+        self.conv_in = nn.Conv2d((cfg.window + 1) * per_frame, cfg.channels, 3, padding=1)
         # coarser levels (config widths; none for the one-level net of the first shipped versions):
         # a wider view for compression blocks and noise at little cost, since each level has a
         # quarter of the pixels of the one above
@@ -112,7 +111,7 @@ class DetailNet(nn.Module):
         # frames of history: x[c - before] for the first output of a chunk is lag + before back
         self.history_frames = DECODER_LAG_FRAMES + cfg.frames_before
         self.frames_before = cfg.frames_before
-        self.window = cfg.frames_before + 1 + cfg.frames_after
+        self.window = cfg.window
         self.unshuffle = UNSHUFFLE
 
     def residual(self, window: List[Tensor], latent_out: Tensor) -> Tensor:

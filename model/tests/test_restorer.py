@@ -203,11 +203,9 @@ def multilevel_tiny():
     return dataclasses.replace(tiny(), detail=DetailConfig(channels=8, blocks=1, widths=(12, 16)))
 
 
-def test_multilevel_detail_path_streams_exactly_and_scripts():
-    """Coarser detail levels change no contract: chunked streaming still equals the whole clip, and
-    the scripted module (what Java runs) gives the eager module's frames."""
-    m = build_restorer(multilevel_tiny(), seed=0).double()
-    assert len(m.detail.downs) == 2 and len(m.detail.ups) == 2
+def assert_streams_exactly_and_scripts(m):
+    """Chunked streaming of the float64 module m equals the whole clip, and the scripted module
+    (what Java runs) gives the eager module's frames (m is left in float32)."""
     n = 2
     clip = synthetic_clip(sum(chunk_sizes(n)), 12, 20, seed=6)
     out_size = (40, 72)
@@ -219,6 +217,14 @@ def test_multilevel_detail_path_streams_exactly_and_scripts():
     scripted = call(torch.jit.script(m), frames, [40, 72])
     for a, b in zip(eager, scripted):
         torch.testing.assert_close(a, b)
+
+
+def test_multilevel_detail_path_streams_exactly_and_scripts():
+    """Coarser detail levels change no contract: chunked streaming still equals the whole clip, and
+    the scripted module (what Java runs) gives the eager module's frames."""
+    m = build_restorer(multilevel_tiny(), seed=0).double()
+    assert len(m.detail.downs) == 2 and len(m.detail.ups) == 2
+    assert_streams_exactly_and_scripts(m)
 
 
 def test_coarse_detail_levels_widen_what_a_pixel_sees():
@@ -269,14 +275,4 @@ def test_wider_detail_window_reads_exactly_its_frames_streams_and_scripts():
     assert call(m, frames, [8, 8])[-1].shape[0] == 5                # history: lag 3 + 2 frames before
 
     m = build_restorer(wide_window_tiny(), seed=0).double()
-    n = 2
-    clip = synthetic_clip(sum(chunk_sizes(n)), 12, 20, seed=6)
-    out_size = (40, 72)
-    streamed = torch.cat([f for f in run_stream(m, clip, out_size, n).values()])
-    reference, _ = unchunked_reference(m, clip, out_size, n)
-    torch.testing.assert_close(streamed, reference.to(streamed.dtype), rtol=1e-9, atol=1e-9)
-    frames = synthetic_clip(8, 12, 20, seed=7)
-    eager = call(m.float(), frames, [40, 72])
-    scripted = call(torch.jit.script(m), frames, [40, 72])
-    for a, b in zip(eager, scripted):
-        torch.testing.assert_close(a, b)
+    assert_streams_exactly_and_scripts(m)

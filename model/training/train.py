@@ -183,9 +183,9 @@ class Trainer:
         if theirs.frames_before > ours.frames_before or theirs.frames_after > ours.frames_after:
             raise SystemExit(f"{bundle_dir}: its detail path reads more frames than --detail-window gives")
         old = state[key]
-        per_frame = old.shape[1] // (theirs.frames_before + theirs.frames_after + 2)
-        new = torch.zeros(old.shape[0], per_frame * (ours.frames_before + ours.frames_after + 2), *old.shape[2:])
-        for k in range(theirs.frames_before + theirs.frames_after + 1):
+        per_frame = old.shape[1] // (theirs.window + 1)        # the window's frames, then the latent output
+        new = torch.zeros(old.shape[0], per_frame * (ours.window + 1), *old.shape[2:])
+        for k in range(theirs.window):
             slot = k - theirs.frames_before + ours.frames_before
             new[:, slot * per_frame:(slot + 1) * per_frame] = old[:, k * per_frame:(k + 1) * per_frame]
         new[:, -per_frame:] = old[:, -per_frame:]
