@@ -72,6 +72,42 @@ def random_path(frames: int, out_h: int, out_w: int, photo_h: int, photo_w: int,
     return CameraPath(cx.float(), cy.float(), zoom.float(), angle.float())
 
 
+def handheld_path(frames: int, out_h: int, out_w: int, photo_h: int, photo_w: int,
+                  gen: torch.Generator, max_speed: float = 20.0, max_zoom: float = 1.3) -> CameraPath:
+    """Fast, back-and-forth motion like a hand-held camera following a moving subject: per axis
+    the sum of two sinusoids whose peak speed is drawn up to `max_speed` output pixels per frame
+    (per axis), plus a small rotation wobble. random_path pans at most 4 px per frame (mostly far less); real
+    footage such as the held-out cockatoo moves 10-20 px per frame, and a model that has only seen
+    slow motion blends misaligned frames there (docs/quality.md, "Fast motion")."""
+    u = lambda: torch.rand((), generator=gen).item()  # noqa: E731
+    k = torch.arange(frames, dtype=torch.float64)
+    zoom = 1.0 + (min(max_zoom, photo_h / (out_h * 1.15), photo_w / (out_w * 1.15)) - 1.0) * u()
+    if zoom < 1.0:
+        raise ValueError(f"photo {photo_w}x{photo_h} is too small for a {out_w}x{out_h} window")
+    wobble = math.radians(1.0) * u()
+    angle = wobble * torch.sin(0.23 * k + 2 * math.pi * u())
+    half_w = 0.5 * (out_w + out_h * math.sin(wobble)) * zoom + 4
+    half_h = 0.5 * (out_h + out_w * math.sin(wobble)) * zoom + 4
+
+    def axis(room: float) -> Tensor:
+        # two sinusoids; amplitude a and angular frequency w give a peak speed of about a * w
+        speed = max_speed * (0.25 + 0.75 * u())
+        w1, w2 = 0.15 + 0.35 * u(), 0.4 + 0.5 * u()
+        a1 = min(0.75 * speed / w1, 0.6 * room)
+        a2 = min(0.25 * speed / w2, 0.4 * room)
+        return (a1 * torch.sin(w1 * k + 2 * math.pi * u()) + a2 * torch.sin(w2 * k + 2 * math.pi * u())) * zoom
+
+    room_x = max(0.0, (photo_w / 2 - half_w) / zoom)   # how far (output px) the centre may swing
+    room_y = max(0.0, (photo_h / 2 - half_h) / zoom)
+    swing_x, swing_y = axis(room_x), axis(room_y)
+    # centre: anywhere the whole swing keeps the window inside the photo
+    lo_x, hi_x = half_w - swing_x.min().item(), photo_w - half_w - swing_x.max().item()
+    lo_y, hi_y = half_h - swing_y.min().item(), photo_h - half_h - swing_y.max().item()
+    cx = lo_x + (hi_x - lo_x) * u() + swing_x
+    cy = lo_y + (hi_y - lo_y) * u() + swing_y
+    return CameraPath(cx.float(), cy.float(), torch.full((frames,), zoom, dtype=torch.float32), angle.float())
+
+
 def render(photo: Tensor, path: CameraPath, out_h: int, out_w: int) -> Tensor:
     """photo: [3, H, W] float in [0, 1] (any device) -> clip [T, 3, out_h, out_w] in [0, 1]."""
     device = photo.device

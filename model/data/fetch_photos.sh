@@ -8,7 +8,7 @@
 # Result:
 #   cache/photos/<id>.<png|jpg>   the original file of each photo (Enlightenment: the full-size
 #                                 image decoded from its .edj by edje_decc)
-#   cache/clips/<id>.<ext>        each clip of footage.tsv (vtest.avi, cockatoo.mp4, realshort.mp4)
+#   cache/clips/<id>.<ext>        each clip of footage.tsv (vtest.avi, cockatoo.mp4, realshort.mp4, tree.avi)
 #   cache/licences/<package>.copyright   each package's copyright file, kept beside the photos
 # Idempotent: packages and photos already present are not fetched again.
 set -euo pipefail

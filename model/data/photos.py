@@ -15,7 +15,7 @@ DEFAULT_PACK = os.path.join(HERE, "cache", "pack")
 class Photo:
     """One photograph or real clip of a source list."""
     id: str
-    split: str          # "train" or "heldout"
+    split: str          # "train", "heldout" or (clips only) "tuning"
     package: str
     path: str           # inside the package
     licence: str
@@ -23,14 +23,16 @@ class Photo:
 
 
 def read_photo_list(path: str = os.path.join(HERE, "photos.tsv")) -> List[Photo]:
-    return read_source_list(path)
+    return read_source_list(path, ("train", "heldout"))
 
 
 def read_footage_list(path: str = os.path.join(HERE, "footage.tsv")) -> List[Photo]:
-    return read_source_list(path)
+    """Real clips. Besides train and heldout, a clip can be "tuning": never trained on and never
+    reported, only used to rank candidates (model/eval/make_eval_set.py --split train)."""
+    return read_source_list(path, ("train", "heldout", "tuning"))
 
 
-def read_source_list(path: str) -> List[Photo]:
+def read_source_list(path: str, splits) -> List[Photo]:
     photos = []
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -40,8 +42,8 @@ def read_source_list(path: str) -> List[Photo]:
             if len(fields) != 6:
                 raise ValueError(f"{path}: expected 6 tab-separated fields, got {len(fields)}: {line!r}")
             photo = Photo(*fields)
-            if photo.split not in ("train", "heldout"):
-                raise ValueError(f"{path}: split of {photo.id} is {photo.split!r}, not train or heldout")
+            if photo.split not in splits:
+                raise ValueError(f"{path}: split of {photo.id} is {photo.split!r}, not one of {', '.join(splits)}")
             photos.append(photo)
     return photos
 

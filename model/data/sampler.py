@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from camera import crop_for_path, random_path, render
+from camera import crop_for_path, handheld_path, random_path, render
 from degrade import ClipRecipe, DegradeConfig, degrade_batch, soften_targets
 from imagefiles import read_image, read_video
 
@@ -46,12 +46,18 @@ class ClipSampler:
             self.photos.append(img.to(device))
 
     def sample(self, batch: int, frames: int, out_h: int, out_w: int, scale: int, gen: torch.Generator,
-               degrade_cfg: DegradeConfig = DegradeConfig(), max_zoom: float = 2.0) -> ClipBatch:
-        """batch clips of frames x out_h x out_w ground truth; LQ is 1/scale of that."""
+               degrade_cfg: DegradeConfig = DegradeConfig(), max_zoom: float = 2.0,
+               p_handheld: float = 0.0) -> ClipBatch:
+        """batch clips of frames x out_h x out_w ground truth; LQ is 1/scale of that. A share
+        p_handheld of the clips follows a fast hand-held path (camera.handheld_path) instead of a
+        slow pan; at 0 nothing is drawn for it, so earlier runs' clips stay the same."""
         def cut(i: int) -> Tensor:
             photo = self.photos[i]
             _, ph, pw = photo.shape
-            path = random_path(frames, out_h, out_w, ph, pw, gen, max_zoom=max_zoom)
+            if p_handheld > 0 and torch.rand((), generator=gen).item() < p_handheld:
+                path = handheld_path(frames, out_h, out_w, ph, pw, gen)
+            else:
+                path = random_path(frames, out_h, out_w, ph, pw, gen, max_zoom=max_zoom)
             crop, path = crop_for_path(photo, path, out_h, out_w)
             return render(crop.float() / 255.0, path, out_h, out_w)
         return sample_batch(batch, len(self.photos), cut, out_h, out_w, scale, gen, degrade_cfg)

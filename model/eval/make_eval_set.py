@@ -9,6 +9,9 @@ Synthetic clips with exact ground truth: one camera-path clip per held-out photo
                proxy carries over to the real codec;
   x2_clean     antialiased bicubic downscale only ("never worse than bicubic" is checked here);
   x4_degraded  as x2_degraded at 1/4 size.
+and a second clip per photo along a fast hand-held path (camera.handheld_path: swinging back and
+forth at up to 20 px per frame, like the held-out cockatoo's real motion), in two versions:
+  x2_handheld_degraded, x2_handheld_clean   as x2_degraded and x2_clean.
 Real footage (python3-imageio's clips, fetched by model/data/fetch_photos.sh): the clip's frames,
 area-downscaled x2 to clean them (cockatoo is 720p H.264 at 388 kb/s), are the ground truth;
 the input is their bicubic x2 downscale, and a second version adds libx264 at QP 32.
@@ -21,9 +24,10 @@ training's torch proxy of H.264 at the same QP, or no video codec at all (every 
 every random draw the same), to measure what the codec costs the model (docs/quality.md).
 
 --split train builds a *tuning* set the same way from training sources instead (into
-model/eval/cache-tuning unless --out says otherwise): every seventh training photo (8 photos) and
-the training clip vtest.avi. Candidates (training runs, settings) are ranked on it, so that the
-held-out set stays a measure of what was not chosen on it (docs/quality.md, "Sixth version").
+model/eval/cache-tuning unless --out says otherwise): every seventh training photo (8 photos), the
+training clip vtest.avi and the tuning-only clip tree.avi (footage.tsv; never trained on). Candidates
+(training runs, settings) are ranked on it, so that the held-out set stays a measure of what was not
+chosen on it (docs/quality.md, "Sixth version").
 """
 
 from __future__ import annotations
@@ -41,11 +45,11 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "data"))
 
-from camera import crop_for_path, random_path, render  # noqa: E402
+from camera import crop_for_path, handheld_path, random_path, render  # noqa: E402
 from codec import video  # noqa: E402
 from degrade import DegradeConfig, degrade_batch, pad16, resize  # noqa: E402
 from imagefiles import read_image, read_video  # noqa: E402
-from photos import pack_files  # noqa: E402
+from photos import pack_files, read_footage_list  # noqa: E402
 
 SEED = 20261122
 SYNTH_FRAMES = 49        # a stream of 52 = 28 + 24 frames: one chunk boundary inside the clip
@@ -83,29 +87,40 @@ def proxy(frames: np.ndarray, qp: int) -> np.ndarray:
 CODECS = {"x264": x264, "proxy": proxy, "none": lambda frames, qp: frames}
 
 
+def footage_files(*splits: str) -> tuple:
+    """File names in model/data/cache/clips of footage.tsv's clips of these splits."""
+    return tuple(c.id + os.path.splitext(c.path)[1] for c in read_footage_list() if c.split in splits)
+
+
 # split -> (the pack's photos of that split to use, the real clips of model/data/cache/clips)
 SPLITS = {
-    "heldout": (lambda: pack_files("heldout"), ("cockatoo.mp4", "realshort.mp4")),
-    "train": (lambda: pack_files("train")[::7], ("vtest.avi",)),
+    "heldout": (lambda: pack_files("heldout"), footage_files("heldout")),
+    "train": (lambda: pack_files("train")[::7], footage_files("train", "tuning")),
 }
 
 
-def synthetic(out_dir: str, gen: torch.Generator, codec=x264, split: str = "heldout") -> list:
+SLOW_GROUPS = ("x2_degraded", 2, False), ("x2_clean", 2, True), ("x4_degraded", 4, False)
+HANDHELD_GROUPS = ("x2_handheld_degraded", 2, False), ("x2_handheld_clean", 2, True)
+
+
+def synthetic(out_dir: str, gen: torch.Generator, codec=x264, split: str = "heldout", handheld: bool = False) -> list:
+    """One clip per photo of the split along a camera path (slow pans, or fast hand-held motion),
+    in each version of its groups: (group, scale, clean)."""
     rows = []
     # every clip of a degraded group is degraded (no "clean" draws), and real x264 replaces the proxy
     no_proxy = DegradeConfig(p_video=0.0, p_clean=0.0)
     for path in SPLITS[split][0]():
         pid = os.path.splitext(os.path.basename(path))[0]
         photo = torch.from_numpy(read_image(path)).permute(2, 0, 1).contiguous()
-        cam = random_path(SYNTH_FRAMES, *GT_SIZE, photo.shape[1], photo.shape[2], gen)
+        make_path = handheld_path if handheld else random_path
+        cam = make_path(SYNTH_FRAMES, *GT_SIZE, photo.shape[1], photo.shape[2], gen)
         crop, cam = crop_for_path(photo, cam, *GT_SIZE)
         gt = render(crop.float() / 255.0, cam, *GT_SIZE)
-        for name, scale, cfg in (("x2_degraded", 2, no_proxy), ("x2_clean", 2, DegradeConfig(p_clean=1.0)),
-                                 ("x4_degraded", 4, no_proxy)):
-            lq, recipes = degrade_batch(gt[None], scale, gen, cfg)
+        for name, scale, clean in HANDHELD_GROUPS if handheld else SLOW_GROUPS:
+            lq, recipes = degrade_batch(gt[None], scale, gen, DegradeConfig(p_clean=1.0) if clean else no_proxy)
             lq_u8 = to_u8(lq[0])
             recipe = recipes[0].describe()
-            if name != "x2_clean" and torch.rand((), generator=gen).item() < 0.6:
+            if not clean and torch.rand((), generator=gen).item() < 0.6:
                 qp = int(torch.randint(22, 41, (), generator=gen))
                 lq_u8 = codec(lq_u8, qp)
                 recipe += f" > {codec_name(codec)}(qp{qp})"
@@ -123,7 +138,7 @@ def real(out_dir: str, clips_dir: str, codec=x264, split: str = "heldout") -> li
         clip = os.path.splitext(file)[0]
         frames = torch.from_numpy(read_video(os.path.join(clips_dir, file), REAL_FRAMES)).permute(0, 3, 1, 2)
         frames = frames.float() / 255.0
-        if frames.shape[-1] > 640:   # cockatoo 1280x720 -> 640x360, vtest 768x576 -> 384x288 ground truth
+        if frames.shape[-1] > 640:   # cockatoo 1280x720 -> 640x360, vtest 768x576 -> 384x288; tree stays 320x240
             frames = F.interpolate(frames, scale_factor=0.5, mode="area")
         gt = to_u8(frames)
         h, w = gt.shape[1:3]
@@ -157,6 +172,8 @@ def main(argv=None) -> int:
     gen = torch.Generator().manual_seed(SEED)
     codec = CODECS[args.codec]
     rows = synthetic(args.out, gen, codec, args.split) + real(args.out, args.clips, codec, args.split)
+    # the hand-held groups came later: their own generator keeps every earlier clip as it was
+    rows += synthetic(args.out, torch.Generator().manual_seed(SEED + 1), codec, args.split, handheld=True)
     with open(os.path.join(args.out, "evalset.json"), "w") as f:
         json.dump({"seed": SEED, "split": args.split, "clips": rows}, f, indent=1)
     print(f"{len(rows)} clips in {args.out}")

@@ -131,6 +131,7 @@ class Trainer:
             if args.resume and os.path.exists(os.path.join(args.resume, name)) and \
                     os.path.abspath(args.resume) != os.path.abspath(args.out):
                 shutil.copy(os.path.join(args.resume, name), os.path.join(args.out, name))
+        self.check_val_columns()
         self.t_start = time.time()
 
     def zero_detail_output(self) -> None:
@@ -202,20 +203,23 @@ class Trainer:
         sampler = ClipSampler(pack_files("heldout", self.args.pack), self.device)
         gen = torch.Generator().manual_seed(VAL_SEED)
         n, t, size = self.args.val_clips, self.args.frames, self.args.crop
-        return {
+        groups = {
             "x2_degraded": sampler.sample(n, t, size, size, 2, gen),
             "x2_clean": sampler.sample(n, t, size, size, 2, gen, DegradeConfig(p_clean=1.0)),
             "x4_degraded": sampler.sample(n, t, size, size, 4, gen),
         }
+        if self.args.p_handheld > 0:   # drawn last, so the other groups stay those of earlier runs
+            groups["x2_handheld_clean"] = sampler.sample(n, t, size, size, 2, gen, DegradeConfig(p_clean=1.0),
+                                                         p_handheld=1.0)
+        return groups
 
     def sample(self) -> ClipBatch:
         scale = 4 if torch.rand((), generator=self.gen).item() < self.args.p_x4 else 2
-        sampler = self.train_sampler
+        size = (self.args.batch, self.args.frames, self.args.crop, self.args.crop, scale, self.gen)
         # no draw when footage is off, so runs without it repeat the clips of earlier versions
         if self.footage_sampler is not None and torch.rand((), generator=self.gen).item() < self.args.footage_share:
-            sampler = self.footage_sampler
-        return sampler.sample(self.args.batch, self.args.frames, self.args.crop, self.args.crop, scale, self.gen,
-                              self.degrade_cfg)
+            return self.footage_sampler.sample(*size, self.degrade_cfg)
+        return self.train_sampler.sample(*size, self.degrade_cfg, p_handheld=self.args.p_handheld)
 
     # ----- model paths -----
 
@@ -307,6 +311,20 @@ class Trainer:
                                        stage_step=stage_step, **{k: round(v, 3) for k, v in row.items()}))
         self.log("val " + " ".join(f"{k}={v:.2f}" for k, v in row.items()))
         return row
+
+    def check_val_columns(self) -> None:
+        """A resumed run appends to val.csv: its validation groups must be the ones the file has
+        (--p-handheld adds one), or the columns would be written under the wrong headers."""
+        path = os.path.join(self.args.out, "val.csv")
+        if not os.path.exists(path):
+            return
+        with open(path, newline="") as f:
+            header = next(csv.reader(f), [])
+        groups = {c[: -len("_model")] for c in header if c.endswith("_model")}
+        if groups != set(self.val_batches):
+            raise SystemExit(f"{path} has the validation groups {sorted(groups)}, this run has "
+                             f"{sorted(self.val_batches)} (--p-handheld adds x2_handheld_clean): "
+                             "resume with the same --p-handheld setting (0 or > 0), or write to a new --out")
 
     def write_csv(self, name: str, row: dict) -> None:
         path = os.path.join(self.args.out, name)
@@ -420,6 +438,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "(tried for the sixth version: worse on held-out real footage, model/training/README.md)")
     p.add_argument("--p-soft-target", type=float, default=0.0,
                    help="share of clips whose ground truth is blurred first (soft content; data/degrade.py)")
+    p.add_argument("--p-handheld", type=float, default=0.0,
+                   help="share of photo clips along a fast hand-held camera path (up to 20 px per frame; "
+                        "data/camera.py) instead of a slow pan; > 0 also adds the validation group x2_handheld_clean")
     p.add_argument("--lr-ae", type=float, default=1e-3)
     p.add_argument("--lr-flow", type=float, default=3e-4)
     p.add_argument("--lr-joint", type=float, default=2e-4)

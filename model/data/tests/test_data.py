@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 import torch
 
-from camera import crop_for_path, random_path, render
+from camera import crop_for_path, handheld_path, random_path, render
 from codec import jpeg, jpeg_tables, video
 from degrade import DegradeConfig, bicubic_down, degrade_batch, soften_targets
 from imagefiles import _parse_ppm, write_png
 from photos import read_footage_list, read_photo_list
-from sampler import FootageSampler
+from sampler import ClipSampler, FootageSampler
 
 
 def textured(h=96, w=128, seed=0) -> torch.Tensor:
@@ -38,18 +38,58 @@ def test_photo_list_is_split_by_source_and_has_licences():
     assert all(p.licence and p.credit for p in photos)
 
 
+def window_inside(path, out_h, out_w, photo_h, photo_w) -> bool:
+    c, s = torch.cos(path.angle), torch.sin(path.angle)
+    for sx, sy in ((-out_w / 2, -out_h / 2), (out_w / 2, -out_h / 2), (-out_w / 2, out_h / 2), (out_w / 2, out_h / 2)):
+        x = path.cx + path.zoom * (c * sx - s * sy)
+        y = path.cy + path.zoom * (s * sx + c * sy)
+        if x.min() < 0 or x.max() > photo_w or y.min() < 0 or y.max() > photo_h:
+            return False
+    return True
+
+
 def test_path_stays_inside_the_photo_and_moves_smoothly():
     gen = torch.Generator().manual_seed(3)
     for _ in range(50):
         path = random_path(16, 64, 96, 400, 600, gen)
-        for sx, sy in ((-48, -32), (48, -32), (-48, 32), (48, 32)):      # window corners
-            c, s = torch.cos(path.angle), torch.sin(path.angle)
-            x = path.cx + path.zoom * (c * sx - s * sy)
-            y = path.cy + path.zoom * (s * sx + c * sy)
-            assert x.min() >= 0 and x.max() <= 600 and y.min() >= 0 and y.max() <= 400
+        assert window_inside(path, 64, 96, 400, 600)
         assert (path.zoom >= 1.0).all()
         step = torch.hypot(path.cx.diff(), path.cy.diff()) / path.zoom[1:]
         assert step.max() < 6.0                          # output pixels per frame
+
+
+def test_handheld_path_swings_fast_and_stays_inside_the_photo():
+    """Peak speeds spread up to max_speed output px per frame and axis (random_path stays under 6), the
+    direction turns (back-and-forth, not one pan), and the rotated window never leaves the photo,
+    also where the photo leaves little room to swing."""
+    gen = torch.Generator().manual_seed(5)
+    peaks = []
+    for photo_h, photo_w in ((1000, 1600), (320, 460)):
+        for _ in range(60):
+            path = handheld_path(49, 256, 384, photo_h, photo_w, gen, max_speed=20.0)
+            assert window_inside(path, 256, 384, photo_h, photo_w)
+            step = torch.hypot(path.cx.diff(), path.cy.diff()) / path.zoom[1:]
+            assert step.max() <= 20.0 * math.sqrt(2) * 1.01     # max_speed is per axis
+            if photo_w == 1600:
+                peaks.append(step.max().item())
+                turns = (path.cx.diff().sign().diff() != 0).sum() + (path.cy.diff().sign().diff() != 0).sum()
+                assert turns >= 2
+    peaks.sort()
+    assert peaks[len(peaks) // 2] > 10.0 and peaks[-1] > 16.0
+
+
+def test_handheld_share_draws_nothing_when_off(tmp_path):
+    """p_handheld = 0 keeps the clips of earlier runs (no extra random draw); 1 moves much faster."""
+    photo = (textured(400, 600) * 255).round().to(torch.uint8).permute(1, 2, 0).numpy()
+    write_png(str(tmp_path / "photo.png"), photo)
+    sampler = ClipSampler([str(tmp_path / "photo.png")], torch.device("cpu"))
+    clean = DegradeConfig(p_clean=1.0)
+    a = sampler.sample(2, 8, 48, 64, 2, torch.Generator().manual_seed(1), clean)
+    b = sampler.sample(2, 8, 48, 64, 2, torch.Generator().manual_seed(1), clean, p_handheld=0.0)
+    fast = sampler.sample(2, 8, 48, 64, 2, torch.Generator().manual_seed(1), clean, p_handheld=1.0)
+    assert torch.equal(a.gt, b.gt) and torch.equal(a.lq, b.lq)
+    change = lambda batch: (batch.gt.diff(dim=1)).abs().mean().item()  # noqa: E731
+    assert change(fast) > 2 * change(a)
 
 
 def test_render_of_an_unmoving_unzoomed_path_is_the_photo():
@@ -130,6 +170,7 @@ def test_footage_list_keeps_the_evaluation_clips_out_of_training():
     clips = {c.id: c for c in read_footage_list()}
     assert clips["vtest"].split == "train"
     assert clips["cockatoo"].split == "heldout" and clips["realshort"].split == "heldout"
+    assert clips["tree"].split == "tuning"
     assert all(c.licence and c.credit for c in clips.values())
 
 
@@ -142,6 +183,15 @@ def write_test_video(path, frames_rgb):
 
 
 @pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg command")
+def test_only_clips_can_be_kept_for_tuning(tmp_path):
+    """A tuning-only source is never trained on and never reported; only real clips have that split."""
+    row = "x\ttuning\tpkg\tpath/x.avi\tMIT\tsomeone\n"
+    (tmp_path / "list.tsv").write_text(row)
+    assert read_footage_list(str(tmp_path / "list.tsv"))[0].split == "tuning"
+    with pytest.raises(ValueError, match="not one of train, heldout"):
+        read_photo_list(str(tmp_path / "list.tsv"))
+
+
 def test_footage_clips_are_windows_of_the_downscaled_video(tmp_path):
     # every frame carries its index in its brightness, so a clip says which frames it was cut from
     t, h, w = 12, 40, 48

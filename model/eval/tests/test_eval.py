@@ -103,7 +103,8 @@ def test_codec_variants_of_the_eval_set_keep_shape_and_differ_as_named():
 
 
 def test_the_tuning_split_uses_only_training_sources():
-    """make_eval_set --split train: photos of the training split and the training clip, none of the held-out ones."""
+    """make_eval_set --split train: photos of the training split, the training clip and the tuning-only clip;
+    none of the held-out ones."""
     import make_eval_set
     from photos import read_footage_list, read_photo_list
     split = {p.id: p.split for p in read_photo_list()}
@@ -114,7 +115,7 @@ def test_the_tuning_split_uses_only_training_sources():
     except FileNotFoundError:
         pytest.skip("photo pack not built (model/data/fetch_photos.sh, build_pack.py)")
     assert len(ids) == 8 and all(split[i] == "train" for i in ids)
-    assert all(split[os.path.splitext(c)[0]] == "train" for c in clips)
+    assert sorted(split[os.path.splitext(c)[0]] for c in clips) == ["train", "tuning"]
     held_photos, held_clips = make_eval_set.SPLITS["heldout"]
     assert all(split[os.path.splitext(os.path.basename(p))[0]] == "heldout" for p in held_photos())
     assert all(split[os.path.splitext(c)[0]] == "heldout" for c in held_clips)
@@ -132,3 +133,20 @@ def test_soft_ground_truth_blurs_only_when_asked():
     assert abs(soft.mean().item() - plain.mean().item()) < 0.01
     flat = soft_ground_truth(np.full((1, 8, 8, 3), 77, np.uint8), 2.0)
     assert torch.allclose(flat, torch.full_like(flat, 77 / 255))
+
+
+def test_motion_check_clips_differ_only_in_speed(tmp_path, tiny_bundle):
+    """The same draws at every speed: faster swings change more from frame to frame; the scores run."""
+    import motion_check
+    from imagefiles import write_png
+    rng = np.random.default_rng(0)
+    photo = rng.integers(0, 256, (40, 60, 3), dtype=np.uint8).repeat(20, 0).repeat(20, 1)   # 1200x800, blocky
+    write_png(str(tmp_path / "p.png"), photo)
+    motion = []
+    for speed in (0.5, 6.0, 20.0):
+        gt, lq = motion_check.clean_pair(str(tmp_path / "p.png"), speed, seed=1)
+        assert gt.shape == (motion_check.FRAMES, 256, 384, 3) and lq.shape == (motion_check.FRAMES, 128, 192, 3)
+        motion.append(np.abs(np.diff(gt.astype(np.float32), axis=0)).mean())
+    assert motion[0] < motion[1] < motion[2]
+    model, bicubic, worst = motion_check.check(Bundle(tiny_bundle), [str(tmp_path / "p.png")], 6.0)
+    assert np.isfinite(model) and 10 < bicubic < 60 and worst == pytest.approx(model - bicubic, abs=0.05)

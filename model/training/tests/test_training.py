@@ -17,6 +17,20 @@ from swiftvr.reae import empty_states
 from swiftvr.restorer import build_restorer
 
 
+MODEL_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# the short CPU runs: a tiny config on one small clip per batch
+TINY_CPU_RUN = ["--config", "tiny", "--crop", "32", "--frames", "8", "--batch", "1", "--val-clips", "1",
+                "--device", "cpu", "--log-every", "1", "--val-every", "1000"]
+
+
+def photo_pack() -> str:
+    """The photo pack of model/data/cache, or skip the test where it was not built."""
+    pack = os.path.join(MODEL_DIR, "data", "cache", "pack")
+    if not os.path.exists(os.path.join(pack, "pack.json")):
+        pytest.skip("photo pack not built (model/data/fetch_photos.sh, build_pack.py)")
+    return pack
+
+
 def test_batched_restore_equals_the_module_per_clip():
     model = build_restorer(tiny(), seed=1).eval()
     lq = torch.randint(0, 256, (2, 8, 16, 20, 3), dtype=torch.uint8)
@@ -56,12 +70,8 @@ def test_schedule_parsing():
 
 
 def test_short_cpu_run_trains_resumes_and_logs(tmp_path):
-    pack = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                        "data", "cache", "pack")
-    if not os.path.exists(os.path.join(pack, "pack.json")):
-        pytest.skip("photo pack not built (model/data/fetch_photos.sh, build_pack.py)")
-    common = ["--config", "tiny", "--crop", "32", "--frames", "8", "--batch", "1", "--val-clips", "1",
-              "--device", "cpu", "--log-every", "1", "--val-every", "1000", "--pack", pack]
+    pack = photo_pack()
+    common = TINY_CPU_RUN + ["--pack", pack]
     first = str(tmp_path / "a")
     assert train.main(common + ["--out", first, "--schedule", "ae:1,flow:1,joint:1"]) == 0
     second = str(tmp_path / "b")
@@ -70,6 +80,19 @@ def test_short_cpu_run_trains_resumes_and_logs(tmp_path):
     assert info["progress"]["joint_steps"] >= 2 and info["progress"]["ae_steps"] >= 1
     with open(os.path.join(second, "val.csv")) as f:
         assert len(f.readlines()) == 1 + 4          # header, 3 stages of the first run, 1 of the second
+
+
+def test_handheld_clips_add_a_validation_group_that_a_resume_must_keep(tmp_path):
+    pack = photo_pack()
+    common = TINY_CPU_RUN + ["--pack", pack, "--schedule", "joint:1"]
+    first = str(tmp_path / "a")
+    assert train.main(common + ["--out", first, "--p-handheld", "0.5"]) == 0
+    with open(os.path.join(first, "val.csv")) as f:
+        header = f.readline().strip().split(",")
+    assert "x2_handheld_clean_model" in header and "x2_handheld_clean_bicubic" in header
+    with pytest.raises(SystemExit, match="x2_handheld_clean"):
+        train.main(common + ["--out", str(tmp_path / "b"), "--resume", first])
+    assert train.main(common + ["--out", str(tmp_path / "c"), "--resume", first, "--p-handheld", "0.5"]) == 0
 
 
 def test_mirrored_variants_flip_ground_truth_and_input_alike():
@@ -87,19 +110,15 @@ def test_detail_stage_trains_the_detail_path_alone(tmp_path):
     """--init-from a bundle without a detail path: the latent path's weights come from the bundle, the
     detail path starts at zero (the output equals the resized input frame), and a `detail` stage
     changes nothing but the detail path."""
-    pack = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                        "data", "cache", "pack")
-    if not os.path.exists(os.path.join(pack, "pack.json")):
-        pytest.skip("photo pack not built (model/data/fetch_photos.sh, build_pack.py)")
+    pack = photo_pack()
     import dataclasses
     import sys
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    sys.path.insert(0, MODEL_DIR)
     from export import export_bundle
     no_detail = dataclasses.replace(tiny(), detail=None)
     old = build_restorer(no_detail, seed=3)
     export_bundle(old, no_detail, str(tmp_path / "old"), "old", "test", log=lambda *a: None)
-    common = ["--config", "tiny", "--crop", "32", "--frames", "8", "--batch", "1", "--val-clips", "1",
-              "--device", "cpu", "--log-every", "1", "--val-every", "1000", "--pack", pack]
+    common = TINY_CPU_RUN + ["--pack", pack]
     out = str(tmp_path / "d")
     assert train.main(common + ["--out", out, "--init-from", str(tmp_path / "old"), "--schedule", "detail:2"]) == 0
     state, info = checkpoint.load(out)
@@ -115,11 +134,8 @@ def test_a_new_detail_shape_starts_fresh_and_one_cosine_spans_resumed_runs(tmp_p
     the checkpoint left it instead of starting again at the base learning rate."""
     import csv
     import sys
-    pack = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                        "data", "cache", "pack")
-    if not os.path.exists(os.path.join(pack, "pack.json")):
-        pytest.skip("photo pack not built (model/data/fetch_photos.sh, build_pack.py)")
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    pack = photo_pack()
+    sys.path.insert(0, MODEL_DIR)
     from export import export_bundle
     old = build_restorer(tiny(), seed=4)                      # one-level detail path (8 channels, 1 block)
     export_bundle(old, tiny(), str(tmp_path / "old"), "old", "test", log=lambda *a: None)
@@ -155,11 +171,8 @@ def test_a_wider_detail_window_starts_as_the_bundle_it_widens(tmp_path):
     every weight is kept (the first conv's spread over the wider window, the new frames at zero), so
     the widened model restores exactly as the bundle does until training moves the new weights."""
     import sys
-    pack = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                        "data", "cache", "pack")
-    if not os.path.exists(os.path.join(pack, "pack.json")):
-        pytest.skip("photo pack not built (model/data/fetch_photos.sh, build_pack.py)")
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    pack = photo_pack()
+    sys.path.insert(0, MODEL_DIR)
     from export import export_bundle
     old = build_restorer(tiny(), seed=5).eval()
     export_bundle(old, tiny(), str(tmp_path / "old"), "old", "test", log=lambda *a: None)
@@ -180,14 +193,12 @@ def test_a_wider_detail_window_starts_as_the_bundle_it_widens(tmp_path):
 
 
 def test_a_run_can_draw_its_clips_from_real_footage(tmp_path, capsys):
-    pack = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                        "data", "cache", "pack")
-    if not os.path.exists(os.path.join(pack, "pack.json")) or not pack_footage("train", pack):
+    pack = photo_pack()
+    if not pack_footage("train", pack):
         pytest.skip("pack without footage (model/data/fetch_photos.sh, build_pack.py)")
     out = str(tmp_path / "f")
-    assert train.main(["--config", "tiny", "--crop", "32", "--frames", "8", "--batch", "1", "--val-clips", "1",
-                       "--device", "cpu", "--log-every", "1", "--val-every", "1000", "--pack", pack,
-                       "--footage-share", "1", "--out", out, "--schedule", "joint:1"]) == 0
+    assert train.main(TINY_CPU_RUN + ["--pack", pack, "--footage-share", "1", "--out", out,
+                                      "--schedule", "joint:1"]) == 0
     assert "footage: vtest.avi (795 frames), 100% of the batches" in capsys.readouterr().out
     _, info = checkpoint.load(out)
     assert info["progress"]["joint_steps"] >= 1
