@@ -28,16 +28,21 @@ class CameraPath:
     angle: Tensor   # [T] radians
 
 
+def zoom_that_fits(out_h: int, out_w: int, photo_h: int, photo_w: int, max_zoom: float) -> float:
+    """The largest zoom up to max_zoom at which the window, with 15% to spare, fits the photo."""
+    fit = min(photo_h / (out_h * 1.15), photo_w / (out_w * 1.15))
+    if fit < 1.0:
+        raise ValueError(f"photo {photo_w}x{photo_h} is too small for a {out_w}x{out_h} window")
+    return min(max_zoom, fit)
+
+
 def random_path(frames: int, out_h: int, out_w: int, photo_h: int, photo_w: int,
                 gen: torch.Generator, max_zoom: float = 2.0) -> CameraPath:
     """A random path that keeps the whole (rotated) window inside the photo."""
     u = lambda: torch.rand((), generator=gen).item()  # noqa: E731
     t = torch.linspace(0.0, 1.0, frames, dtype=torch.float64)
     # zoom: start and end in [1, max_zoom], limited so the window still fits the photo
-    fit = min(photo_h / (out_h * 1.15), photo_w / (out_w * 1.15))
-    if fit < 1.0:
-        raise ValueError(f"photo {photo_w}x{photo_h} is too small for a {out_w}x{out_h} window")
-    hi = min(max_zoom, fit)
+    hi = zoom_that_fits(out_h, out_w, photo_h, photo_w, max_zoom)
     z0 = 1.0 + (hi - 1.0) * u()
     z1 = z0 if u() < 0.4 else 1.0 + (hi - 1.0) * u()
     zoom = z0 + (z1 - z0) * t
@@ -76,14 +81,12 @@ def handheld_path(frames: int, out_h: int, out_w: int, photo_h: int, photo_w: in
                   gen: torch.Generator, max_speed: float = 20.0, max_zoom: float = 1.3) -> CameraPath:
     """Fast, back-and-forth motion like a hand-held camera following a moving subject: per axis
     the sum of two sinusoids whose peak speed is drawn up to `max_speed` output pixels per frame
-    (per axis), plus a small rotation wobble. random_path pans at most 4 px per frame (mostly far less); real
-    footage such as the held-out cockatoo moves 10-20 px per frame, and a model that has only seen
-    slow motion blends misaligned frames there (docs/quality.md, "Fast motion")."""
+    (per axis), plus a small rotation wobble. random_path pans at most 4 px per frame (mostly far
+    less); real footage such as the held-out cockatoo moves 10-20 px per frame, and a model that
+    has only seen slow motion blends misaligned frames there (docs/quality.md, "Fast motion")."""
     u = lambda: torch.rand((), generator=gen).item()  # noqa: E731
     k = torch.arange(frames, dtype=torch.float64)
-    zoom = 1.0 + (min(max_zoom, photo_h / (out_h * 1.15), photo_w / (out_w * 1.15)) - 1.0) * u()
-    if zoom < 1.0:
-        raise ValueError(f"photo {photo_w}x{photo_h} is too small for a {out_w}x{out_h} window")
+    zoom = 1.0 + (zoom_that_fits(out_h, out_w, photo_h, photo_w, max_zoom) - 1.0) * u()
     wobble = math.radians(1.0) * u()
     angle = wobble * torch.sin(0.23 * k + 2 * math.pi * u())
     half_w = 0.5 * (out_w + out_h * math.sin(wobble)) * zoom + 4

@@ -103,6 +103,15 @@ SLOW_GROUPS = ("x2_degraded", 2, False), ("x2_clean", 2, True), ("x4_degraded", 
 HANDHELD_GROUPS = ("x2_handheld_degraded", 2, False), ("x2_handheld_clean", 2, True)
 
 
+def camera_clip(photo_path: str, frames: int, make_path, gen: torch.Generator) -> torch.Tensor:
+    """Ground truth [T, 3, H, W] of GT_SIZE along a path from make_path (camera.random_path,
+    handheld_path or a partial of them) over one photo."""
+    photo = torch.from_numpy(read_image(photo_path)).permute(2, 0, 1).contiguous()
+    cam = make_path(frames, *GT_SIZE, photo.shape[1], photo.shape[2], gen)
+    crop, cam = crop_for_path(photo, cam, *GT_SIZE)
+    return render(crop.float() / 255.0, cam, *GT_SIZE)
+
+
 def synthetic(out_dir: str, gen: torch.Generator, codec=x264, split: str = "heldout", handheld: bool = False) -> list:
     """One clip per photo of the split along a camera path (slow pans, or fast hand-held motion),
     in each version of its groups: (group, scale, clean)."""
@@ -111,11 +120,7 @@ def synthetic(out_dir: str, gen: torch.Generator, codec=x264, split: str = "held
     no_proxy = DegradeConfig(p_video=0.0, p_clean=0.0)
     for path in SPLITS[split][0]():
         pid = os.path.splitext(os.path.basename(path))[0]
-        photo = torch.from_numpy(read_image(path)).permute(2, 0, 1).contiguous()
-        make_path = handheld_path if handheld else random_path
-        cam = make_path(SYNTH_FRAMES, *GT_SIZE, photo.shape[1], photo.shape[2], gen)
-        crop, cam = crop_for_path(photo, cam, *GT_SIZE)
-        gt = render(crop.float() / 255.0, cam, *GT_SIZE)
+        gt = camera_clip(path, SYNTH_FRAMES, handheld_path if handheld else random_path, gen)
         for name, scale, clean in HANDHELD_GROUPS if handheld else SLOW_GROUPS:
             lq, recipes = degrade_batch(gt[None], scale, gen, DegradeConfig(p_clean=1.0) if clean else no_proxy)
             lq_u8 = to_u8(lq[0])

@@ -15,6 +15,7 @@ and the worst clip's gain.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 
@@ -25,11 +26,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "data"))
 
-from camera import crop_for_path, handheld_path, render  # noqa: E402
+from camera import handheld_path  # noqa: E402
 from degrade import resize  # noqa: E402
 from evaluate import Bundle  # noqa: E402
-from imagefiles import read_image  # noqa: E402
-from make_eval_set import GT_SIZE, SEED, SPLITS, to_u8  # noqa: E402
+from make_eval_set import GT_SIZE, SEED, SPLITS, camera_clip, to_u8  # noqa: E402
 from metrics import psnr_per_frame, upscale  # noqa: E402
 
 FRAMES = 25
@@ -37,11 +37,8 @@ FRAMES = 25
 
 def clean_pair(photo_path: str, speed: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(ground truth, bicubic x2 input) as uint8 [N, H, W, 3] for one photo at one speed."""
-    photo = torch.from_numpy(read_image(photo_path)).permute(2, 0, 1).contiguous()
-    path = handheld_path(FRAMES, *GT_SIZE, photo.shape[1], photo.shape[2], torch.Generator().manual_seed(seed),
-                         max_speed=speed)
-    crop, path = crop_for_path(photo, path, *GT_SIZE)
-    gt = render(crop.float() / 255.0, path, *GT_SIZE)
+    gt = camera_clip(photo_path, FRAMES, functools.partial(handheld_path, max_speed=speed),
+                     torch.Generator().manual_seed(seed))
     return to_u8(gt), to_u8(resize(gt, (GT_SIZE[0] // 2, GT_SIZE[1] // 2), "bicubic"))
 
 

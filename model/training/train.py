@@ -215,11 +215,11 @@ class Trainer:
 
     def sample(self) -> ClipBatch:
         scale = 4 if torch.rand((), generator=self.gen).item() < self.args.p_x4 else 2
-        size = (self.args.batch, self.args.frames, self.args.crop, self.args.crop, scale, self.gen)
+        batch_shape = (self.args.batch, self.args.frames, self.args.crop, self.args.crop, scale, self.gen)
         # no draw when footage is off, so runs without it repeat the clips of earlier versions
         if self.footage_sampler is not None and torch.rand((), generator=self.gen).item() < self.args.footage_share:
-            return self.footage_sampler.sample(*size, self.degrade_cfg)
-        return self.train_sampler.sample(*size, self.degrade_cfg, p_handheld=self.args.p_handheld)
+            return self.footage_sampler.sample(*batch_shape, self.degrade_cfg)
+        return self.train_sampler.sample(*batch_shape, self.degrade_cfg, p_handheld=self.args.p_handheld)
 
     # ----- model paths -----
 
