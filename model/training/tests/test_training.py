@@ -7,6 +7,7 @@ import os
 import pytest
 import torch
 
+import average_weights
 import batched
 import checkpoint
 import experiments
@@ -212,3 +213,19 @@ def test_a_run_can_draw_its_clips_from_real_footage(tmp_path, capsys):
     with pytest.raises(SystemExit, match="no training footage"):
         train.main(["--config", "tiny", "--pack", str(old), "--footage-share", "0.5", "--out", out,
                     "--schedule", "joint:1", "--device", "cpu"])
+
+
+def test_weight_average_is_the_mean_of_float_tensors_and_refuses_mismatches():
+    a = {"w": torch.tensor([1.0, 3.0]), "steps": torch.tensor([7])}
+    b = {"w": torch.tensor([3.0, 5.0]), "steps": torch.tensor([7])}
+    mean = average_weights.average([a, b])
+    assert torch.equal(mean["w"], torch.tensor([2.0, 4.0]))
+    assert torch.equal(mean["steps"], torch.tensor([7]))
+    with pytest.raises(ValueError, match="other tensors"):
+        average_weights.average([a, {"w": b["w"]}])
+    with pytest.raises(ValueError, match="shapes differ"):
+        average_weights.average([a, {"w": torch.zeros(3), "steps": torch.tensor([7])}])
+    with pytest.raises(ValueError, match="non-float"):
+        average_weights.average([a, {"w": b["w"], "steps": torch.tensor([8])}])
+    with pytest.raises(ValueError, match="at least two"):
+        average_weights.average([a])
