@@ -12,7 +12,7 @@ Per group it reports PSNR (RGB) and SSIM (luma), and error flicker (mean frame-t
 the error, 0..255 scale, lower is steadier) for every method; for the model also the flicker on
 the frame pairs that straddle a chunk boundary next to the pairs inside chunks.
 
-  python3 model/eval/evaluate.py --bundle models/swiftvr-small [--only x2_clean] [--report out.md]
+  python3 model/eval/evaluate.py --bundle models/swiftvr-small [--only x2_clean] [--report out.md] [--flips 2]
 """
 
 from __future__ import annotations
@@ -77,6 +77,20 @@ class Bundle:
                 states = list(result[1:])
         return torch.cat(outs)[lag:lag + n].numpy()
 
+    def restore_flipped(self, lq: np.ndarray, out_size, flips: int) -> np.ndarray:
+        """Self-ensemble: the mean of `flips` runs (1: as is; 2: also mirrored left-right; 4: also
+        upside down, and both), each mirrored back, rounded to uint8. Each run is a stream of its
+        own, so it costs `flips` times the time."""
+        if flips not in (1, 2, 4):
+            raise ValueError(f"flips must be 1, 2 or 4, not {flips}")
+        total = np.zeros((lq.shape[0], *out_size, 3), np.float32)
+        for variant in range(flips):
+            axes = [a for a, bit in ((2, 1), (1, 2)) if variant & bit]   # bit 1: left-right, bit 2: up-down
+            x = np.flip(lq, axes) if axes else lq
+            y = self.restore(np.ascontiguousarray(x), out_size).astype(np.float32)
+            total += np.flip(y, axes) if axes else y
+        return np.clip(np.round(total / flips), 0, 255).astype(np.uint8)
+
     def boundary_pairs(self, frames: int) -> List[int]:
         """Indices i of frame pairs (i - 1, i) of the restored video whose frames come from
         different chunks."""
@@ -110,6 +124,9 @@ def main(argv=None) -> int:
     p.add_argument("--crops", default=os.path.join(HERE, "crops"), help="folder for the PNG crops")
     p.add_argument("--report", help="also write the markdown table here")
     p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--flips", type=int, default=1, choices=[1, 2, 4],
+                   help="self-ensemble: mean of this many mirrored runs of the model (Bundle.restore_flipped); "
+                        "the pipeline runs 1")
     args = p.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -130,7 +147,7 @@ def main(argv=None) -> int:
         gt, lq = data["gt"], data["lq"]
         size = gt.shape[1:3]
         results = {m: upscale(lq, size, m) for m in BASELINES}
-        results["model"] = bundle.restore(lq, size)
+        results["model"] = bundle.restore_flipped(lq, size, args.flips)
         g = clip["group"]
         for m, out in results.items():
             psnr[g][m] += list(psnr_per_frame(out, gt))

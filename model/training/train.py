@@ -11,7 +11,8 @@ Stages, as the method describes them, each given a wall-clock budget in seconds:
          gradients: L1 of the restorer's output against the ground truth.
   joint  everything trained end to end in pixel space through the restorer's own path
          (resize, encode, z_HQ = z_LQ - v(z_LQ, 1), decode, detail path), L1 against the ground
-         truth; the detail path at its own learning rate.
+         truth (or, with --pixel-loss, MSE or minus the mean per-frame PSNR); the detail path at its
+         own learning rate.
 The decoder lags its input by 3 frames (bundle contract), so output j is compared with ground
 truth j - 3 and the first 3 outputs of a clip are not scored (Java drops them too).
 
@@ -64,6 +65,26 @@ def parse_schedule(text: str) -> List[tuple]:
             raise ValueError(f"unknown stage {name!r}; stages: {STAGES}")
         out.append((name, float(seconds)))
     return out
+
+
+def pixel_loss(kind: str, y: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Loss of restored frames y against the ground truth, both [B, T, 3, H, W].
+
+    l1    mean absolute error over all pixels (the loss of every shipped version up to the ninth).
+    l2    mean squared error over all pixels.
+    psnr  minus the mean per-frame PSNR (dB), the figure the evaluation averages. Its gradient on a
+          frame is that frame's error divided by the frame's mean squared error, so a frame that is
+          already close gets as much say as a heavily compressed one; L1 pulls every pixel equally
+          whatever its frame's state, MSE pulls hardest on the worst frames."""
+    y, target = y.float(), target.float()
+    if kind == "l1":
+        return F.l1_loss(y, target)
+    if kind == "l2":
+        return F.mse_loss(y, target)
+    if kind == "psnr":
+        mse = (y - target).pow(2).mean(dim=(2, 3, 4))
+        return (10.0 * torch.log10(mse + 1e-8)).mean()
+    raise ValueError(f"unknown pixel loss {kind!r}")
 
 
 def psnr(a: torch.Tensor, b: torch.Tensor) -> float:
@@ -258,7 +279,7 @@ class Trainer:
             v = batched.velocity(self.model, z_t, t, self.random_offset())
             return F.mse_loss(v.float(), z_lq - z_hq)
         y = self.full_output(batch.lq, h, w, self.random_offset(), latent_grad=stage == "joint")
-        return F.l1_loss(self.scored(y).float(), self.target(gt))
+        return pixel_loss(self.args.pixel_loss, self.scored(y), self.target(gt))
 
     def random_offset(self) -> int:
         # latent offset of a chunk inside a video: RoPE is relative, but train over many offsets
@@ -441,6 +462,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--p-handheld", type=float, default=0.0,
                    help="share of photo clips along a fast hand-held camera path (up to 20 px per frame; "
                         "data/camera.py) instead of a slow pan; > 0 also adds the validation group x2_handheld_clean")
+    p.add_argument("--pixel-loss", choices=["l1", "l2", "psnr"], default="l1",
+                   help="loss of the detail and joint stages: l1, l2 (mean squared error) or psnr (minus "
+                        "the mean per-frame PSNR); pixel_loss says how they weigh frames")
     p.add_argument("--lr-ae", type=float, default=1e-3)
     p.add_argument("--lr-flow", type=float, default=3e-4)
     p.add_argument("--lr-joint", type=float, default=2e-4)

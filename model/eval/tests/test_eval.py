@@ -150,3 +150,34 @@ def test_motion_check_clips_differ_only_in_speed(tmp_path, tiny_bundle):
     assert motion[0] < motion[1] < motion[2]
     model, bicubic, worst = motion_check.check(Bundle(tiny_bundle), [str(tmp_path / "p.png")], 6.0)
     assert np.isfinite(model) and 10 < bicubic < 60 and worst == pytest.approx(model - bicubic, abs=0.05)
+
+
+def test_a_flip_ensemble_of_a_mirror_symmetric_clip_is_mirror_symmetric(tiny_bundle):
+    b = Bundle(tiny_bundle)
+    half = synthetic_clip(30, 8, 6, seed=5).numpy()
+    video = np.concatenate([half, half[:, :, ::-1]], 2)        # each frame its own left-right mirror
+    plain = b.restore(video, (16, 24))
+    assert b.restore_flipped(video, (16, 24), 1).tolist() == plain.tolist()
+    assert not np.array_equal(plain, plain[:, :, ::-1])       # random weights: the model is not symmetric
+    ensemble = b.restore_flipped(video, (16, 24), 2)
+    assert np.array_equal(ensemble, ensemble[:, :, ::-1])     # the mean of a run and its mirror is
+    both = b.restore_flipped(video, (16, 24), 4)
+    assert both.shape == plain.shape and both.dtype == np.uint8
+    with pytest.raises(ValueError):
+        b.restore_flipped(video, (16, 24), 3)
+
+
+def test_neighbour_check_scores_frame_k_alone_from_frame_k_only(tiny_bundle):
+    from neighbour_check import frame_alone_and_in_clip
+    b = Bundle(tiny_bundle)
+    lq = synthetic_clip(30, 8, 12, seed=3).numpy()
+    gt = synthetic_clip(30, 16, 24, seed=4).numpy()
+    in_clip, alone = frame_alone_and_in_clip(b, lq, gt, 20)
+    other = lq.copy()
+    other[:20], other[21:] = 255 - other[:20], 255 - other[21:]   # every frame but k changed
+    in_other, alone_other = frame_alone_and_in_clip(b, other, gt, 20)
+    assert alone_other == alone                # the still clip is made of frame k alone
+    assert in_other != in_clip                 # in its clip, frame k's restoration sees the others
+    k_changed = lq.copy()
+    k_changed[20] = 255 - k_changed[20]
+    assert frame_alone_and_in_clip(b, k_changed, gt, 20)[1] != alone

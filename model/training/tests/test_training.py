@@ -107,6 +107,30 @@ def test_mirrored_variants_flip_ground_truth_and_input_alike():
     assert torch.equal(train.mirrored(batch, 3).gt, gt.flip(-1).flip(-2))
 
 
+def test_pixel_losses_psnr_is_minus_the_mean_frame_psnr_and_each_weighs_frames_its_own_way():
+    gen = torch.Generator().manual_seed(0)
+    target = torch.rand(2, 3, 3, 8, 8, generator=gen)
+    noise = torch.randn(2, 3, 3, 8, 8, generator=gen)
+    scale = torch.tensor([0.01, 0.1]).view(2, 1, 1, 1, 1)      # clip 0 close, clip 1 ten times worse
+    y = (target + scale * noise).clamp(0, 1).requires_grad_(True)   # train.psnr clamps too
+    frame_psnr = [train.psnr(y[b, t].detach(), target[b, t]) for b in range(2) for t in range(3)]
+    loss = train.pixel_loss("psnr", y, target)
+    assert loss.item() == pytest.approx(-sum(frame_psnr) / len(frame_psnr), abs=1e-3)
+    loss.backward()
+    per_clip = y.grad.abs().sum(dim=(1, 2, 3, 4))
+    assert per_clip[0] > 5 * per_clip[1]            # the close clip is pulled harder, not the worse one
+    y.grad = None
+    train.pixel_loss("l1", y, target).backward()
+    per_clip = y.grad.abs().sum(dim=(1, 2, 3, 4))
+    assert per_clip[0] == pytest.approx(per_clip[1].item())   # L1: every pixel alike
+    y.grad = None
+    train.pixel_loss("l2", y, target).backward()
+    per_clip = y.grad.abs().sum(dim=(1, 2, 3, 4))
+    assert per_clip[1] > 5 * per_clip[0]            # MSE: the worse clip is pulled harder
+    with pytest.raises(ValueError):
+        train.pixel_loss("l3", y, target)
+
+
 def test_detail_stage_trains_the_detail_path_alone(tmp_path):
     """--init-from a bundle without a detail path: the latent path's weights come from the bundle, the
     detail path starts at zero (the output equals the resized input frame), and a `detail` stage
