@@ -83,6 +83,8 @@ class Bundle:
         own, so it costs `flips` times the time."""
         if flips not in (1, 2, 4):
             raise ValueError(f"flips must be 1, 2 or 4, not {flips}")
+        if flips == 1:
+            return self.restore(lq, out_size)
         total = np.zeros((lq.shape[0], *out_size, 3), np.float32)
         for variant in range(flips):
             axes = [a for a, bit in ((2, 1), (1, 2)) if variant & bit]   # bit 1: left-right, bit 2: up-down

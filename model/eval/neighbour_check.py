@@ -29,13 +29,17 @@ from metrics import psnr_per_frame  # noqa: E402
 STILL_FRAMES = 12   # length of the repeated-frame clip; its middle frame is scored
 
 
-def frame_alone_and_in_clip(bundle: Bundle, lq: np.ndarray, gt: np.ndarray, k: int) -> Tuple[float, float]:
-    """(PSNR of frame k restored in its clip, PSNR of frame k restored from a still clip of itself)."""
+def in_clip_and_alone(bundle: Bundle, lq: np.ndarray, gt: np.ndarray, frames: List[int]) -> List[Tuple[float, float]]:
+    """Per frame k of `frames`: (PSNR of frame k restored in its clip, PSNR of frame k restored from a
+    still clip of itself). The clip is restored once for all k."""
     size = gt.shape[1:3]
-    in_clip = bundle.restore(lq, size)[k]
-    alone = bundle.restore(np.repeat(lq[k:k + 1], STILL_FRAMES, 0), size)[STILL_FRAMES // 2]
-    return (float(psnr_per_frame(in_clip[None], gt[k:k + 1])[0]),
-            float(psnr_per_frame(alone[None], gt[k:k + 1])[0]))
+    clip = bundle.restore(lq, size)
+    out = []
+    for k in frames:
+        alone = bundle.restore(np.repeat(lq[k:k + 1], STILL_FRAMES, 0), size)[STILL_FRAMES // 2]
+        out.append((float(psnr_per_frame(clip[k:k + 1], gt[k:k + 1])[0]),
+                    float(psnr_per_frame(alone[None], gt[k:k + 1])[0])))
+    return out
 
 
 def main(argv=None) -> int:
@@ -55,8 +59,7 @@ def main(argv=None) -> int:
     print("| clip | recipe | frame | in its clip dB | frame alone dB | neighbours' worth dB |\n|---|---|---|---|---|---|")
     for clip in clips:
         data = np.load(os.path.join(args.evalset, clip["name"] + ".npz"))
-        for k in frames:
-            in_clip, alone = frame_alone_and_in_clip(bundle, data["lq"], data["gt"], k)
+        for k, (in_clip, alone) in zip(frames, in_clip_and_alone(bundle, data["lq"], data["gt"], frames)):
             gains.append(in_clip - alone)
             print(f"| {clip['name']} | {clip.get('recipe', '')} | {k} | {in_clip:.2f} | {alone:.2f} | "
                   f"{in_clip - alone:+.2f} |", flush=True)

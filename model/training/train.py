@@ -8,7 +8,7 @@ Stages, as the method describes them, each given a wall-clock budget in seconds:
          z_HQ = E(ground truth), z_LQ = E(degraded input); the DiT learns v = z_LQ - z_HQ
          (half the samples at t = 1, the only time used at inference, the rest uniform).
   detail the detail path only (swiftvr/detail.py), the latent path frozen and run without
-         gradients: L1 of the restorer's output against the ground truth.
+         gradients: L1 (or --pixel-loss) of the restorer's output against the ground truth.
   joint  everything trained end to end in pixel space through the restorer's own path
          (resize, encode, z_HQ = z_LQ - v(z_LQ, 1), decode, detail path), L1 against the ground
          truth (or, with --pixel-loss, MSE or minus the mean per-frame PSNR); the detail path at its

@@ -168,16 +168,17 @@ def test_a_flip_ensemble_of_a_mirror_symmetric_clip_is_mirror_symmetric(tiny_bun
 
 
 def test_neighbour_check_scores_frame_k_alone_from_frame_k_only(tiny_bundle):
-    from neighbour_check import frame_alone_and_in_clip
+    from neighbour_check import in_clip_and_alone
     b = Bundle(tiny_bundle)
     lq = synthetic_clip(30, 8, 12, seed=3).numpy()
     gt = synthetic_clip(30, 16, 24, seed=4).numpy()
-    in_clip, alone = frame_alone_and_in_clip(b, lq, gt, 20)
+    [(in_clip, alone)] = in_clip_and_alone(b, lq, gt, [20])
     other = lq.copy()
     other[:20], other[21:] = 255 - other[:20], 255 - other[21:]   # every frame but k changed
-    in_other, alone_other = frame_alone_and_in_clip(b, other, gt, 20)
+    [(in_other, alone_other)] = in_clip_and_alone(b, other, gt, [20])
     assert alone_other == alone                # the still clip is made of frame k alone
     assert in_other != in_clip                 # in its clip, frame k's restoration sees the others
     k_changed = lq.copy()
     k_changed[20] = 255 - k_changed[20]
-    assert frame_alone_and_in_clip(b, k_changed, gt, 20)[1] != alone
+    assert in_clip_and_alone(b, k_changed, gt, [20])[0][1] != alone
+    assert in_clip_and_alone(b, lq, gt, [5, 20])[1] == (in_clip, alone)   # one clip run serves every k
