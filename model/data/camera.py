@@ -133,6 +133,24 @@ def render(photo: Tensor, path: CameraPath, out_h: int, out_w: int) -> Tensor:
     return F.avg_pool2d(fine, SUPERSAMPLE).clamp(0.0, 1.0)
 
 
+def path_flow(path: CameraPath, out_h: int, out_w: int) -> Tensor:
+    """The exact optical flow between consecutive frames of a path: [T - 1, 2, out_h, out_w], entry t - 1
+    the flow from frame t - 1 to frame t in output pixels (x, then y) such that frame t at pixel p shows
+    what frame t - 1 shows at p + flow(p) (the convention of swiftvr/detail.py's warp). The photo point
+    that frame t shows at offset g from its centre is c_t + zoom_t R(angle_t) g; frame t - 1 shows it at
+    R(-angle_t-1) (that point - c_t-1) / zoom_t-1."""
+    ys = (torch.arange(out_h, dtype=torch.float64) + 0.5) - out_h / 2
+    xs = (torch.arange(out_w, dtype=torch.float64) + 0.5) - out_w / 2
+    gy, gx = torch.meshgrid(ys, xs, indexing="ij")
+    cx, cy, zoom, angle = (v.double()[:, None, None] for v in (path.cx, path.cy, path.zoom, path.angle))
+    px = cx[1:] + zoom[1:] * (torch.cos(angle[1:]) * gx - torch.sin(angle[1:]) * gy)
+    py = cy[1:] + zoom[1:] * (torch.sin(angle[1:]) * gx + torch.cos(angle[1:]) * gy)
+    dx, dy = (px - cx[:-1]) / zoom[:-1], (py - cy[:-1]) / zoom[:-1]
+    cos, sin = torch.cos(angle[:-1]), torch.sin(angle[:-1])
+    earlier_x, earlier_y = cos * dx + sin * dy, -sin * dx + cos * dy
+    return torch.stack([earlier_x - gx, earlier_y - gy], 1).float()
+
+
 def crop_for_path(photo: Tensor, path: CameraPath, out_h: int, out_w: int) -> tuple[Tensor, CameraPath]:
     """The part of photo [C, H, W] that the path can see, and the path in that crop's coordinates
     (so only a few hundred pixels are converted to float and sampled, not the whole photo)."""

@@ -26,6 +26,7 @@ DECODER_TIME_GROW = (1, 2, 2)   # TGrow stride of the 3 decoder stages
 REAE_STATE_TENSORS = 2 * len(ENCODER_TIME_POOL) * MEMBLOCKS_PER_STAGE   # one frame per MemBlock
 STATE_TENSORS = REAE_STATE_TENSORS + 1   # + the detail path's frame history (empty without one)
 DECODER_LAG_FRAMES = 3       # output frame j of a stream restores input frame j - 3
+PROPAGATE_MULTIPLE = 12      # half-resolution feature channels that fill one [3, H, W] frame of state
 FIRST_CHUNK_FRAMES = 28
 CHUNK_FRAMES = 24
 
@@ -71,6 +72,9 @@ class DetailConfig:
     widths: Tuple[int, ...] = ()
     frames_before: int = 1
     frames_after: int = 1
+    # channels of the feature map carried from each restored frame to the next, aligned by optical flow
+    # (swiftvr/detail.py, "Propagation"); 0: none, the path sees only its window of input frames
+    propagate: int = 0
 
     @property
     def window(self) -> int:
@@ -81,6 +85,11 @@ class DetailConfig:
         if self.frames_before < 0 or not 0 <= self.frames_after <= DECODER_LAG_FRAMES:
             raise ValueError(f"detail window: {self.frames_before} frames before (at least 0) and "
                              f"{self.frames_after} after (0 to the decoder lag, {DECODER_LAG_FRAMES})")
+        if self.propagate < 0 or self.propagate % PROPAGATE_MULTIPLE:
+            raise ValueError(f"propagate: {self.propagate} channels, need a multiple of {PROPAGATE_MULTIPLE} "
+                             "(the carried features travel in the state as whole frames)")
+        if self.propagate and self.frames_before < 1:
+            raise ValueError("propagate needs frames_before >= 1: the flow to each frame is taken from the one before")
 
 
 @dataclass(frozen=True)
@@ -128,7 +137,8 @@ class SwiftVRConfig:
             ),
             dit=DiTConfig(**dit),
             detail=DetailConfig(detail["channels"], detail["blocks"], tuple(detail.get("widths", ())),
-                                detail.get("frames_before", 1), detail.get("frames_after", 1))
+                                detail.get("frames_before", 1), detail.get("frames_after", 1),
+                                detail.get("propagate", 0))
             if detail else None,
         )
 

@@ -23,28 +23,122 @@ one above (2x2 stride-2 convs down, transposed convs up, skips added), each with
 blocks. A level costs about what the top level costs when its width doubles (a quarter of the
 pixels, four times the weights per pixel), and it widens the view to the whole frame at 3 levels.
 
+Propagation (config `propagate` > 0; tried after the ninth shipped version, not in the shipped model):
+the window above is read without alignment, so the path averages noise over it but cannot use the
+sub-pixel shifts of a moving camera, which carry detail no single frame has (docs/quality.md, "What
+neighbouring frames are worth"). With propagation the path also reads what it made of the previous
+frame: the restored frame c - 1 and a feature map of `propagate` channels at half resolution, both
+warped onto frame c by an optical flow estimated from input frames c - 1 and c (PyramidFlow:
+Lucas-Kanade, coarse to fine at 1/16 to 1/2 of the output size; no weights). What one frame learns
+travels on along the clip, one frame at a time (forward only: the stream is causal), so the path's
+outputs are computed frame by frame instead of all at once. The new inputs enter the first conv
+through weights that start at zero, so a path grown from one without propagation starts as exactly it.
+
 Streaming: it needs the last 3 + b resized input frames of the previous chunk (the lag, plus the
 frames it reads before the centre), kept as one state tensor [3 + b, 3, Hp, Wp] in the module's
-dtype. At the start of a stream
-(empty state) the history is the first frame repeated, as the tail is padded with the last one.
+dtype; with propagation the same tensor holds, after them, the last restored frame and the carried
+features (propagate / 12 more [3, Hp, Wp] slots: the half-resolution map pixel-shuffled to full
+resolution). At the start of a stream (empty state) the history is the first frame repeated, as the
+tail is padded with the last one; the restored frame before it is that frame too, the features zero.
 """
 
 from __future__ import annotations
 
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .config import DECODER_LAG_FRAMES, DetailConfig
+from .config import DECODER_LAG_FRAMES, PROPAGATE_MULTIPLE, DetailConfig
 
 UNSHUFFLE = 2
+FLOW_SCALES = (16, 8, 4, 2)   # PyramidFlow's levels, coarsest first: output size / this
 
 
 # Leaky, not plain ReLU (slope 0.1): measured, a plain-ReLU trunk behind the zero-initialised output conv died
 # within the first training steps (every unit negative, the residual stuck at its bias).
 
+
+
+def warp(image: Tensor, flow: Tensor) -> Tensor:
+    """image [N, C, H, W] sampled at p + flow(p), bilinear, edges repeated; flow [N, 2, H, W] in pixels
+    of `image` (x, then y). Computed in float32 (the bundle's bfloat16 is too coarse for positions), the
+    result in the image's dtype. The aten op directly, as preprocess calls upsample_bilinear2d: one op in
+    the scripted graph instead of F.grid_sample's argument checks."""
+    n, _, h, w = image.shape
+    flow = flow.float()
+    ys = torch.arange(h, device=flow.device, dtype=torch.float32).view(1, h, 1).expand(n, h, w)
+    xs = torch.arange(w, device=flow.device, dtype=torch.float32).view(1, 1, w).expand(n, h, w)
+    gx = (xs + flow[:, 0]) * (2.0 / max(w - 1, 1)) - 1.0
+    gy = (ys + flow[:, 1]) * (2.0 / max(h - 1, 1)) - 1.0
+    grid = torch.stack([gx, gy], -1)
+    # interpolation 0 = bilinear, padding 1 = border, align_corners: pixel centres at -1 and 1
+    return torch.grid_sampler(image.float(), grid, 0, 1, True).to(image.dtype)
+
+
+def resize_flow(flow: Tensor, h: int, w: int) -> Tensor:
+    """A flow field [N, 2, h0, w0] at another size, its vectors scaled with it (float32)."""
+    factor = float(h) / float(flow.size(2))
+    return torch.ops.aten.upsample_bilinear2d(flow.float(), [h, w], False) * factor
+
+
+class PyramidFlow(nn.Module):
+    """Optical flow from frame a to frame b (b(p) ~ a(p + flow(p))) by pyramidal Lucas-Kanade: no weights.
+    At each level (FLOW_SCALES, coarsest first; the frames' luma box-averaged to 1/scale) the flow so far is
+    refined `iterations` times by the least-squares step that matches a, warped, to b over a window of
+    (2 radius + 1)^2 pixels, damped so that flat areas (no gradient) keep the flow they have, and capped at one
+    pixel of the level per step. Why not learned: a small CNN trained for it (on the exact flow of the
+    training clips' camera paths, or on the photometric error) did not learn a usable flow in about 2,000
+    steps: on slow clips its flow was worse than none (docs/quality.md, "Aligned propagation in the detail
+    path")."""
+
+    def __init__(self, iterations: int = 1, radius: int = 6, damping: float = 1e-4):
+        super().__init__()
+        self.scales = list(FLOW_SCALES)
+        self.iterations = iterations
+        self.radius = radius
+        self.damping = damping
+
+    def forward(self, a: Tensor, b: Tensor) -> List[Tensor]:
+        """a, b: [N, 3, H, W] (H, W multiples of 16). Returns the flow of every level, coarsest first,
+        each [N, 2, H / scale, W / scale] in float32 and in pixels of its own level."""
+        a = a.float().mean(1, keepdim=True)
+        b = b.float().mean(1, keepdim=True)
+        flows: List[Tensor] = []
+        flow = torch.zeros(0)
+        for s in self.scales:
+            a_s = F.avg_pool2d(a, s)
+            b_s = F.avg_pool2d(b, s)
+            if flow.numel() == 0:
+                flow = torch.zeros([a_s.size(0), 2, a_s.size(2), a_s.size(3)], device=a.device)
+            else:
+                flow = resize_flow(flow, a_s.size(2), a_s.size(3))
+            for _ in range(self.iterations):
+                flow = flow + self.step(warp(a_s, flow), b_s)
+            flows.append(flow)
+        return flows
+
+    def step(self, warped: Tensor, b: Tensor) -> Tensor:
+        """The damped least-squares correction [N, 2, h, w] that moves `warped` onto b (both [N, 1, h, w])."""
+        padded = F.pad(warped, [1, 1, 1, 1], mode="replicate")
+        ix = 0.5 * (padded[:, :, 1:-1, 2:] - padded[:, :, 1:-1, :-2])
+        iy = 0.5 * (padded[:, :, 2:, 1:-1] - padded[:, :, :-2, 1:-1])
+        it = b - warped
+        sums = self.window_mean(torch.cat([ix * ix, ix * iy, iy * iy, ix * it, iy * it], 1))
+        sxx = sums[:, 0:1] + self.damping
+        sxy = sums[:, 1:2]
+        syy = sums[:, 2:3] + self.damping
+        sxt = sums[:, 3:4]
+        syt = sums[:, 4:5]
+        det = sxx * syy - sxy * sxy
+        du = (syy * sxt - sxy * syt) / det
+        dv = (sxx * syt - sxy * sxt) / det
+        return torch.cat([du, dv], 1).clamp(-1.0, 1.0)
+
+    def window_mean(self, v: Tensor) -> Tensor:
+        r = self.radius
+        return F.avg_pool2d(F.pad(v, [r, r, r, r], mode="replicate"), 2 * r + 1, stride=1)
 
 
 class ResBlock(nn.Module):
@@ -93,8 +187,10 @@ class DetailNet(nn.Module):
         super().__init__()
         per_frame = 3 * UNSHUFFLE * UNSHUFFLE
         widths = [cfg.channels] + list(cfg.widths)
-        # input frames x[c - before] .. x[c + after], then the latent path's output
-        self.conv_in = nn.Conv2d((cfg.window + 1) * per_frame, cfg.channels, 3, padding=1)
+        # input frames x[c - before] .. x[c + after], then the latent path's output, then (with propagation) the
+        # previous restored frame and the carried features, both warped onto frame c
+        carried = per_frame + cfg.propagate if cfg.propagate else 0
+        self.conv_in = nn.Conv2d((cfg.window + 1) * per_frame + carried, cfg.channels, 3, padding=1)
         # coarser levels (config widths; none for the one-level net of the first shipped versions):
         # a wider view for compression blocks and noise at little cost, since each level has a
         # quarter of the pixels of the one above
@@ -113,18 +209,46 @@ class DetailNet(nn.Module):
         self.frames_before = cfg.frames_before
         self.window = cfg.window
         self.unshuffle = UNSHUFFLE
+        self.propagate = cfg.propagate
+        self.flow: Optional[PyramidFlow] = PyramidFlow() if cfg.propagate else None
+        # the carried features, from the top level's last features; tanh keeps a recurrence that runs for a
+        # whole video (trained on 16-frame clips) from drifting out of range
+        self.carry_out: Optional[nn.Conv2d] = nn.Conv2d(cfg.channels, cfg.propagate, 3, padding=1) \
+            if cfg.propagate else None
+        # state slots [3, Hp, Wp] after the history: the last restored frame, then the features
+        self.carried_slots = 1 + cfg.propagate // PROPAGATE_MULTIPLE if cfg.propagate else 0
+        self.flow_scale = FLOW_SCALES[-1]
+
+    def calibration_residual(self, x: Tensor, latent_out: Tensor) -> Tensor:
+        """The residual for a still clip x [N, 3, Hp, Wp] with nothing carried yet (build_restorer
+        scales the random output conv with it)."""
+        if self.propagate == 0:
+            return self.residual([x] * self.window, latent_out)
+        carry = torch.zeros([x.size(0), self.propagate, x.size(2) // 2, x.size(3) // 2], dtype=x.dtype, device=x.device)
+        h = torch.cat([self.unshuffled([x] * self.window, latent_out),
+                       F.pixel_unshuffle(x - 0.5, self.unshuffle), carry], 1)
+        return self.to_residual(self.features(h))
 
     def residual(self, window: List[Tensor], latent_out: Tensor) -> Tensor:
         """window: the input frames x[c - before] .. x[c + after] in time order; all tensors [..., 3,
         Hp, Wp] (Hp, Wp multiples of 2 ** (levels + 1), which the 32-pixel padding gives for up to 4
-        levels; any leading dims). Returns the residual to add to the centre frame. Inputs are
-        centred on 0; the latent path's output is clamped to the picture range first, so an
-        untrained or drifting latent path cannot swamp the first conv."""
-        f = self.unshuffle
+        levels; any leading dims). Returns the residual to add to the centre frame (the path without
+        propagation)."""
         lead = list(latent_out.shape[:-3])
         frame = list(latent_out.shape[-3:])
-        h = torch.cat([F.pixel_unshuffle(v.reshape([-1] + frame) - 0.5, f)
-                       for v in window + [latent_out.clamp(0.0, 1.0)]], 1)
+        h = self.features(self.unshuffled(window, latent_out))
+        return self.to_residual(h).reshape(lead + frame)
+
+    def unshuffled(self, window: List[Tensor], latent_out: Tensor) -> Tensor:
+        """The first conv's input without the carried part: [N, (window + 1) * 12, Hp / 2, Wp / 2].
+        Inputs are centred on 0; the latent path's output is clamped to the picture range first, so an
+        untrained or drifting latent path cannot swamp the first conv."""
+        frame = list(latent_out.shape[-3:])
+        return torch.cat([F.pixel_unshuffle(v.reshape([-1] + frame) - 0.5, self.unshuffle)
+                          for v in window + [latent_out.clamp(0.0, 1.0)]], 1)
+
+    def features(self, h: Tensor) -> Tensor:
+        """The U-Net from the first conv's input to the top level's last features [N, channels, ...]."""
         h = F.leaky_relu(self.conv_in(h), 0.1)
         skips: List[Tensor] = []
         for down in self.downs:
@@ -136,8 +260,10 @@ class DetailNet(nn.Module):
         for up in self.ups:
             level -= 1
             h = up(h, skips[level])
-        out = F.pixel_shuffle(self.conv_out(F.leaky_relu(h, 0.1)), f)
-        return out.reshape(lead + frame)
+        return F.leaky_relu(h, 0.1)
+
+    def to_residual(self, h: Tensor) -> Tensor:
+        return F.pixel_shuffle(self.conv_out(h), self.unshuffle)
 
     def with_history(self, x: Tensor, history: Tensor) -> Tuple[Tensor, Tensor]:
         """x: this call's resized frames [..., T, 3, Hp, Wp] (time at dim -4; a leading batch dim
@@ -153,13 +279,74 @@ class DetailNet(nn.Module):
         frames = torch.cat([history.to(x.dtype), x], -4)
         return frames, frames.narrow(-4, frames.size(-4) - self.history_frames, self.history_frames).clone()
 
-    def forward(self, x: Tensor, latent_out: Tensor, history: Tensor) -> Tuple[Tensor, Tensor]:
+    def forward(self, x: Tensor, latent_out: Tensor, state: Tensor) -> Tuple[Tensor, Tensor]:
         """x: resized input [..., T, 3, Hp, Wp]; latent_out: the decoder's output for the same call,
-        same shape (frame i restores stream frame i - 3). Returns (restored frames, new history)."""
-        frames, new_history = self.with_history(x, history)
-        window = self.window_frames(frames, x.size(-4))
-        centre = window[self.frames_before]
-        return centre + self.residual(window, latent_out.to(centre.dtype)), new_history
+        same shape (frame i restores stream frame i - 3); state: the detail state (empty at the start of
+        a stream). Returns (restored frames, new state)."""
+        if self.propagate == 0:
+            frames, new_history = self.with_history(x, state)
+            window = self.window_frames(frames, x.size(-4))
+            centre = window[self.frames_before]
+            return centre + self.residual(window, latent_out.to(centre.dtype)), new_history
+        return self.propagated(x, latent_out, state)
+
+    def propagated(self, x: Tensor, latent_out: Tensor, state: Tensor) -> Tuple[Tensor, Tensor]:
+        """forward() with propagation: one output frame after the other, each reading the previous one's
+        restored frame and features warped onto its own."""
+        flow_net = self.flow
+        carry_out = self.carry_out
+        assert flow_net is not None and carry_out is not None
+        t = x.size(-4)
+        lead = list(x.shape[:-4])
+        frame = list(x.shape[-3:])
+        k = self.history_frames
+        history, carried = self.split_state(x, state)
+        frames = torch.cat([history.to(x.dtype), x], -4).reshape([-1, k + t] + frame)
+        latent = latent_out.to(x.dtype).reshape([-1, t] + frame)
+        n = frames.size(0)
+        hp, wp = frame[1], frame[2]
+        if carried.numel() == 0:
+            restored = frames[:, 0]
+            carry = torch.zeros([n, self.propagate, hp // 2, wp // 2], dtype=x.dtype, device=x.device)
+        else:
+            carried = carried.to(x.dtype).reshape([n, self.carried_slots] + frame)
+            restored = carried[:, 0]
+            carry = F.pixel_unshuffle(carried[:, 1:].reshape([n, -1, hp, wp]), self.unshuffle)
+        # output i restores frames[i + before]; its flow is from the frame before that one
+        b = self.frames_before
+        previous = frames.narrow(1, b - 1, t).reshape([n * t] + frame)
+        current = frames.narrow(1, b, t).reshape([n * t] + frame)
+        flows = flow_net(previous, current)[-1].reshape([n, t, 2, hp // self.flow_scale, wp // self.flow_scale])
+        outs: List[Tensor] = []
+        for i in range(t):
+            window = [frames[:, i + j] for j in range(self.window)]
+            flow = flows[:, i]
+            restored = warp(restored, resize_flow(flow, hp, wp))
+            carry = warp(carry, resize_flow(flow, hp // 2, wp // 2))
+            h = self.features(torch.cat([self.unshuffled(window, latent[:, i]),
+                                         F.pixel_unshuffle(restored - 0.5, self.unshuffle), carry], 1))
+            out = window[b] + self.to_residual(h)
+            outs.append(out)
+            restored = out.clamp(0.0, 1.0)
+            carry = torch.tanh(carry_out(h))
+        y = torch.stack(outs, 1).reshape(lead + [t] + frame)
+        packed = torch.cat([restored.unsqueeze(1),
+                            F.pixel_shuffle(carry, self.unshuffle).reshape([n, self.carried_slots - 1] + frame)], 1)
+        new_state = torch.cat([frames.narrow(1, t, k), packed], 1).reshape(lead + [k + self.carried_slots] + frame)
+        return y, new_state
+
+    def split_state(self, x: Tensor, state: Tensor) -> Tuple[Tensor, Tensor]:
+        """(the frame history, the carried slots) of a detail state with propagation; at the start of a
+        stream (empty state) the history of with_history and an empty carried part."""
+        k = self.history_frames
+        if state.numel() == 0:
+            first = x.narrow(-4, 0, 1)
+            return torch.cat([first for _ in range(k)], -4), torch.zeros(0)
+        expected = list(x.shape[:-4]) + [k + self.carried_slots] + list(x.shape[-3:])
+        if list(state.shape) != expected:
+            raise RuntimeError("detail state of shape " + str(state.shape) + " does not fit frames of shape "
+                               + str(x.shape) + ": state from another resolution or model?")
+        return state.narrow(-4, 0, k), state.narrow(-4, k, self.carried_slots)
 
     def window_frames(self, frames: Tensor, t: int) -> List[Tensor]:
         """frames: [..., history_frames + t, 3, Hp, Wp], the stream from history_frames before the

@@ -179,7 +179,7 @@ def build_restorer(cfg: SwiftVRConfig, seed: int = 0, channels_last: bool = Fals
         y, _ = model.decode(model.transform(latents, 0), empty_state())
         model.decoder.conv_out.bias.add_(0.5 - y.mean().item())
         if model.detail is not None:
-            r = model.detail.residual([x] * model.detail.window, y)
+            r = model.detail.calibration_residual(x, y)
             _rescale(model.detail.conv_out, 0.05 / max(r.std().item(), 1e-6))
     return model
 

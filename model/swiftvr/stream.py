@@ -89,5 +89,6 @@ def measure_warmup(module: Callable, clip: Tensor, out_size: Sequence[int], num_
     exact = [w for w in sorted(worst) if all(worst[v] <= threshold for v in worst if v >= w)]
     if not exact:
         raise RuntimeError(f"no warm-up length up to {num_chunks - 2} chunks reproduces the sequential "
-                           f"pass (worst differences {worst}); use a longer clip")
+                           f"pass within {threshold} (worst differences {worst}); use a longer clip, or, for a "
+                           "model whose detail path propagates features, a threshold (export.py --warmup-threshold)")
     return WarmupMeasurement(exact[0], worst, num_chunks, list(out_size), threshold)

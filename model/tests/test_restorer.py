@@ -276,3 +276,71 @@ def test_wider_detail_window_reads_exactly_its_frames_streams_and_scripts():
 
     m = build_restorer(wide_window_tiny(), seed=0).double()
     assert_streams_exactly_and_scripts(m)
+
+
+def propagating_tiny(channels: int = 12):
+    """multilevel_tiny() whose detail path carries features and its restored frame along the clip."""
+    import dataclasses
+    base = multilevel_tiny()
+    return dataclasses.replace(base, detail=dataclasses.replace(base.detail, propagate=channels))
+
+
+def test_warp_moves_a_picture_by_its_flow():
+    """warp samples the image at p + flow(p): a flow of (+2, -1) pixels everywhere brings pixel (y - 1, x + 2)
+    to (y, x), and edges repeat; resize_flow scales the vectors with the size."""
+    from swiftvr.detail import resize_flow, warp
+    img = torch.arange(2 * 3 * 8 * 10, dtype=torch.float64).view(2, 3, 8, 10)
+    flow = torch.zeros(2, 2, 8, 10)
+    flow[:, 0], flow[:, 1] = 2.0, -1.0
+    out = warp(img, flow)
+    assert out.dtype == torch.float64
+    # positions are computed in float32: exact to about 1e-7 of the image's values (up to 479 here)
+    torch.testing.assert_close(out[:, :, 1:, :8], img[:, :, :7, 2:], atol=1e-4, rtol=0)
+    torch.testing.assert_close(out[:, :, 0, :8], img[:, :, 0, 2:], atol=1e-4, rtol=0)   # row -1 repeats row 0
+    big = resize_flow(flow, 16, 20)
+    assert big.shape == (2, 2, 16, 20) and torch.allclose(big[:, 0], torch.full((2, 16, 20), 4.0))
+
+
+def test_pyramid_flow_finds_the_motion_of_camera_paths():
+    """PyramidFlow's flow between consecutive frames of a slow pan with zoom and of a fast hand-held path (exact
+    flow: data/camera.py path_flow) is within a fraction of a pixel where the photo has texture, a small share of
+    the motion itself, and it returns one flow per level at that level's size."""
+    import os
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data"))
+    from camera import handheld_path, path_flow, random_path, render
+    from swiftvr.detail import FLOW_SCALES, PyramidFlow, resize_flow
+    torch.manual_seed(0)
+    photo = torch.nn.functional.avg_pool2d(torch.rand(1, 3, 600, 800), 3, stride=1, padding=1)[0]
+    inner = (..., slice(16, -16), slice(16, -16))
+    for make in (random_path, handheld_path):
+        path = make(6, 128, 160, 600, 800, torch.Generator().manual_seed(5))
+        clip, true = render(photo, path, 128, 160), path_flow(path, 128, 160)
+        flows = PyramidFlow()(clip[:-1], clip[1:])
+        assert [tuple(f.shape[-2:]) for f in flows] == [(128 // s, 160 // s) for s in FLOW_SCALES]
+        error = (resize_flow(flows[-1], 128, 160) - true).norm(dim=1)[inner].median()
+        motion = true.norm(dim=1)[inner].median()
+        assert motion > 0.5 and error < 0.25 * motion and error < 0.5, (make, error, motion)
+
+
+def test_propagating_detail_path_reaches_back_along_the_clip_streams_and_scripts():
+    """With propagation, output j (restoring c = j - 3) changes when input frame c - 3, outside its window, changes
+    (it travels on in the carried frame and features) and not when c + 2 does (the stream stays causal within the
+    lag); the state holds the history, the restored frame and the features (12 channels: one slot); chunked
+    streaming equals the whole clip, and the scripted module gives the eager module's frames."""
+    m = build_restorer(propagating_tiny(), seed=0).double()
+    with torch.no_grad():
+        for p in list(m.encoder.parameters()) + list(m.decoder.parameters()) + list(m.dit.parameters()):
+            p.zero_()
+    frames = synthetic_clip(28, 8, 8, seed=4)
+    out = call(m, frames, [8, 8])
+    base = out[0]
+    assert out[-1].shape == (4 + 1 + 1, 3, 32, 32)
+    j = 14
+    c = j - 3
+    for offset, reads in [(-3, True), (-6, True), (2, False)]:
+        changed = frames.clone()
+        changed[c + offset] = 255 - changed[c + offset]
+        diff = (call(m, changed, [8, 8])[0][j] - base[j]).abs().max().item()
+        assert (diff > 0) == reads, (offset, diff)
+    assert_streams_exactly_and_scripts(build_restorer(propagating_tiny(24), seed=0).double())

@@ -54,6 +54,8 @@ from swiftvr.config import DetailConfig, SwiftVRConfig, preset  # noqa: E402
 from swiftvr.restorer import SwiftVRRestorer, build_restorer  # noqa: E402
 
 STAGES = ("ae", "flow", "detail", "joint")
+# detail-path modules that only a path with propagation has (swiftvr/detail.py)
+NEW_WITH_PROPAGATION = ("detail.carry_out.",)
 VAL_SEED = 1234
 
 
@@ -107,6 +109,8 @@ class Trainer:
             before, after = (int(v) for v in args.detail_window.split(","))
             self.cfg = dataclasses.replace(self.cfg, detail=dataclasses.replace(
                 self.cfg.detail, frames_before=before, frames_after=after))
+        if args.propagate is not None:
+            self.cfg = dataclasses.replace(self.cfg, detail=dataclasses.replace(self.cfg.detail, propagate=args.propagate))
         self.model: SwiftVRRestorer = build_restorer(self.cfg, seed=args.seed).to(self.device)
         self.progress: Dict[str, float] = {}
         # the `unet` experiment adds skip weights and restores with decoder lag 0 (experiments.py)
@@ -173,8 +177,10 @@ class Trainer:
         state = {k: v.float() for k, v in torch.jit.load(path, map_location="cpu").state_dict().items()}
         ours = self.model.state_dict()
         widened = self.widen_detail_window(state, bundle_dir)
+        grown = self.grow_propagation(state, bundle_dir)
         detail = {k: v for k, v in state.items() if k.startswith("detail.")}
-        ours_detail = {k: v for k, v in ours.items() if k.startswith("detail.")}
+        ours_detail = {k: v for k, v in ours.items() if k.startswith("detail.")
+                       and not (grown and k.startswith(NEW_WITH_PROPAGATION))}
         detail_fits = detail.keys() == ours_detail.keys() and all(
             v.shape == ours_detail[k].shape for k, v in detail.items())
         if not detail_fits:
@@ -183,7 +189,9 @@ class Trainer:
         if unexpected or any(not k.startswith("detail.") for k in missing):
             raise SystemExit(f"{path} does not fit config {self.cfg.name}: missing {missing}, unexpected {unexpected}")
         note = f"; detail window widened from {widened}" if widened else ""
-        if missing:
+        if grown:
+            note += f"; propagation of {self.cfg.detail.propagate} channels added (carried inputs new)"
+        elif missing:
             self.zero_detail_output()
             note = f"; detail path new ({len(missing)} tensors{', the bundle has another shape' if detail else ''})"
         self.log(f"initialised from {path}{note}")
@@ -213,6 +221,23 @@ class Trainer:
         new[:, -per_frame:] = old[:, -per_frame:]
         state[key] = new
         return f"{theirs.frames_before},{theirs.frames_after}"
+
+    def grow_propagation(self, state: Dict[str, torch.Tensor], bundle_dir: str) -> bool:
+        """When this config's detail path propagates features and the bundle's does not: gives the
+        bundle's first conv zero weights for the carried inputs (appended after its own), in place, so
+        the model starts as exactly the bundle's; the carried features' conv starts new. Returns whether
+        it did."""
+        key = "detail.conv_in.weight"
+        ours = self.cfg.detail
+        if ours is None or not ours.propagate or key not in state or any(
+                k.startswith(NEW_WITH_PROPAGATION) for k in state):
+            return False
+        old = state[key]
+        extra = self.model.detail.conv_in.weight.shape[1] - old.shape[1]
+        if extra != 12 + ours.propagate:
+            return False            # another shape altogether: the detail path starts new
+        state[key] = torch.cat([old, torch.zeros(old.shape[0], extra, *old.shape[2:])], 1)
+        return True
 
     def log(self, msg: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
@@ -444,6 +469,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--detail-window", help="BEFORE,AFTER: input frames the detail path reads on each side of "
                    "the restored one (AFTER at most the decoder lag, 3); with --init-from a bundle that reads "
                    "fewer, its weights are kept and the new frames start at zero")
+    p.add_argument("--propagate", type=int, help="CHANNELS (a multiple of 12): the detail path carries a feature map "
+                   "of this many channels and its last restored frame from frame to frame, aligned by optical flow "
+                   "(swiftvr/detail.py); with --init-from a bundle without, that bundle's weights are kept and "
+                   "the carried inputs start at zero")
     p.add_argument("--schedule", required=True, help="stage:seconds,... with stages ae, flow, joint")
     p.add_argument("--stage-total", type=float, default=0.0,
                    help="seconds the learning-rate cosine spans, counting the stage's seconds in the resumed "

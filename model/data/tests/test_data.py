@@ -1,6 +1,7 @@
 """Training-data generation: photo list, camera paths, codecs and degradations (CPU, no photos needed)."""
 
 import math
+import os
 import shutil
 import subprocess
 
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from camera import crop_for_path, handheld_path, random_path, render
+from camera import crop_for_path, handheld_path, path_flow, random_path, render
 from codec import jpeg, jpeg_tables, video
 from degrade import DegradeConfig, bicubic_down, degrade_batch, soften_targets
 from imagefiles import _parse_ppm, write_png
@@ -90,6 +91,22 @@ def test_handheld_share_draws_nothing_when_off(tmp_path):
     assert torch.equal(a.gt, b.gt) and torch.equal(a.lq, b.lq)
     change = lambda batch: (batch.gt.diff(dim=1)).abs().mean().item()  # noqa: E731
     assert change(fast) > 2 * change(a)
+
+
+def test_path_flow_carries_each_frame_onto_the_next():
+    """Frame t - 1 warped by the path's flow is frame t (up to the warp's bilinear blur), on a slow pan and on a fast
+    rotating hand-held path, while warping by no flow or the negated flow is far off."""
+    import sys
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    from swiftvr.detail import warp
+    photo = textured(400, 600)
+    inner = (..., slice(12, -12), slice(12, -12))
+    for make in (random_path, handheld_path):
+        path = make(8, 96, 128, 400, 600, torch.Generator().manual_seed(3))
+        clip, flow = render(photo, path, 96, 128), path_flow(path, 96, 128)
+        assert flow.shape == (7, 2, 96, 128)
+        err = lambda f: (warp(clip[:-1], f) - clip[1:])[inner].abs().mean().item()  # noqa: E731
+        assert err(flow) < 0.3 * err(torch.zeros_like(flow)) and err(flow) < 0.3 * err(-flow), make
 
 
 def test_render_of_an_unmoving_unzoomed_path_is_the_photo():

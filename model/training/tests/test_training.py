@@ -253,3 +253,32 @@ def test_weight_average_is_the_mean_of_float_tensors_and_refuses_mismatches():
         average_weights.average([a, {"w": b["w"], "steps": torch.tensor([8])}])
     with pytest.raises(ValueError, match="at least two"):
         average_weights.average([a])
+
+
+def test_propagation_grows_from_a_bundle_without_it_and_trains(tmp_path):
+    """--init-from a bundle whose detail path does not propagate, with --propagate 12: the bundle's weights are
+    kept and the carried inputs start at zero, so the model restores exactly as the bundle does; a detail stage
+    then trains the new parts too."""
+    import sys
+    pack = photo_pack()
+    sys.path.insert(0, MODEL_DIR)
+    from export import export_bundle
+    old = build_restorer(tiny(), seed=5).eval()
+    export_bundle(old, tiny(), str(tmp_path / "old"), "old", "test", log=lambda *a: None)
+    out = str(tmp_path / "p")
+    args = TINY_CPU_RUN + ["--propagate", "12", "--pack", pack, "--out", out, "--init-from", str(tmp_path / "old"),
+                           "--schedule", "detail:2", "--warmup", "1"]
+    trainer = train.Trainer(train.build_parser().parse_args(args))
+    grown = trainer.model.eval()
+    assert grown.detail.propagate == 12 and grown.detail.conv_in.weight.shape[1] == 4 * 12 + 12 + 12
+    lq = torch.randint(0, 256, (16, 16, 20, 3), dtype=torch.uint8)
+    with torch.no_grad():
+        ours, _ = grown.restore(lq, 32, 40, 0, True, empty_states(19))
+        theirs, _ = old.restore(lq, 32, 40, 0, True, empty_states(19))
+    torch.testing.assert_close(ours, theirs, atol=1e-5, rtol=0)
+    grown.train()
+    trainer.run_stage("detail", 2)
+    trainer.save()
+    state, info = checkpoint.load(out)
+    assert info["config"]["detail"]["propagate"] == 12
+    assert state["detail.conv_in.weight"][:, 48:].abs().max() > 0, "the carried inputs' weights trained"
