@@ -168,7 +168,8 @@ def main(argv=None) -> int:
     p.add_argument("--warmup-threshold", type=float, default=0.0,
                    help="largest max-abs difference to the sequential pass (0..1 frame values) that counts as "
                         "reproduced when measuring warmup_chunks; 0 (exact) unless the detail path propagates "
-                        "features, which no finite warm-up reproduces exactly")
+                        "features, which no finite warm-up reproduces exactly; then near float32 rounding (1e-6), "
+                        "since a larger one also waives the latent path's exact warm-up (docs/sharding.md)")
     p.add_argument("--warmup-chunks", type=int,
                    help="take warmup_chunks as given instead of measuring it (only with --bf16-only)")
     args = p.parse_args(argv)

@@ -214,7 +214,14 @@ def assert_streams_exactly_and_scripts(m):
     torch.testing.assert_close(streamed, reference.to(streamed.dtype), rtol=1e-9, atol=1e-9)
     frames = synthetic_clip(8, 12, 20, seed=7)
     eager = call(m.float(), frames, [40, 72])
-    scripted = call(torch.jit.script(m), frames, [40, 72])
+    script = torch.jit.script(m)
+    scripted = call(script, frames, [40, 72])
+    for a, b in zip(eager, scripted):
+        torch.testing.assert_close(a, b)
+    # and a second call that starts from the state the first one returned
+    following = synthetic_clip(8, 12, 20, seed=8)
+    eager = call(m, following, [40, 72], t_offset=2, states=list(eager[1:]))
+    scripted = call(script, following, [40, 72], t_offset=2, states=list(scripted[1:]))
     for a, b in zip(eager, scripted):
         torch.testing.assert_close(a, b)
 
@@ -287,7 +294,7 @@ def propagating_tiny(channels: int = 12):
 
 def test_warp_moves_a_picture_by_its_flow():
     """warp samples the image at p + flow(p): a flow of (+2, -1) pixels everywhere brings pixel (y - 1, x + 2)
-    to (y, x), and edges repeat; resize_flow scales the vectors with the size."""
+    to (y, x), and edges repeat (top row, right column); resize_flow scales both components with the size."""
     from swiftvr.detail import resize_flow, warp
     img = torch.arange(2 * 3 * 8 * 10, dtype=torch.float64).view(2, 3, 8, 10)
     flow = torch.zeros(2, 2, 8, 10)
@@ -297,8 +304,10 @@ def test_warp_moves_a_picture_by_its_flow():
     # positions are computed in float32: exact to about 1e-7 of the image's values (up to 479 here)
     torch.testing.assert_close(out[:, :, 1:, :8], img[:, :, :7, 2:], atol=1e-4, rtol=0)
     torch.testing.assert_close(out[:, :, 0, :8], img[:, :, 0, 2:], atol=1e-4, rtol=0)   # row -1 repeats row 0
+    torch.testing.assert_close(out[:, :, 1:, 8:], img[:, :, :7, 9:].expand(-1, -1, -1, 2), atol=1e-4, rtol=0)  # and column 9
     big = resize_flow(flow, 16, 20)
-    assert big.shape == (2, 2, 16, 20) and torch.allclose(big[:, 0], torch.full((2, 16, 20), 4.0))
+    assert big.shape == (2, 2, 16, 20)
+    assert torch.allclose(big[:, 0], torch.full((2, 16, 20), 4.0)) and torch.allclose(big[:, 1], torch.full((2, 16, 20), -2.0))
 
 
 def test_pyramid_flow_finds_the_motion_of_camera_paths():

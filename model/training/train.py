@@ -189,7 +189,7 @@ class Trainer:
         if unexpected or any(not k.startswith("detail.") for k in missing):
             raise SystemExit(f"{path} does not fit config {self.cfg.name}: missing {missing}, unexpected {unexpected}")
         note = f"; detail window widened from {widened}" if widened else ""
-        if grown:
+        if grown and detail_fits:
             note += f"; propagation of {self.cfg.detail.propagate} channels added (carried inputs new)"
         elif missing:
             self.zero_detail_output()
@@ -213,12 +213,16 @@ class Trainer:
         if theirs.frames_before > ours.frames_before or theirs.frames_after > ours.frames_after:
             raise SystemExit(f"{bundle_dir}: its detail path reads more frames than --detail-window gives")
         old = state[key]
-        per_frame = old.shape[1] // (theirs.window + 1)        # the window's frames, then the latent output
-        new = torch.zeros(old.shape[0], per_frame * (ours.window + 1), *old.shape[2:])
+        # the window's frames, then the latent output, then (with propagation) the carried inputs, kept as they are
+        # (grow_propagation adds them when the bundle has none)
+        carried = 12 + theirs.propagate if theirs.propagate else 0
+        per_frame = (old.shape[1] - carried) // (theirs.window + 1)
+        new = torch.zeros(old.shape[0], per_frame * (ours.window + 1) + carried, *old.shape[2:])
         for k in range(theirs.window):
             slot = k - theirs.frames_before + ours.frames_before
             new[:, slot * per_frame:(slot + 1) * per_frame] = old[:, k * per_frame:(k + 1) * per_frame]
-        new[:, -per_frame:] = old[:, -per_frame:]
+        latent = theirs.window * per_frame
+        new[:, ours.window * per_frame:] = old[:, latent:]
         state[key] = new
         return f"{theirs.frames_before},{theirs.frames_after}"
 

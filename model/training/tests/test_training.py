@@ -1,6 +1,7 @@
 """Training helpers: the batched path equals the module's own streaming path, checkpoints round
 trip, the U-Net experiment starts from the stock encoder, and a short CPU run completes."""
 
+import dataclasses
 import json
 import os
 
@@ -282,3 +283,34 @@ def test_propagation_grows_from_a_bundle_without_it_and_trains(tmp_path):
     state, info = checkpoint.load(out)
     assert info["config"]["detail"]["propagate"] == 12
     assert state["detail.conv_in.weight"][:, 48:].abs().max() > 0, "the carried inputs' weights trained"
+    # a bundle whose detail path has another shape (three levels) is not grown: the detail path starts new, at zero
+    from swiftvr.config import DetailConfig
+    other_cfg = dataclasses.replace(tiny(), detail=DetailConfig(channels=8, blocks=1, widths=(12, 16)))
+    export_bundle(build_restorer(other_cfg, seed=6).eval(), other_cfg, str(tmp_path / "other"), "other", "test",
+                  log=lambda *a: None)
+    args[args.index(str(tmp_path / "old"))] = str(tmp_path / "other")
+    fresh = train.Trainer(train.build_parser().parse_args(args)).model
+    assert fresh.detail.conv_out.weight.abs().max() == 0 and fresh.detail.conv_out.bias.abs().max() == 0
+
+
+def test_a_wider_window_keeps_a_propagating_bundles_carried_weights(tmp_path):
+    """--init-from a bundle whose detail path propagates, with --detail-window 2,2 and the same --propagate: the
+    first conv's carried-input weights move to the end of the wider conv with the latent output's, so the widened
+    model restores exactly as the bundle does."""
+    import sys
+    pack = photo_pack()
+    sys.path.insert(0, MODEL_DIR)
+    from export import export_bundle
+    from swiftvr.config import DetailConfig
+    cfg = dataclasses.replace(tiny(), detail=DetailConfig(channels=8, blocks=1, propagate=12))
+    old = build_restorer(cfg, seed=7).eval()
+    export_bundle(old, cfg, str(tmp_path / "old"), "old", "test", log=lambda *a: None, warmup_threshold=1e-3)
+    args = TINY_CPU_RUN + ["--propagate", "12", "--detail-window", "2,2", "--pack", pack, "--out", str(tmp_path / "w"),
+                           "--init-from", str(tmp_path / "old"), "--schedule", "detail:1"]
+    wide = train.Trainer(train.build_parser().parse_args(args)).model.eval()
+    assert wide.detail.conv_in.weight.shape[1] == 6 * 12 + 12 + 12
+    lq = torch.randint(0, 256, (16, 16, 20, 3), dtype=torch.uint8)
+    with torch.no_grad():
+        ours, _ = wide.restore(lq, 32, 40, 0, True, empty_states(19))
+        theirs, _ = old.restore(lq, 32, 40, 0, True, empty_states(19))
+    torch.testing.assert_close(ours, theirs, atol=1e-5, rtol=0)
