@@ -77,6 +77,12 @@ class DetailConfig:
     propagate: int = 0
 
     @property
+    def carried_inputs(self) -> int:
+        """First-conv input channels for what propagation carries: the restored frame after the 2x2
+        space-to-depth (PROPAGATE_MULTIPLE channels), then the features; 0 without propagation."""
+        return PROPAGATE_MULTIPLE + self.propagate if self.propagate else 0
+
+    @property
     def window(self) -> int:
         """Input frames the path reads for one output: frames_before, the restored one, frames_after."""
         return self.frames_before + 1 + self.frames_after

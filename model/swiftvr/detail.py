@@ -189,8 +189,7 @@ class DetailNet(nn.Module):
         widths = [cfg.channels] + list(cfg.widths)
         # input frames x[c - before] .. x[c + after], then the latent path's output, then (with propagation) the
         # previous restored frame and the carried features, both warped onto frame c
-        carried = per_frame + cfg.propagate if cfg.propagate else 0
-        self.conv_in = nn.Conv2d((cfg.window + 1) * per_frame + carried, cfg.channels, 3, padding=1)
+        self.conv_in = nn.Conv2d((cfg.window + 1) * per_frame + cfg.carried_inputs, cfg.channels, 3, padding=1)
         # coarser levels (config widths; none for the one-level net of the first shipped versions):
         # a wider view for compression blocks and noise at little cost, since each level has a
         # quarter of the pixels of the one above
@@ -217,7 +216,6 @@ class DetailNet(nn.Module):
             if cfg.propagate else None
         # state slots [3, Hp, Wp] after the history: the last restored frame, then the features
         self.carried_slots = 1 + cfg.propagate // PROPAGATE_MULTIPLE if cfg.propagate else 0
-        self.flow_scale = FLOW_SCALES[-1]
 
     def calibration_residual(self, x: Tensor, latent_out: Tensor) -> Tensor:
         """The residual for a still clip x [N, 3, Hp, Wp] with nothing carried yet (build_restorer
@@ -225,9 +223,7 @@ class DetailNet(nn.Module):
         if self.propagate == 0:
             return self.residual([x] * self.window, latent_out)
         carry = torch.zeros([x.size(0), self.propagate, x.size(2) // 2, x.size(3) // 2], dtype=x.dtype, device=x.device)
-        h = torch.cat([self.unshuffled([x] * self.window, latent_out),
-                       F.pixel_unshuffle(x - 0.5, self.unshuffle), carry], 1)
-        return self.to_residual(self.features(h))
+        return self.to_residual(self.features(self.propagated_input([x] * self.window, latent_out, x, carry)))
 
     def residual(self, window: List[Tensor], latent_out: Tensor) -> Tensor:
         """window: the input frames x[c - before] .. x[c + after] in time order; all tensors [..., 3,
@@ -246,6 +242,12 @@ class DetailNet(nn.Module):
         frame = list(latent_out.shape[-3:])
         return torch.cat([F.pixel_unshuffle(v.reshape([-1] + frame) - 0.5, self.unshuffle)
                           for v in window + [latent_out.clamp(0.0, 1.0)]], 1)
+
+    def propagated_input(self, window: List[Tensor], latent_out: Tensor, restored: Tensor, carry: Tensor) -> Tensor:
+        """The first conv's input with propagation: unshuffled() followed by the previous restored frame
+        [N, 3, Hp, Wp] and the carried features [N, propagate, Hp / 2, Wp / 2], both already warped."""
+        return torch.cat([self.unshuffled(window, latent_out), F.pixel_unshuffle(restored - 0.5, self.unshuffle),
+                          carry], 1)
 
     def features(self, h: Tensor) -> Tensor:
         """The U-Net from the first conv's input to the top level's last features [N, channels, ...]."""
@@ -300,8 +302,9 @@ class DetailNet(nn.Module):
         lead = list(x.shape[:-4])
         frame = list(x.shape[-3:])
         k = self.history_frames
-        history, carried = self.split_state(x, state)
-        frames = torch.cat([history.to(x.dtype), x], -4).reshape([-1, k + t] + frame)
+        history, carried = self.split_state(state)
+        frames, new_history = self.with_history(x, history)
+        frames = frames.reshape([-1, k + t] + frame)
         latent = latent_out.to(x.dtype).reshape([-1, t] + frame)
         n = frames.size(0)
         hp, wp = frame[1], frame[2]
@@ -316,15 +319,15 @@ class DetailNet(nn.Module):
         b = self.frames_before
         previous = frames.narrow(1, b - 1, t).reshape([n * t] + frame)
         current = frames.narrow(1, b, t).reshape([n * t] + frame)
-        flows = flow_net(previous, current)[-1].reshape([n, t, 2, hp // self.flow_scale, wp // self.flow_scale])
+        finest = flow_net(previous, current)[-1]
+        flows = finest.reshape([n, t, 2, finest.size(2), finest.size(3)])
         outs: List[Tensor] = []
         for i in range(t):
             window = [frames[:, i + j] for j in range(self.window)]
             flow = flows[:, i]
             restored = warp(restored, resize_flow(flow, hp, wp))
             carry = warp(carry, resize_flow(flow, hp // 2, wp // 2))
-            h = self.features(torch.cat([self.unshuffled(window, latent[:, i]),
-                                         F.pixel_unshuffle(restored - 0.5, self.unshuffle), carry], 1))
+            h = self.features(self.propagated_input(window, latent[:, i], restored, carry))
             out = window[b] + self.to_residual(h)
             outs.append(out)
             restored = out.clamp(0.0, 1.0)
@@ -332,20 +335,20 @@ class DetailNet(nn.Module):
         y = torch.stack(outs, 1).reshape(lead + [t] + frame)
         packed = torch.cat([restored.unsqueeze(1),
                             F.pixel_shuffle(carry, self.unshuffle).reshape([n, self.carried_slots - 1] + frame)], 1)
-        new_state = torch.cat([frames.narrow(1, t, k), packed], 1).reshape(lead + [k + self.carried_slots] + frame)
+        new_state = torch.cat([new_history.reshape([n, k] + frame), packed], 1).reshape(
+            lead + [k + self.carried_slots] + frame)
         return y, new_state
 
-    def split_state(self, x: Tensor, state: Tensor) -> Tuple[Tensor, Tensor]:
-        """(the frame history, the carried slots) of a detail state with propagation; at the start of a
-        stream (empty state) the history of with_history and an empty carried part."""
-        k = self.history_frames
+    def split_state(self, state: Tensor) -> Tuple[Tensor, Tensor]:
+        """(the frame history for with_history, the carried slots) of a detail state with propagation;
+        both empty at the start of a stream."""
         if state.numel() == 0:
-            first = x.narrow(-4, 0, 1)
-            return torch.cat([first for _ in range(k)], -4), torch.zeros(0)
-        expected = list(x.shape[:-4]) + [k + self.carried_slots] + list(x.shape[-3:])
-        if list(state.shape) != expected:
-            raise RuntimeError("detail state of shape " + str(state.shape) + " does not fit frames of shape "
-                               + str(x.shape) + ": state from another resolution or model?")
+            return state, torch.zeros(0)
+        k = self.history_frames
+        if state.dim() < 4 or state.size(-4) != k + self.carried_slots:
+            raise RuntimeError("detail state of shape " + str(state.shape) + " has not the " + str(k)
+                               + " history frames and " + str(self.carried_slots)
+                               + " carried slots of this model: state from another model?")
         return state.narrow(-4, 0, k), state.narrow(-4, k, self.carried_slots)
 
     def window_frames(self, frames: Tensor, t: int) -> List[Tensor]:

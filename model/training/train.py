@@ -215,9 +215,8 @@ class Trainer:
         old = state[key]
         # the window's frames, then the latent output, then (with propagation) the carried inputs, kept as they are
         # (grow_propagation adds them when the bundle has none)
-        carried = 12 + theirs.propagate if theirs.propagate else 0
-        per_frame = (old.shape[1] - carried) // (theirs.window + 1)
-        new = torch.zeros(old.shape[0], per_frame * (ours.window + 1) + carried, *old.shape[2:])
+        per_frame = (old.shape[1] - theirs.carried_inputs) // (theirs.window + 1)
+        new = torch.zeros(old.shape[0], per_frame * (ours.window + 1) + theirs.carried_inputs, *old.shape[2:])
         for k in range(theirs.window):
             slot = k - theirs.frames_before + ours.frames_before
             new[:, slot * per_frame:(slot + 1) * per_frame] = old[:, k * per_frame:(k + 1) * per_frame]
@@ -233,12 +232,11 @@ class Trainer:
         it did."""
         key = "detail.conv_in.weight"
         ours = self.cfg.detail
-        if ours is None or not ours.propagate or key not in state or any(
-                k.startswith(NEW_WITH_PROPAGATION) for k in state):
+        if ours is None or not ours.propagate or key not in state:
             return False
         old = state[key]
         extra = self.model.detail.conv_in.weight.shape[1] - old.shape[1]
-        if extra != 12 + ours.propagate:
+        if extra != ours.carried_inputs:        # also when the bundle propagates already (extra 0)
             return False            # another shape altogether: the detail path starts new
         state[key] = torch.cat([old, torch.zeros(old.shape[0], extra, *old.shape[2:])], 1)
         return True
