@@ -75,6 +75,8 @@ class DetailConfig:
     # channels of the feature map carried from each restored frame to the next, aligned by optical flow
     # (swiftvr/detail.py, "Propagation"); 0: none, the path sees only its window of input frames
     propagate: int = 0
+    # channels of the temporal fusion's gate at the end of the path (swiftvr/fusion.py); 0: no fusion
+    fuse: int = 0
 
     @property
     def carried_inputs(self) -> int:
@@ -96,6 +98,9 @@ class DetailConfig:
                              "(the carried features travel in the state as whole frames)")
         if self.propagate and self.frames_before < 1:
             raise ValueError("propagate needs frames_before >= 1: the flow to each frame is taken from the one before")
+        if self.fuse < 0 or (self.fuse and self.frames_before < 1):
+            raise ValueError(f"fuse: {self.fuse} channels (0: none); fusion needs frames_before >= 1, "
+                             "it reads the input frame before each restored one")
 
 
 @dataclass(frozen=True)
@@ -144,7 +149,7 @@ class SwiftVRConfig:
             dit=DiTConfig(**dit),
             detail=DetailConfig(detail["channels"], detail["blocks"], tuple(detail.get("widths", ())),
                                 detail.get("frames_before", 1), detail.get("frames_after", 1),
-                                detail.get("propagate", 0))
+                                detail.get("propagate", 0), detail.get("fuse", 0))
             if detail else None,
         )
 

@@ -40,6 +40,10 @@ dtype; with propagation the same tensor holds, after them, the last restored fra
 features (propagate / 12 more [3, Hp, Wp] slots: the half-resolution map pixel-shuffled to full
 resolution). At the start of a stream (empty state) the history is the first frame repeated, as the
 tail is padded with the last one; the restored frame before it is that frame too, the features zero.
+
+Temporal fusion (config `fuse` > 0; since the tenth shipped version): the path's output then goes through
+fusion.py, which averages each restored frame with the previous fused one, warped onto it, where a small gate CNN
+finds that safe; its two frames (the last fused and the last unfused output) follow everything above in the state.
 """
 
 from __future__ import annotations
@@ -51,94 +55,15 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .config import DECODER_LAG_FRAMES, PROPAGATE_MULTIPLE, DetailConfig
+from .flow import PyramidFlow, resize_flow, warp
+from .fusion import TemporalFusion
 
 UNSHUFFLE = 2
-FLOW_SCALES = (16, 8, 4, 2)   # PyramidFlow's levels, coarsest first: output size / this
 
 
 # Leaky, not plain ReLU (slope 0.1): measured, a plain-ReLU trunk behind the zero-initialised output conv died
 # within the first training steps (every unit negative, the residual stuck at its bias).
 
-
-
-def warp(image: Tensor, flow: Tensor) -> Tensor:
-    """image [N, C, H, W] sampled at p + flow(p), bilinear, edges repeated; flow [N, 2, H, W] in pixels
-    of `image` (x, then y). Computed in float32 (the bundle's bfloat16 is too coarse for positions), the
-    result in the image's dtype. The aten op directly, as preprocess calls upsample_bilinear2d: one op in
-    the scripted graph instead of F.grid_sample's argument checks."""
-    n, _, h, w = image.shape
-    flow = flow.float()
-    ys = torch.arange(h, device=flow.device, dtype=torch.float32).view(1, h, 1).expand(n, h, w)
-    xs = torch.arange(w, device=flow.device, dtype=torch.float32).view(1, 1, w).expand(n, h, w)
-    gx = (xs + flow[:, 0]) * (2.0 / max(w - 1, 1)) - 1.0
-    gy = (ys + flow[:, 1]) * (2.0 / max(h - 1, 1)) - 1.0
-    grid = torch.stack([gx, gy], -1)
-    # interpolation 0 = bilinear, padding 1 = border, align_corners: pixel centres at -1 and 1
-    return torch.grid_sampler(image.float(), grid, 0, 1, True).to(image.dtype)
-
-
-def resize_flow(flow: Tensor, h: int, w: int) -> Tensor:
-    """A flow field [N, 2, h0, w0] at another size, its vectors scaled with it (float32)."""
-    factor = float(h) / float(flow.size(2))
-    return torch.ops.aten.upsample_bilinear2d(flow.float(), [h, w], False) * factor
-
-
-class PyramidFlow(nn.Module):
-    """Optical flow from frame a to frame b (b(p) ~ a(p + flow(p))) by pyramidal Lucas-Kanade: no weights.
-    At each level (FLOW_SCALES, coarsest first; the frames' luma box-averaged to 1/scale) the flow so far is
-    refined `iterations` times by the least-squares step that matches a, warped, to b over a window of
-    (2 radius + 1)^2 pixels, damped so that flat areas (no gradient) keep the flow they have, and capped at one
-    pixel of the level per step. Why not learned: a small CNN trained for it (on the exact flow of the
-    training clips' camera paths, or on the photometric error) did not learn a usable flow in about 2,000
-    steps: on slow clips its flow was worse than none (docs/quality.md, "Aligned propagation in the detail
-    path")."""
-
-    def __init__(self, iterations: int = 1, radius: int = 6, damping: float = 1e-4):
-        super().__init__()
-        self.scales = list(FLOW_SCALES)
-        self.iterations = iterations
-        self.radius = radius
-        self.damping = damping
-
-    def forward(self, a: Tensor, b: Tensor) -> List[Tensor]:
-        """a, b: [N, 3, H, W] (H, W multiples of 16). Returns the flow of every level, coarsest first,
-        each [N, 2, H / scale, W / scale] in float32 and in pixels of its own level."""
-        a = a.float().mean(1, keepdim=True)
-        b = b.float().mean(1, keepdim=True)
-        flows: List[Tensor] = []
-        flow = torch.zeros(0)
-        for s in self.scales:
-            a_s = F.avg_pool2d(a, s)
-            b_s = F.avg_pool2d(b, s)
-            if flow.numel() == 0:
-                flow = torch.zeros([a_s.size(0), 2, a_s.size(2), a_s.size(3)], device=a.device)
-            else:
-                flow = resize_flow(flow, a_s.size(2), a_s.size(3))
-            for _ in range(self.iterations):
-                flow = flow + self.step(warp(a_s, flow), b_s)
-            flows.append(flow)
-        return flows
-
-    def step(self, warped: Tensor, b: Tensor) -> Tensor:
-        """The damped least-squares correction [N, 2, h, w] that moves `warped` onto b (both [N, 1, h, w])."""
-        padded = F.pad(warped, [1, 1, 1, 1], mode="replicate")
-        ix = 0.5 * (padded[:, :, 1:-1, 2:] - padded[:, :, 1:-1, :-2])
-        iy = 0.5 * (padded[:, :, 2:, 1:-1] - padded[:, :, :-2, 1:-1])
-        it = b - warped
-        sums = self.window_mean(torch.cat([ix * ix, ix * iy, iy * iy, ix * it, iy * it], 1))
-        sxx = sums[:, 0:1] + self.damping
-        sxy = sums[:, 1:2]
-        syy = sums[:, 2:3] + self.damping
-        sxt = sums[:, 3:4]
-        syt = sums[:, 4:5]
-        det = sxx * syy - sxy * sxy
-        du = (syy * sxt - sxy * syt) / det
-        dv = (sxx * syt - sxy * sxt) / det
-        return torch.cat([du, dv], 1).clamp(-1.0, 1.0)
-
-    def window_mean(self, v: Tensor) -> Tensor:
-        r = self.radius
-        return F.avg_pool2d(F.pad(v, [r, r, r, r], mode="replicate"), 2 * r + 1, stride=1)
 
 
 class ResBlock(nn.Module):
@@ -216,6 +141,8 @@ class DetailNet(nn.Module):
             if cfg.propagate else None
         # state slots [3, Hp, Wp] after the history: the last restored frame, then the features
         self.carried_slots = 1 + cfg.propagate // PROPAGATE_MULTIPLE if cfg.propagate else 0
+        # the last stage: restored frames averaged with the warped past where a small CNN finds it safe (fusion.py)
+        self.fusion: Optional[TemporalFusion] = TemporalFusion(cfg.fuse) if cfg.fuse else None
 
     def calibration_residual(self, x: Tensor, latent_out: Tensor) -> Tensor:
         """The residual for a still clip x [N, 3, Hp, Wp] with nothing carried yet (build_restorer
@@ -285,12 +212,46 @@ class DetailNet(nn.Module):
         """x: resized input [..., T, 3, Hp, Wp]; latent_out: the decoder's output for the same call,
         same shape (frame i restores stream frame i - 3); state: the detail state (empty at the start of
         a stream). Returns (restored frames, new state)."""
+        fusion = self.fusion
+        if fusion is None:
+            return self.unfused(x, latent_out, state)
+        own, fusion_state = self.split_fusion_state(state)
+        y, new_own = self.unfused(x, latent_out, own)
+        # the input frame each output restores, and the one before it (frames_before >= 1 with fusion)
+        frames, _ = self.with_history(x, own.narrow(-4, 0, self.history_frames) if own.numel() else own)
+        t = x.size(-4)
+        lead = list(x.shape[:-4])
+        frame = list(x.shape[-3:])
+        shape = [-1, t] + frame
+        fused, new_fusion_state = fusion(y.reshape(shape), frames.narrow(-4, self.frames_before, t).reshape(shape),
+                                         frames.narrow(-4, self.frames_before - 1, t).reshape(shape),
+                                         fusion_state.reshape([-1, fusion.slots] + frame) if fusion_state.numel()
+                                         else fusion_state)
+        new_state = torch.cat([new_own, new_fusion_state.reshape(lead + [fusion.slots] + frame)], -4)
+        return fused.reshape(y.shape), new_state
+
+    def unfused(self, x: Tensor, latent_out: Tensor, state: Tensor) -> Tuple[Tensor, Tensor]:
+        """forward() before the temporal fusion, with the state's part for it."""
         if self.propagate == 0:
             frames, new_history = self.with_history(x, state)
             window = self.window_frames(frames, x.size(-4))
             centre = window[self.frames_before]
             return centre + self.residual(window, latent_out.to(centre.dtype)), new_history
         return self.propagated(x, latent_out, state)
+
+    def split_fusion_state(self, state: Tensor) -> Tuple[Tensor, Tensor]:
+        """(the state of the path before the fusion, the fusion's slots at the end); both empty at the start of a
+        stream."""
+        fusion = self.fusion
+        assert fusion is not None
+        if state.numel() == 0:
+            return state, state
+        own = self.history_frames + self.carried_slots
+        if state.dim() < 4 or state.size(-4) != own + fusion.slots:
+            raise RuntimeError("detail state of shape " + str(state.shape) + " has not the " + str(own)
+                               + " frames of the detail path and " + str(fusion.slots)
+                               + " of its temporal fusion: state from another model?")
+        return state.narrow(-4, 0, own), state.narrow(-4, own, fusion.slots)
 
     def propagated(self, x: Tensor, latent_out: Tensor, state: Tensor) -> Tuple[Tensor, Tensor]:
         """forward() with propagation: one output frame after the other, each reading the previous one's

@@ -295,7 +295,7 @@ def propagating_tiny(channels: int = 12):
 def test_warp_moves_a_picture_by_its_flow():
     """warp samples the image at p + flow(p): a flow of (+2, -1) pixels everywhere brings pixel (y - 1, x + 2)
     to (y, x), and edges repeat (top row, right column); resize_flow scales both components with the size."""
-    from swiftvr.detail import resize_flow, warp
+    from swiftvr.flow import resize_flow, warp
     img = torch.arange(2 * 3 * 8 * 10, dtype=torch.float64).view(2, 3, 8, 10)
     flow = torch.zeros(2, 2, 8, 10)
     flow[:, 0], flow[:, 1] = 2.0, -1.0
@@ -318,7 +318,7 @@ def test_pyramid_flow_finds_the_motion_of_camera_paths():
     import sys
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data"))
     from camera import handheld_path, path_flow, random_path, render
-    from swiftvr.detail import FLOW_SCALES, PyramidFlow, resize_flow
+    from swiftvr.flow import FLOW_SCALES, PyramidFlow, resize_flow
     torch.manual_seed(0)
     photo = torch.nn.functional.avg_pool2d(torch.rand(1, 3, 600, 800), 3, stride=1, padding=1)[0]
     inner = (..., slice(16, -16), slice(16, -16))
@@ -353,3 +353,44 @@ def test_propagating_detail_path_reaches_back_along_the_clip_streams_and_scripts
         diff = (call(m, changed, [8, 8])[0][j] - base[j]).abs().max().item()
         assert (diff > 0) == reads, (offset, diff)
     assert_streams_exactly_and_scripts(build_restorer(propagating_tiny(24), seed=0).double())
+
+
+def fusing_tiny(channels: int = 8, propagate: int = 0):
+    """multilevel_tiny() with a temporal fusion at the end of its detail path (and propagation when asked)."""
+    import dataclasses
+    base = multilevel_tiny()
+    return dataclasses.replace(base, detail=dataclasses.replace(base.detail, fuse=channels, propagate=propagate))
+
+
+def test_temporal_fusion_carries_the_past_streams_and_scripts():
+    """With temporal fusion, output j also depends on input frames long before its window (the fused past travels
+    on), never on frames beyond the lag; the state ends with the fused and the unfused last frame; chunked streaming
+    equals the whole clip and the scripted module gives the eager module's frames, also together with propagation.
+    A gate that takes nothing of the past (weight 0) gives the path without fusion."""
+    m = build_restorer(fusing_tiny(), seed=0).double()
+    with torch.no_grad():
+        for p in list(m.encoder.parameters()) + list(m.decoder.parameters()) + list(m.dit.parameters()):
+            p.zero_()
+        torch.nn.init.constant_(m.detail.fusion.conv_out.bias, 0.0)   # take half of the past
+    frames = synthetic_clip(28, 8, 8, seed=4)
+    out = call(m, frames, [8, 8])
+    base = out[0]
+    assert out[-1].shape == (4 + 2, 3, 32, 32)
+    j = 14
+    c = j - 3
+    for offset, reads in [(-6, True), (-9, True), (2, False)]:
+        changed = frames.clone()
+        changed[c + offset] = 255 - changed[c + offset]
+        diff = (call(m, changed, [8, 8])[0][j] - base[j]).abs().max().item()
+        assert (diff > 0) == reads, (offset, diff)
+    assert_streams_exactly_and_scripts(m)
+    assert_streams_exactly_and_scripts(build_restorer(fusing_tiny(propagate=12), seed=0).double())
+    import dataclasses
+    plain = build_restorer(multilevel_tiny(), seed=0).double()
+    fused = build_restorer(fusing_tiny(), seed=0).double()
+    fused.load_state_dict(plain.state_dict(), strict=False)
+    with torch.no_grad():
+        torch.nn.init.constant_(fused.detail.fusion.conv_out.bias, -1e4)
+    torch.testing.assert_close(call(fused, frames, [8, 8])[0], call(plain, frames, [8, 8])[0], atol=1e-12, rtol=0)
+    with pytest.raises(ValueError, match="fusion needs frames_before"):
+        dataclasses.replace(multilevel_tiny().detail, fuse=8, frames_before=0)

@@ -53,9 +53,11 @@ from sampler import ClipBatch, ClipSampler, FootageSampler  # noqa: E402
 from swiftvr.config import DetailConfig, SwiftVRConfig, preset  # noqa: E402
 from swiftvr.restorer import SwiftVRRestorer, build_restorer  # noqa: E402
 
-STAGES = ("ae", "flow", "detail", "joint")
+STAGES = ("ae", "flow", "detail", "joint", "fusion")
 # detail-path modules that only a path with propagation has (swiftvr/detail.py)
 NEW_WITH_PROPAGATION = ("detail.carry_out.",)
+# the temporal fusion at the end of the detail path (swiftvr/fusion.py): new when the bundle has none
+FUSION = "detail.fusion."
 VAL_SEED = 1234
 
 
@@ -111,6 +113,8 @@ class Trainer:
                 self.cfg.detail, frames_before=before, frames_after=after))
         if args.propagate is not None:
             self.cfg = dataclasses.replace(self.cfg, detail=dataclasses.replace(self.cfg.detail, propagate=args.propagate))
+        if args.fuse is not None:
+            self.cfg = dataclasses.replace(self.cfg, detail=dataclasses.replace(self.cfg.detail, fuse=args.fuse))
         self.model: SwiftVRRestorer = build_restorer(self.cfg, seed=args.seed).to(self.device)
         self.progress: Dict[str, float] = {}
         # the `unet` experiment adds skip weights and restores with decoder lag 0 (experiments.py)
@@ -179,8 +183,10 @@ class Trainer:
         widened = self.widen_detail_window(state, bundle_dir)
         grown = self.grow_propagation(state, bundle_dir)
         detail = {k: v for k, v in state.items() if k.startswith("detail.")}
+        fusion_new = not any(k.startswith(FUSION) for k in detail)
         ours_detail = {k: v for k, v in ours.items() if k.startswith("detail.")
-                       and not (grown and k.startswith(NEW_WITH_PROPAGATION))}
+                       and not (grown and k.startswith(NEW_WITH_PROPAGATION))
+                       and not (fusion_new and k.startswith(FUSION))}
         detail_fits = detail.keys() == ours_detail.keys() and all(
             v.shape == ours_detail[k].shape for k, v in detail.items())
         if not detail_fits:
@@ -191,7 +197,9 @@ class Trainer:
         note = f"; detail window widened from {widened}" if widened else ""
         if grown and detail_fits:
             note += f"; propagation of {self.cfg.detail.propagate} channels added (carried inputs new)"
-        elif missing:
+        if detail_fits and missing and all(k.startswith(FUSION) for k in missing):
+            note += f"; temporal fusion added ({len(missing)} tensors new)"
+        elif missing and not (grown and detail_fits):
             self.zero_detail_output()
             note = f"; detail path new ({len(missing)} tensors{', the bundle has another shape' if detail else ''})"
         self.log(f"initialised from {path}{note}")
@@ -318,11 +326,15 @@ class Trainer:
         detail = [self.model.detail] if self.model.detail is not None else []
         if stage == "detail" and not detail:
             raise SystemExit(f"config {self.cfg.name} has no detail path to train")
+        fusion = [self.model.detail.fusion] if detail and self.model.detail.fusion is not None else []
+        if stage == "fusion" and not fusion:
+            raise SystemExit("no temporal fusion to train: --fuse CHANNELS")
         groups = {"ae": [([self.model.encoder, self.model.decoder], a.lr_ae)],
                   "flow": [([self.model.dit], a.lr_flow)],
                   "detail": [(detail, a.lr_detail)],
                   "joint": [([self.model.encoder, self.model.dit, self.model.decoder], a.lr_joint),
-                            (detail, a.lr_detail)]}[stage]
+                            (detail, a.lr_detail)],
+                  "fusion": [(fusion, a.lr_fusion)]}[stage]
         if stage == "joint" and self.skips is not None:
             groups.append(([self.skips], a.lr_joint))
         for p in self.model.parameters():
@@ -475,7 +487,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "of this many channels and its last restored frame from frame to frame, aligned by optical flow "
                    "(swiftvr/detail.py); with --init-from a bundle without, that bundle's weights are kept and "
                    "the carried inputs start at zero")
-    p.add_argument("--schedule", required=True, help="stage:seconds,... with stages ae, flow, joint")
+    p.add_argument("--fuse", type=int, help="CHANNELS: a temporal fusion at the end of the detail path, a gate CNN "
+                   "of this width that averages each restored frame with the warped previous result "
+                   "(swiftvr/fusion.py); with --init-from a bundle without, it starts new (stage fusion trains it alone)")
+    p.add_argument("--schedule", required=True, help="stage:seconds,... with stages ae, flow, detail, joint, fusion")
     p.add_argument("--stage-total", type=float, default=0.0,
                    help="seconds the learning-rate cosine spans, counting the stage's seconds in the resumed "
                         "checkpoint (one schedule over several calls); 0: each stage's own budget")
@@ -500,6 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lr-flow", type=float, default=3e-4)
     p.add_argument("--lr-joint", type=float, default=2e-4)
     p.add_argument("--lr-detail", type=float, default=1e-3)
+    p.add_argument("--lr-fusion", type=float, default=2e-3)
     p.add_argument("--warmup", type=int, default=100)
     p.add_argument("--reuse", type=int, default=2, choices=[1, 2, 3, 4],
                    help="optimiser steps per generated batch (mirrored, then flipped)")

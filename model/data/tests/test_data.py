@@ -98,7 +98,7 @@ def test_path_flow_carries_each_frame_onto_the_next():
     rotating hand-held path, while warping by no flow or the negated flow is far off."""
     import sys
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-    from swiftvr.detail import warp
+    from swiftvr.flow import warp
     photo = textured(400, 600)
     inner = (..., slice(12, -12), slice(12, -12))
     for make in (random_path, handheld_path):

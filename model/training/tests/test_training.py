@@ -314,3 +314,28 @@ def test_a_wider_window_keeps_a_propagating_bundles_carried_weights(tmp_path):
         ours, _ = wide.restore(lq, 32, 40, 0, True, empty_states(19))
         theirs, _ = old.restore(lq, 32, 40, 0, True, empty_states(19))
     torch.testing.assert_close(ours, theirs, atol=1e-5, rtol=0)
+
+
+def test_a_temporal_fusion_added_to_a_bundle_keeps_its_weights_and_trains_alone(tmp_path):
+    """--init-from a bundle without fusion, with --fuse 8: every weight of the bundle is kept and the fusion's are
+    new; the stage fusion trains the fusion's weights and nothing else."""
+    import sys
+    pack = photo_pack()
+    sys.path.insert(0, MODEL_DIR)
+    from export import export_bundle
+    old = build_restorer(tiny(), seed=5).eval()
+    export_bundle(old, tiny(), str(tmp_path / "old"), "old", "test", log=lambda *a: None)
+    out = str(tmp_path / "f")
+    args = TINY_CPU_RUN + ["--fuse", "8", "--pack", pack, "--out", out, "--init-from", str(tmp_path / "old"),
+                           "--schedule", "fusion:2", "--warmup", "1", "--pixel-loss", "psnr"]
+    trainer = train.Trainer(train.build_parser().parse_args(args))
+    before = {k: v.clone() for k, v in trainer.model.state_dict().items()}
+    for k, v in old.state_dict().items():
+        torch.testing.assert_close(before[k], v, atol=0, rtol=0)
+    assert any(k.startswith(train.FUSION) for k in before)
+    trainer.run_stage("fusion", 2)
+    trainer.save()
+    state, info = checkpoint.load(out)
+    assert info["config"]["detail"]["fuse"] == 8
+    changed = {k for k, v in trainer.model.state_dict().items() if not torch.equal(v, before[k])}
+    assert changed and all(k.startswith(train.FUSION) for k in changed), changed
