@@ -214,11 +214,11 @@ class DetailNet(nn.Module):
         a stream). Returns (restored frames, new state)."""
         fusion = self.fusion
         if fusion is None:
-            return self.unfused(x, latent_out, state)
+            y, new_state, _ = self.unfused(x, latent_out, state)
+            return y, new_state
         own, fusion_state = self.split_fusion_state(state)
-        y, new_own = self.unfused(x, latent_out, own)
-        # the input frame each output restores, and the one before it (frames_before >= 1 with fusion)
-        frames, _ = self.with_history(x, own.narrow(-4, 0, self.history_frames) if own.numel() else own)
+        y, new_own, frames = self.unfused(x, latent_out, own)
+        # the fusion reads the input frame each output restores and the one before it (frames_before >= 1)
         t = x.size(-4)
         lead = list(x.shape[:-4])
         frame = list(x.shape[-3:])
@@ -230,13 +230,14 @@ class DetailNet(nn.Module):
         new_state = torch.cat([new_own, new_fusion_state.reshape(lead + [fusion.slots] + frame)], -4)
         return fused.reshape(y.shape), new_state
 
-    def unfused(self, x: Tensor, latent_out: Tensor, state: Tensor) -> Tuple[Tensor, Tensor]:
-        """forward() before the temporal fusion, with the state's part for it."""
+    def unfused(self, x: Tensor, latent_out: Tensor, state: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+        """forward() before the temporal fusion, with the state's part for it. Returns (restored frames, new state,
+        the stream's frames from history_frames before the call: with_history's, for the fusion)."""
         if self.propagate == 0:
             frames, new_history = self.with_history(x, state)
             window = self.window_frames(frames, x.size(-4))
             centre = window[self.frames_before]
-            return centre + self.residual(window, latent_out.to(centre.dtype)), new_history
+            return centre + self.residual(window, latent_out.to(centre.dtype)), new_history, frames
         return self.propagated(x, latent_out, state)
 
     def split_fusion_state(self, state: Tensor) -> Tuple[Tensor, Tensor]:
@@ -253,8 +254,8 @@ class DetailNet(nn.Module):
                                + " of its temporal fusion: state from another model?")
         return state.narrow(-4, 0, own), state.narrow(-4, own, fusion.slots)
 
-    def propagated(self, x: Tensor, latent_out: Tensor, state: Tensor) -> Tuple[Tensor, Tensor]:
-        """forward() with propagation: one output frame after the other, each reading the previous one's
+    def propagated(self, x: Tensor, latent_out: Tensor, state: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+        """unfused() with propagation: one output frame after the other, each reading the previous one's
         restored frame and features warped onto its own."""
         flow_net = self.flow
         carry_out = self.carry_out
@@ -298,7 +299,7 @@ class DetailNet(nn.Module):
                             F.pixel_shuffle(carry, self.unshuffle).reshape([n, self.carried_slots - 1] + frame)], 1)
         new_state = torch.cat([new_history.reshape([n, k] + frame), packed], 1).reshape(
             lead + [k + self.carried_slots] + frame)
-        return y, new_state
+        return y, new_state, frames
 
     def split_state(self, state: Tensor) -> Tuple[Tensor, Tensor]:
         """(the frame history for with_history, the carried slots) of a detail state with propagation;

@@ -261,24 +261,35 @@ def wide_window_tiny():
     return dataclasses.replace(base, detail=dataclasses.replace(base.detail, frames_before=2, frames_after=2))
 
 
+def detail_path_only(m):
+    """m with its latent path zeroed (a constant output), so that only the detail path reads the input."""
+    with torch.no_grad():
+        for p in list(m.encoder.parameters()) + list(m.decoder.parameters()) + list(m.dit.parameters()):
+            p.zero_()
+    return m
+
+
+def assert_output_reads(m, frames, offsets, tolerance: float = 0.0):
+    """For each (offset, reads): output j = 14 of m on `frames` (restoring c = j - 3) changes by more than
+    `tolerance` when input frame c + offset is inverted, exactly when `reads`."""
+    base = call(m, frames, [8, 8])[0]
+    j = 14
+    c = j - 3
+    for offset, reads in offsets:
+        changed = frames.clone()
+        changed[c + offset] = 255 - changed[c + offset]
+        diff = (call(m, changed, [8, 8])[0][j] - base[j]).abs().max().item()
+        assert (diff > tolerance) == reads, (offset, diff)
+
+
 def test_wider_detail_window_reads_exactly_its_frames_streams_and_scripts():
     """With frames_before = frames_after = 2, output j (restoring c = j - 3) changes when input
     frame c - 2 or c + 2 changes and not when c - 3 or c + 3 does (the latent path zeroed, so only
     the detail path reads the input); the history grows by one frame; chunked streaming still equals
     the whole clip, and the scripted module gives the eager module's frames."""
-    m = build_restorer(wide_window_tiny(), seed=0).double()
-    with torch.no_grad():
-        for p in list(m.encoder.parameters()) + list(m.decoder.parameters()) + list(m.dit.parameters()):
-            p.zero_()
+    m = detail_path_only(build_restorer(wide_window_tiny(), seed=0).double())
     frames = synthetic_clip(28, 8, 8, seed=4)
-    base = call(m, frames, [8, 8])[0]
-    j = 14
-    c = j - 3
-    for offset, reads in [(-3, False), (-2, True), (2, True), (3, False)]:
-        changed = frames.clone()
-        changed[c + offset] = 255 - changed[c + offset]
-        diff = (call(m, changed, [8, 8])[0][j] - base[j]).abs().max().item()
-        assert (diff > 1e-6) == reads, (offset, diff)
+    assert_output_reads(m, frames, [(-3, False), (-2, True), (2, True), (3, False)], tolerance=1e-6)
     assert call(m, frames, [8, 8])[-1].shape[0] == 5                # history: lag 3 + 2 frames before
 
     m = build_restorer(wide_window_tiny(), seed=0).double()
@@ -337,21 +348,10 @@ def test_propagating_detail_path_reaches_back_along_the_clip_streams_and_scripts
     (it travels on in the carried frame and features) and not when c + 2 does (the stream stays causal within the
     lag); the state holds the history, the restored frame and the features (12 channels: one slot); chunked
     streaming equals the whole clip, and the scripted module gives the eager module's frames."""
-    m = build_restorer(propagating_tiny(), seed=0).double()
-    with torch.no_grad():
-        for p in list(m.encoder.parameters()) + list(m.decoder.parameters()) + list(m.dit.parameters()):
-            p.zero_()
+    m = detail_path_only(build_restorer(propagating_tiny(), seed=0).double())
     frames = synthetic_clip(28, 8, 8, seed=4)
-    out = call(m, frames, [8, 8])
-    base = out[0]
-    assert out[-1].shape == (4 + 1 + 1, 3, 32, 32)
-    j = 14
-    c = j - 3
-    for offset, reads in [(-3, True), (-6, True), (2, False)]:
-        changed = frames.clone()
-        changed[c + offset] = 255 - changed[c + offset]
-        diff = (call(m, changed, [8, 8])[0][j] - base[j]).abs().max().item()
-        assert (diff > 0) == reads, (offset, diff)
+    assert call(m, frames, [8, 8])[-1].shape == (4 + 1 + 1, 3, 32, 32)
+    assert_output_reads(m, frames, [(-3, True), (-6, True), (2, False)])
     assert_streams_exactly_and_scripts(build_restorer(propagating_tiny(24), seed=0).double())
 
 
@@ -367,22 +367,12 @@ def test_temporal_fusion_carries_the_past_streams_and_scripts():
     on), never on frames beyond the lag; the state ends with the fused and the unfused last frame; chunked streaming
     equals the whole clip and the scripted module gives the eager module's frames, also together with propagation.
     A gate that takes nothing of the past (weight 0) gives the path without fusion."""
-    m = build_restorer(fusing_tiny(), seed=0).double()
+    m = detail_path_only(build_restorer(fusing_tiny(), seed=0).double())
     with torch.no_grad():
-        for p in list(m.encoder.parameters()) + list(m.decoder.parameters()) + list(m.dit.parameters()):
-            p.zero_()
         torch.nn.init.constant_(m.detail.fusion.conv_out.bias, 0.0)   # take half of the past
     frames = synthetic_clip(28, 8, 8, seed=4)
-    out = call(m, frames, [8, 8])
-    base = out[0]
-    assert out[-1].shape == (4 + 2, 3, 32, 32)
-    j = 14
-    c = j - 3
-    for offset, reads in [(-6, True), (-9, True), (2, False)]:
-        changed = frames.clone()
-        changed[c + offset] = 255 - changed[c + offset]
-        diff = (call(m, changed, [8, 8])[0][j] - base[j]).abs().max().item()
-        assert (diff > 0) == reads, (offset, diff)
+    assert call(m, frames, [8, 8])[-1].shape == (4 + 2, 3, 32, 32)
+    assert_output_reads(m, frames, [(-6, True), (-9, True), (2, False)])
     assert_streams_exactly_and_scripts(m)
     assert_streams_exactly_and_scripts(build_restorer(fusing_tiny(propagate=12), seed=0).double())
     import dataclasses

@@ -184,9 +184,9 @@ class Trainer:
         grown = self.grow_propagation(state, bundle_dir)
         detail = {k: v for k, v in state.items() if k.startswith("detail.")}
         fusion_new = not any(k.startswith(FUSION) for k in detail)
-        ours_detail = {k: v for k, v in ours.items() if k.startswith("detail.")
-                       and not (grown and k.startswith(NEW_WITH_PROPAGATION))
-                       and not (fusion_new and k.startswith(FUSION))}
+        # our detail-path tensors that the bundle lacks by design: they start new, the rest must fit
+        new_by_design = (NEW_WITH_PROPAGATION if grown else ()) + ((FUSION,) if fusion_new else ())
+        ours_detail = {k: v for k, v in ours.items() if k.startswith("detail.") and not k.startswith(new_by_design)}
         detail_fits = detail.keys() == ours_detail.keys() and all(
             v.shape == ours_detail[k].shape for k, v in detail.items())
         if not detail_fits:
@@ -197,9 +197,10 @@ class Trainer:
         note = f"; detail window widened from {widened}" if widened else ""
         if grown and detail_fits:
             note += f"; propagation of {self.cfg.detail.propagate} channels added (carried inputs new)"
-        if detail_fits and missing and all(k.startswith(FUSION) for k in missing):
-            note += f"; temporal fusion added ({len(missing)} tensors new)"
-        elif missing and not (grown and detail_fits):
+        fusion_added = [k for k in missing if k.startswith(FUSION)]
+        if detail_fits and fusion_added:
+            note += f"; temporal fusion added ({len(fusion_added)} tensors new)"
+        if missing and not detail_fits:
             self.zero_detail_output()
             note = f"; detail path new ({len(missing)} tensors{', the bundle has another shape' if detail else ''})"
         self.log(f"initialised from {path}{note}")

@@ -132,18 +132,23 @@ def test_pixel_losses_psnr_is_minus_the_mean_frame_psnr_and_each_weighs_frames_i
         train.pixel_loss("l3", y, target)
 
 
+def exported_bundle(folder, cfg, seed: int, **export_args):
+    """A bundle of cfg with random weights from seed, exported to folder (what --init-from reads); returns the
+    model it was exported from."""
+    import sys
+    sys.path.insert(0, MODEL_DIR)
+    from export import export_bundle
+    model = build_restorer(cfg, seed=seed).eval()
+    export_bundle(model, cfg, str(folder), os.path.basename(folder), "test", log=lambda *a: None, **export_args)
+    return model
+
+
 def test_detail_stage_trains_the_detail_path_alone(tmp_path):
     """--init-from a bundle without a detail path: the latent path's weights come from the bundle, the
     detail path starts at zero (the output equals the resized input frame), and a `detail` stage
     changes nothing but the detail path."""
     pack = photo_pack()
-    import dataclasses
-    import sys
-    sys.path.insert(0, MODEL_DIR)
-    from export import export_bundle
-    no_detail = dataclasses.replace(tiny(), detail=None)
-    old = build_restorer(no_detail, seed=3)
-    export_bundle(old, no_detail, str(tmp_path / "old"), "old", "test", log=lambda *a: None)
+    old = exported_bundle(tmp_path / "old", dataclasses.replace(tiny(), detail=None), seed=3)
     common = TINY_CPU_RUN + ["--pack", pack]
     out = str(tmp_path / "d")
     assert train.main(common + ["--out", out, "--init-from", str(tmp_path / "old"), "--schedule", "detail:2"]) == 0
@@ -159,12 +164,8 @@ def test_a_new_detail_shape_starts_fresh_and_one_cosine_spans_resumed_runs(tmp_p
     starts the new detail path at zero; --stage-total makes a resumed run continue the cosine where
     the checkpoint left it instead of starting again at the base learning rate."""
     import csv
-    import sys
     pack = photo_pack()
-    sys.path.insert(0, MODEL_DIR)
-    from export import export_bundle
-    old = build_restorer(tiny(), seed=4)                      # one-level detail path (8 channels, 1 block)
-    export_bundle(old, tiny(), str(tmp_path / "old"), "old", "test", log=lambda *a: None)
+    old = exported_bundle(tmp_path / "old", tiny(), seed=4)   # one-level detail path (8 channels, 1 block)
     common = ["--config", "tiny", "--detail", "8,1,12", "--crop", "32", "--frames", "8", "--batch", "1",
               "--val-clips", "1", "--device", "cpu", "--log-every", "1", "--val-every", "1000", "--pack", pack,
               "--warmup", "1", "--lr-detail", "1e-3", "--stage-total", "4"]
@@ -196,12 +197,8 @@ def test_a_wider_detail_window_starts_as_the_bundle_it_widens(tmp_path):
     """--init-from a bundle whose detail path reads one frame on each side, with --detail-window 2,2:
     every weight is kept (the first conv's spread over the wider window, the new frames at zero), so
     the widened model restores exactly as the bundle does until training moves the new weights."""
-    import sys
     pack = photo_pack()
-    sys.path.insert(0, MODEL_DIR)
-    from export import export_bundle
-    old = build_restorer(tiny(), seed=5).eval()
-    export_bundle(old, tiny(), str(tmp_path / "old"), "old", "test", log=lambda *a: None)
+    old = exported_bundle(tmp_path / "old", tiny(), seed=5)
     args = ["--config", "tiny", "--detail-window", "2,2", "--crop", "32", "--frames", "8", "--batch", "1",
             "--val-clips", "1", "--device", "cpu", "--pack", pack, "--out", str(tmp_path / "w"),
             "--init-from", str(tmp_path / "old"), "--schedule", "joint:1"]
@@ -260,12 +257,8 @@ def test_propagation_grows_from_a_bundle_without_it_and_trains(tmp_path):
     """--init-from a bundle whose detail path does not propagate, with --propagate 12: the bundle's weights are
     kept and the carried inputs start at zero, so the model restores exactly as the bundle does; a detail stage
     then trains the new parts too."""
-    import sys
     pack = photo_pack()
-    sys.path.insert(0, MODEL_DIR)
-    from export import export_bundle
-    old = build_restorer(tiny(), seed=5).eval()
-    export_bundle(old, tiny(), str(tmp_path / "old"), "old", "test", log=lambda *a: None)
+    old = exported_bundle(tmp_path / "old", tiny(), seed=5)
     out = str(tmp_path / "p")
     args = TINY_CPU_RUN + ["--propagate", "12", "--pack", pack, "--out", out, "--init-from", str(tmp_path / "old"),
                            "--schedule", "detail:2", "--warmup", "1"]
@@ -286,8 +279,7 @@ def test_propagation_grows_from_a_bundle_without_it_and_trains(tmp_path):
     # a bundle whose detail path has another shape (three levels) is not grown: the detail path starts new, at zero
     from swiftvr.config import DetailConfig
     other_cfg = dataclasses.replace(tiny(), detail=DetailConfig(channels=8, blocks=1, widths=(12, 16)))
-    export_bundle(build_restorer(other_cfg, seed=6).eval(), other_cfg, str(tmp_path / "other"), "other", "test",
-                  log=lambda *a: None)
+    exported_bundle(tmp_path / "other", other_cfg, seed=6)
     args[args.index(str(tmp_path / "old"))] = str(tmp_path / "other")
     fresh = train.Trainer(train.build_parser().parse_args(args)).model
     assert fresh.detail.conv_out.weight.abs().max() == 0 and fresh.detail.conv_out.bias.abs().max() == 0
@@ -297,14 +289,10 @@ def test_a_wider_window_keeps_a_propagating_bundles_carried_weights(tmp_path):
     """--init-from a bundle whose detail path propagates, with --detail-window 2,2 and the same --propagate: the
     first conv's carried-input weights move to the end of the wider conv with the latent output's, so the widened
     model restores exactly as the bundle does."""
-    import sys
     pack = photo_pack()
-    sys.path.insert(0, MODEL_DIR)
-    from export import export_bundle
     from swiftvr.config import DetailConfig
     cfg = dataclasses.replace(tiny(), detail=DetailConfig(channels=8, blocks=1, propagate=12))
-    old = build_restorer(cfg, seed=7).eval()
-    export_bundle(old, cfg, str(tmp_path / "old"), "old", "test", log=lambda *a: None, warmup_threshold=1e-3)
+    old = exported_bundle(tmp_path / "old", cfg, seed=7, warmup_threshold=1e-3)
     args = TINY_CPU_RUN + ["--propagate", "12", "--detail-window", "2,2", "--pack", pack, "--out", str(tmp_path / "w"),
                            "--init-from", str(tmp_path / "old"), "--schedule", "detail:1"]
     wide = train.Trainer(train.build_parser().parse_args(args)).model.eval()
@@ -319,12 +307,8 @@ def test_a_wider_window_keeps_a_propagating_bundles_carried_weights(tmp_path):
 def test_a_temporal_fusion_added_to_a_bundle_keeps_its_weights_and_trains_alone(tmp_path):
     """--init-from a bundle without fusion, with --fuse 8: every weight of the bundle is kept and the fusion's are
     new; the stage fusion trains the fusion's weights and nothing else."""
-    import sys
     pack = photo_pack()
-    sys.path.insert(0, MODEL_DIR)
-    from export import export_bundle
-    old = build_restorer(tiny(), seed=5).eval()
-    export_bundle(old, tiny(), str(tmp_path / "old"), "old", "test", log=lambda *a: None)
+    old = exported_bundle(tmp_path / "old", tiny(), seed=5)
     out = str(tmp_path / "f")
     args = TINY_CPU_RUN + ["--fuse", "8", "--pack", pack, "--out", out, "--init-from", str(tmp_path / "old"),
                            "--schedule", "fusion:2", "--warmup", "1", "--pixel-loss", "psnr"]
