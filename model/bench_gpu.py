@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import sys
 import time
@@ -147,13 +148,24 @@ def state_count(module) -> int:
     return len(module.forward.schema.arguments) - 5
 
 
+def output_lag(module_path: str) -> int:
+    """The stream's lag from the manifest beside an exported module (a model with a look-ahead lags more than the
+    decoder's 3 frames), else the decoder's."""
+    from swiftvr.config import DECODER_LAG_FRAMES
+    manifest = os.path.join(os.path.dirname(os.path.abspath(module_path)), "manifest.json")
+    if not os.path.exists(manifest):
+        return DECODER_LAG_FRAMES
+    with open(manifest) as f:
+        return json.load(f)["stream"]["decoder_lag_frames"]
+
+
 def bench_torchscript_file(path, resolutions, clip_path, log) -> int:
     """The exported TorchScript file as DJL runs it (torch.jit.load, no_grad, libtorch's TF32 defaults,
     cudnn.benchmark on), fed the same clip the Java benchmark decodes, on the same chunk grid: warm-up 3 passes
     over the first 3 chunks from empty state (both chunk shapes, as RestoreBenchmark does), then the whole clip
     (padded with copies of the last frame to the grid) twice: model only (input already on the GPU, output left
     there, CUDA events) and with host copies (pageable uint8 input .cuda(), output .cpu(), wall clock)."""
-    from swiftvr.config import CHUNK_FRAMES, DECODER_LAG_FRAMES, FIRST_CHUNK_FRAMES
+    from swiftvr.config import CHUNK_FRAMES, FIRST_CHUNK_FRAMES
     torch.backends.cudnn.benchmark = True
     t0 = time.time()
     module = torch.jit.load(path, map_location="cuda")
@@ -166,7 +178,7 @@ def bench_torchscript_file(path, resolutions, clip_path, log) -> int:
         clip = torch.randint(0, 256, (280, 720, 1280, 3), dtype=torch.uint8)
         source = "random uint8 frames (OpenCV could not read the clip)"
     n = clip.shape[0]
-    total = -(-(n + DECODER_LAG_FRAMES) // 4) * 4
+    total = -(-(n + output_lag(path)) // 4) * 4
     sizes = [FIRST_CHUNK_FRAMES]
     while sum(sizes) < total:
         sizes.append(CHUNK_FRAMES)
@@ -249,7 +261,7 @@ def bench_copy_variants(path, resolutions, clip_path, log) -> int:
       overlapped:  pinned input and output buffers (two each), copies on a side stream with events, so that the
                    output copy of chunk k and the input copy of chunk k+1 run while the GPU computes chunk k+1
     FPS = frames modelled / wall time; the frames end in host memory in every variant."""
-    from swiftvr.config import CHUNK_FRAMES, DECODER_LAG_FRAMES, FIRST_CHUNK_FRAMES
+    from swiftvr.config import CHUNK_FRAMES, FIRST_CHUNK_FRAMES
     torch.backends.cudnn.benchmark = True
     module = torch.jit.load(path, map_location="cuda")
     module.eval()
@@ -257,7 +269,7 @@ def bench_copy_variants(path, resolutions, clip_path, log) -> int:
     if clip is None:
         clip = torch.randint(0, 256, (280, 720, 1280, 3), dtype=torch.uint8)
     n = clip.shape[0]
-    total = -(-(n + DECODER_LAG_FRAMES) // 4) * 4
+    total = -(-(n + output_lag(path)) // 4) * 4
     sizes = [FIRST_CHUNK_FRAMES]
     while sum(sizes) < total:
         sizes.append(CHUNK_FRAMES)

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from .config import (CHUNK_FRAMES, DECODER_LAG_FRAMES, FIRST_CHUNK_FRAMES, PIXEL_MULTIPLE, STATE_TENSORS,
+from .config import (CHUNK_FRAMES, FIRST_CHUNK_FRAMES, PIXEL_MULTIPLE, STATE_TENSORS,
                      TEMPORAL_FACTOR, SwiftVRConfig)
 from .stream import WarmupMeasurement, chunk_sizes, chunk_starts, latent_offset, run_stream
 
@@ -154,7 +154,7 @@ def write_manifest(bundle_dir: str, info: BundleInfo, has_bf16: bool, has_golden
             "temporal_factor": TEMPORAL_FACTOR,
             "first_chunk_frames": FIRST_CHUNK_FRAMES,
             "chunk_frames": CHUNK_FRAMES,
-            "decoder_lag_frames": DECODER_LAG_FRAMES,
+            "decoder_lag_frames": info.config.output_lag,
             "state_tensors": STATE_TENSORS,
             "warmup_chunks": info.warmup.warmup_chunks,
         },

@@ -77,6 +77,9 @@ class DetailConfig:
     propagate: int = 0
     # channels of the temporal fusion's gate at the end of the path (swiftvr/fusion.py); 0: no fusion
     fuse: int = 0
+    # frames the temporal fusion waits for, to average each frame with the ones after it as well (fusion.py,
+    # "Look-ahead"); each adds one frame to the stream's lag (SwiftVRConfig.output_lag)
+    lookahead: int = 0
 
     @property
     def carried_inputs(self) -> int:
@@ -101,6 +104,8 @@ class DetailConfig:
         if self.fuse < 0 or (self.fuse and self.frames_before < 1):
             raise ValueError(f"fuse: {self.fuse} channels (0: none); fusion needs frames_before >= 1, "
                              "it reads the input frame before each restored one")
+        if self.lookahead < 0 or (self.lookahead and not self.fuse):
+            raise ValueError(f"lookahead: {self.lookahead} frames; at least 0, and only with a temporal fusion (fuse)")
 
 
 @dataclass(frozen=True)
@@ -115,10 +120,18 @@ class SwiftVRConfig:
             raise ValueError("head_dim must be even for rotary embeddings")
         if min(self.dit.window) < 1:
             raise ValueError("window must be at least 1x1 token")
+        if self.output_lag >= FIRST_CHUNK_FRAMES:
+            raise ValueError(f"output lag {self.output_lag} frames: must be within the first chunk ({FIRST_CHUNK_FRAMES})")
 
     @property
     def latent_channels(self) -> int:
         return self.reae.latent_channels
+
+    @property
+    def output_lag(self) -> int:
+        """Output frame j of a stream restores input frame j - output_lag: the decoder's lag plus the temporal
+        fusion's look-ahead (the bundle's `decoder_lag_frames`)."""
+        return DECODER_LAG_FRAMES + (self.detail.lookahead if self.detail is not None else 0)
 
     def to_dict(self) -> Dict[str, Any]:
         d = dataclasses.asdict(self)
@@ -149,7 +162,7 @@ class SwiftVRConfig:
             dit=DiTConfig(**dit),
             detail=DetailConfig(detail["channels"], detail["blocks"], tuple(detail.get("widths", ())),
                                 detail.get("frames_before", 1), detail.get("frames_after", 1),
-                                detail.get("propagate", 0), detail.get("fuse", 0))
+                                detail.get("propagate", 0), detail.get("fuse", 0), detail.get("lookahead", 0))
             if detail else None,
         )
 

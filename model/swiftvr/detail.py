@@ -142,7 +142,7 @@ class DetailNet(nn.Module):
         # state slots [3, Hp, Wp] after the history: the last restored frame, then the features
         self.carried_slots = 1 + cfg.propagate // PROPAGATE_MULTIPLE if cfg.propagate else 0
         # the last stage: restored frames averaged with the warped past where a small CNN finds it safe (fusion.py)
-        self.fusion: Optional[TemporalFusion] = TemporalFusion(cfg.fuse) if cfg.fuse else None
+        self.fusion: Optional[TemporalFusion] = TemporalFusion(cfg.fuse, cfg.lookahead) if cfg.fuse else None
 
     def calibration_residual(self, x: Tensor, latent_out: Tensor) -> Tensor:
         """The residual for a still clip x [N, 3, Hp, Wp] with nothing carried yet (build_restorer
@@ -227,7 +227,8 @@ class DetailNet(nn.Module):
                                          frames.narrow(-4, self.frames_before - 1, t).reshape(shape),
                                          fusion_state.reshape([-1, fusion.slots] + frame) if fusion_state.numel()
                                          else fusion_state)
-        new_state = torch.cat([new_own, new_fusion_state.reshape(lead + [fusion.slots] + frame)], -4)
+        # the fusion keeps its frames in float32 (fusion.py), so the whole detail state is float32
+        new_state = torch.cat([new_own.float(), new_fusion_state.reshape(lead + [fusion.slots] + frame)], -4)
         return fused.reshape(y.shape), new_state
 
     def unfused(self, x: Tensor, latent_out: Tensor, state: Tensor) -> Tuple[Tensor, Tensor, Tensor]:

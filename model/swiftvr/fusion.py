@@ -19,8 +19,16 @@ The gate reads the input's own frame-to-frame difference along the same flow as 
 is there. f is a recursive (exponentially weighted) average along the motion, so what it carries fades with the
 product of the weights: no finite warm-up reproduces it exactly (export.py --warmup-threshold).
 
-Streaming: it carries the last fused frame and the last unfused restored frame, two [3, Hp, Wp] slots at the end
-of the detail state. At the start of a stream the fused frame before the first is that first frame itself.
+Look-ahead (config `lookahead` = L > 0): the stream waits L more frames, and the same gate runs the recursion back
+in time as well, from frame i + L down to frame i, giving b_i, an average of frame i and the L frames after it
+along the motion. The output is f_i + b_i - y_i: each of f_i and b_i is y_i plus a step toward its side's warped
+average, and the output takes both steps. No new weights (the gate's inputs look the same with time reversed), so a
+fusion trained without look-ahead can run with it; each look-ahead frame adds one frame to the stream's lag
+(SwiftVRConfig.output_lag). Measured on the tuning set with the tenth version's gate: +0.15 dB on x2 degraded
+clips with L = 2 (docs/quality.md, "Eleventh version").
+
+Streaming: it carries the last max(L, 1) fused frames, unfused frames and input frames, in that order, at the end
+of the detail state. At the start of a stream the frames before the first are that first frame itself.
 """
 
 from __future__ import annotations
@@ -33,13 +41,12 @@ from torch import Tensor, nn
 
 from .flow import PyramidFlow, resize_flow, warp
 
-FUSION_SLOTS = 2   # state frames: the last fused frame, then the last unfused one
 NOISE_FEATURES = 2   # per-frame noise estimates of the input, given to the gate as constant channels
 NOISE_GAIN = 300.0   # brings them (about 0.00005 to 0.006 on the 0-1 scale) to the range of the other inputs
 
 
 class TemporalFusion(nn.Module):
-    def __init__(self, channels: int):
+    def __init__(self, channels: int, lookahead: int = 0):
         super().__init__()
         self.flow = PyramidFlow()
         # dilations 1, 2, 4: the gate sees about 15 px around each pixel at full resolution
@@ -50,48 +57,107 @@ class TemporalFusion(nn.Module):
         # starts taking about 5% of the warped past everywhere: small, but with a gradient to learn from
         nn.init.zeros_(self.conv_out.weight)
         nn.init.constant_(self.conv_out.bias, -3.0)
-        self.slots = FUSION_SLOTS
+        self.lookahead = lookahead
+        # frames of the stream kept from one call to the next: the lookahead's (at least the last one, which
+        # the forward recursion continues from), three kinds each (fused, unfused, input)
+        self.kept = max(lookahead, 1)
+        self.slots = 3 * self.kept
         self.noise_gain = NOISE_GAIN   # TorchScript cannot read module-level constants
 
     def gate(self, y: Tensor, pulled: Tensor, u: Tensor, u_pulled: Tensor, noise: Tensor) -> Tensor:
+        """The blend weight [N, 1, H, W] in float32; the convs run in the weights' dtype."""
         noise = noise.view(noise.size(0), noise.size(1), 1, 1).expand(-1, -1, y.size(2), y.size(3))
-        h = F.relu(self.conv_in(torch.cat([y - 0.5, pulled - y, u - 0.5, u_pulled - u, noise], 1)))
+        features = torch.cat([y - 0.5, pulled - y, u - 0.5, u_pulled - u, noise], 1).to(self.conv_in.weight.dtype)
+        h = F.relu(self.conv_in(features))
         h = F.relu(self.mid(h)) + h
         h = F.relu(self.wide(h)) + h
-        return torch.sigmoid(self.conv_out(h))
+        return torch.sigmoid(self.conv_out(h).float())
 
     def forward(self, y: Tensor, inputs: Tensor, previous_inputs: Tensor, state: Tensor) -> Tuple[Tensor, Tensor]:
         """y: restored frames [N, T, 3, Hp, Wp]; inputs / previous_inputs: the input frame each one restores and
-        the frame before it, same shape; state: [N, 2, 3, Hp, Wp] or empty at the start of a stream.
-        Returns (fused frames [N, T, 3, Hp, Wp], new state)."""
+        the frame before it, same shape; state: [N, slots, 3, Hp, Wp] or empty at the start of a stream.
+        Returns (fused frames [N, T, 3, Hp, Wp], each restoring the frame `lookahead` frames before y's; the new
+        state), both in float32 whatever the module's dtype: the blends move frames by fractions of a uint8 step,
+        which bfloat16 (8 bits of mantissa) would round away (measured: the bfloat16 module lost 0.03 dB on the
+        held-out x2 degraded clips against float32 when the fusion ran in bfloat16, docs/quality.md)."""
+        y = y.float()
+        inputs = inputs.float()
+        previous_inputs = previous_inputs.float()
+        n, t = y.size(0), y.size(1)
+        frame = list(y.shape[2:])
+        k = self.kept
+        if state.numel() == 0:
+            # the start of a stream: the first frame stands for the ones before it
+            kept_fused = y[:, :1].expand([n, k] + frame)
+            kept_y = kept_fused
+            kept_u = inputs[:, :1].expand([n, k] + frame)
+        else:
+            state = state.float()
+            kept_fused = state[:, :k]
+            kept_y = state[:, k:2 * k]
+            kept_u = state[:, 2 * k:]
+        forward = self.forward_pass(y, inputs, previous_inputs, kept_fused[:, k - 1], kept_y[:, k - 1])
+        fused = torch.cat([kept_fused, forward], 1)
+        ys = torch.cat([kept_y, y], 1)
+        us = torch.cat([kept_u, inputs], 1)
+        new_state = torch.cat([fused[:, t:], ys[:, t:], us[:, t:]], 1)
+        first = k - self.lookahead      # where this call's outputs start in fused / ys / us
+        if self.lookahead == 0:
+            return fused[:, first:first + t], new_state
+        backward = self.backward_pass(ys, us, t)
+        # y plus the forward recursion's step toward the past plus the backward one's toward the future
+        return fused[:, :t] + backward - ys[:, :t], new_state
+
+    def forward_pass(self, y: Tensor, inputs: Tensor, previous_inputs: Tensor, fused: Tensor, last: Tensor) -> Tensor:
+        """The recursion along the stream: each frame of y averaged with the previous result warped onto it.
+        fused / last: the fused and unfused frame before y[:, 0]. Returns [N, T, 3, Hp, Wp]."""
         n, t = y.size(0), y.size(1)
         frame = list(y.shape[2:])
         flat = [n * t] + frame
-        if state.numel() == 0:
-            fused = y[:, 0]
-            last = y[:, 0]
-        else:
-            state = state.to(y.dtype)
-            fused = state[:, 0]
-            last = state[:, 1]
         # all that does not depend on the recursion, for every frame of the call at once (one batched op each
         # instead of one per frame: measured, the frame-by-frame loop is what the fusion costs on a GPU): the flows,
-        # frame i - 1 to frame i (the first from the state's last frame), the previous input frames warped along
-        # them, and the noise estimates
+        # frame i - 1 to frame i (the first from the previous call's last frame), the previous input frames warped
+        # along them, and the noise estimates
         before = torch.cat([last.unsqueeze(1), y[:, :t - 1]], 1).reshape(flat)
         flows = resize_flow(self.flow(before, y.reshape(flat))[-1], frame[1], frame[2])
         u_pulled = warp(previous_inputs.reshape(flat), flows, bicubic=True)
-        noise = noise_levels(inputs.reshape(flat), u_pulled, self.noise_gain).to(y.dtype)
+        noise = noise_levels(inputs.reshape(flat), u_pulled, self.noise_gain)
         flows = flows.reshape([n, t, 2, frame[1], frame[2]])
         u_pulled = u_pulled.reshape([n, t] + frame)
         noise = noise.reshape([n, t, noise.size(1)])
         outs: List[Tensor] = []
         for i in range(t):
             pulled = warp(fused, flows[:, i], bicubic=True)
-            w = self.gate(y[:, i], pulled, inputs[:, i], u_pulled[:, i], noise[:, i]).to(y.dtype)
+            w = self.gate(y[:, i], pulled, inputs[:, i], u_pulled[:, i], noise[:, i])
             fused = y[:, i] + w * (pulled - y[:, i])
             outs.append(fused)
-        return torch.stack(outs, 1), torch.stack([fused, y[:, t - 1]], 1)
+        return torch.stack(outs, 1)
+
+    def backward_pass(self, ys: Tensor, us: Tensor, t: int) -> Tensor:
+        """The same recursion run back in time over the lookahead: for each of the first t frames of ys
+        [N, lookahead + t, ...] (us: their input frames), the lookahead frames after it averaged onto it, the last
+        first, with the same gate. The t chains are independent, so they run side by side: lookahead steps of one
+        batched gate call each. Returns [N, t, 3, Hp, Wp]."""
+        n, length = ys.size(0), ys.size(1)
+        frame = list(ys.shape[2:])
+        pairs = [n * (length - 1)] + frame
+        # flow j warps frame j + 1 onto frame j, with the input's own difference along it and the noise estimates
+        flows = resize_flow(self.flow(ys[:, 1:].reshape(pairs), ys[:, :-1].reshape(pairs))[-1], frame[1], frame[2])
+        u_pulled = warp(us[:, 1:].reshape(pairs), flows, bicubic=True)
+        noise = noise_levels(us[:, :-1].reshape(pairs), u_pulled, self.noise_gain)
+        flows = flows.reshape([n, length - 1, 2, frame[1], frame[2]])
+        u_pulled = u_pulled.reshape([n, length - 1] + frame)
+        noise = noise.reshape([n, length - 1, noise.size(1)])
+        flat = [n * t] + frame
+        back = ys[:, self.lookahead:self.lookahead + t].reshape(flat)
+        for step in range(1, self.lookahead + 1):
+            j = self.lookahead - step     # chain i is at frame i + j
+            y_j = ys[:, j:j + t].reshape(flat)
+            pulled = warp(back, flows[:, j:j + t].reshape([n * t, 2, frame[1], frame[2]]), bicubic=True)
+            w = self.gate(y_j, pulled, us[:, j:j + t].reshape(flat), u_pulled[:, j:j + t].reshape(flat),
+                          noise[:, j:j + t].reshape([n * t, noise.size(2)]))
+            back = y_j + w * (pulled - y_j)
+        return back.reshape([n, t] + frame)
 
 
 def noise_levels(u: Tensor, u_pulled: Tensor, gain: float) -> Tensor:

@@ -269,12 +269,12 @@ def detail_path_only(m):
     return m
 
 
-def assert_output_reads(m, frames, offsets, tolerance: float = 0.0):
-    """For each (offset, reads): output j = 14 of m on `frames` (restoring c = j - 3) changes by more than
+def assert_output_reads(m, frames, offsets, tolerance: float = 0.0, lag: int = 3):
+    """For each (offset, reads): output j = 14 of m on `frames` (restoring c = j - lag) changes by more than
     `tolerance` when input frame c + offset is inverted, exactly when `reads`."""
     base = call(m, frames, [8, 8])[0]
     j = 14
-    c = j - 3
+    c = j - lag
     for offset, reads in offsets:
         changed = frames.clone()
         changed[c + offset] = 255 - changed[c + offset]
@@ -355,11 +355,13 @@ def test_propagating_detail_path_reaches_back_along_the_clip_streams_and_scripts
     assert_streams_exactly_and_scripts(build_restorer(propagating_tiny(24), seed=0).double())
 
 
-def fusing_tiny(channels: int = 8, propagate: int = 0):
-    """multilevel_tiny() with a temporal fusion at the end of its detail path (and propagation when asked)."""
+def fusing_tiny(channels: int = 8, propagate: int = 0, lookahead: int = 0):
+    """multilevel_tiny() with a temporal fusion at the end of its detail path (and propagation, or a look-ahead,
+    when asked)."""
     import dataclasses
     base = multilevel_tiny()
-    return dataclasses.replace(base, detail=dataclasses.replace(base.detail, fuse=channels, propagate=propagate))
+    return dataclasses.replace(base, detail=dataclasses.replace(base.detail, fuse=channels, propagate=propagate,
+                                                                lookahead=lookahead))
 
 
 def test_temporal_fusion_carries_the_past_streams_and_scripts():
@@ -371,7 +373,7 @@ def test_temporal_fusion_carries_the_past_streams_and_scripts():
     with torch.no_grad():
         torch.nn.init.constant_(m.detail.fusion.conv_out.bias, 0.0)   # take half of the past
     frames = synthetic_clip(28, 8, 8, seed=4)
-    assert call(m, frames, [8, 8])[-1].shape == (4 + 2, 3, 32, 32)
+    assert call(m, frames, [8, 8])[-1].shape == (4 + 3, 3, 32, 32)      # history, then fused, unfused, input
     assert_output_reads(m, frames, [(-6, True), (-9, True), (2, False)])
     assert_streams_exactly_and_scripts(m)
     assert_streams_exactly_and_scripts(build_restorer(fusing_tiny(propagate=12), seed=0).double())
@@ -384,3 +386,33 @@ def test_temporal_fusion_carries_the_past_streams_and_scripts():
     torch.testing.assert_close(call(fused, frames, [8, 8])[0], call(plain, frames, [8, 8])[0], atol=1e-12, rtol=0)
     with pytest.raises(ValueError, match="fusion needs frames_before"):
         dataclasses.replace(multilevel_tiny().detail, fuse=8, frames_before=0)
+
+
+def test_fusion_lookahead_reads_the_frames_after_streams_and_scripts():
+    """With a look-ahead of 2 the stream lags 5 frames: output j restores c = j - 5 and now also reads input frame
+    c + 3 (in the detail window of restored frame c + 2, which the backward average reaches), not c + 4; the
+    state keeps 2 fused, 2 unfused and 2 input frames; chunked streaming equals the whole clip and the scripted module
+    gives the eager module's frames. The same weights run with and without it, and with a gate that takes nothing
+    it is the path without fusion, two frames later. A look-ahead needs a fusion and a lag within the first chunk."""
+    import dataclasses
+    cfg = fusing_tiny(lookahead=2)
+    assert cfg.output_lag == 5 and fusing_tiny().output_lag == 3
+    m = detail_path_only(build_restorer(cfg, seed=0).double())
+    with torch.no_grad():
+        torch.nn.init.constant_(m.detail.fusion.conv_out.bias, 0.0)
+    frames = synthetic_clip(28, 8, 8, seed=4)
+    assert call(m, frames, [8, 8])[-1].shape == (4 + 6, 3, 32, 32)
+    assert_output_reads(m, frames, [(-6, True), (2, True), (3, True), (4, False)], lag=5)
+    assert_streams_exactly_and_scripts(m)
+
+    plain = build_restorer(multilevel_tiny(), seed=0).double()
+    looking = build_restorer(cfg, seed=0).double()
+    looking.load_state_dict(plain.state_dict(), strict=False)
+    with torch.no_grad():
+        torch.nn.init.constant_(looking.detail.fusion.conv_out.bias, -1e4)
+    torch.testing.assert_close(call(looking, frames, [8, 8])[0][5:], call(plain, frames, [8, 8])[0][3:-2],
+                               atol=1e-12, rtol=0)
+    with pytest.raises(ValueError, match="only with a temporal fusion"):
+        dataclasses.replace(multilevel_tiny().detail, lookahead=2)
+    with pytest.raises(ValueError, match="within the first chunk"):
+        fusing_tiny(lookahead=25)

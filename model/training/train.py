@@ -115,11 +115,14 @@ class Trainer:
             self.cfg = dataclasses.replace(self.cfg, detail=dataclasses.replace(self.cfg.detail, propagate=args.propagate))
         if args.fuse is not None:
             self.cfg = dataclasses.replace(self.cfg, detail=dataclasses.replace(self.cfg.detail, fuse=args.fuse))
+        if args.lookahead is not None:
+            self.cfg = dataclasses.replace(self.cfg, detail=dataclasses.replace(self.cfg.detail,
+                                                                                lookahead=args.lookahead))
         self.model: SwiftVRRestorer = build_restorer(self.cfg, seed=args.seed).to(self.device)
         self.progress: Dict[str, float] = {}
         # the `unet` experiment adds skip weights and restores with decoder lag 0 (experiments.py)
         self.skips = experiments.UNetSkips(self.model).to(self.device) if args.experiment == "unet" else None
-        self.lag = 0 if self.skips is not None else batched.LAG
+        self.lag = 0 if self.skips is not None else self.cfg.output_lag
         if args.resume:
             state, info = checkpoint.load(args.resume)
             if self.skips is not None:
@@ -491,6 +494,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fuse", type=int, help="CHANNELS: a temporal fusion at the end of the detail path, a gate CNN "
                    "of this width that averages each restored frame with the warped previous result "
                    "(swiftvr/fusion.py); with --init-from a bundle without, it starts new (stage fusion trains it alone)")
+    p.add_argument("--lookahead", type=int, help="FRAMES: the temporal fusion also averages each frame with the "
+                   "FRAMES after it (swiftvr/fusion.py, \"Look-ahead\"; no new weights), and the stream lags as many "
+                   "frames more")
     p.add_argument("--schedule", required=True, help="stage:seconds,... with stages ae, flow, detail, joint, fusion")
     p.add_argument("--stage-total", type=float, default=0.0,
                    help="seconds the learning-rate cosine spans, counting the stage's seconds in the resumed "
@@ -533,8 +539,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    if args.frames % 4 or args.frames <= batched.LAG or args.crop % 32:
-        raise SystemExit("--frames must be a multiple of 4 (> 3) and --crop a multiple of 32")
+    if args.frames % 4 or args.frames <= batched.LAG + (args.lookahead or 0) or args.crop % 32:
+        raise SystemExit("--frames must be a multiple of 4 (more than the stream's lag: 3, plus --lookahead) and "
+                         "--crop a multiple of 32")
 
     trainer = Trainer(args)
     for stage, seconds in parse_schedule(args.schedule):

@@ -323,3 +323,23 @@ def test_a_temporal_fusion_added_to_a_bundle_keeps_its_weights_and_trains_alone(
     assert info["config"]["detail"]["fuse"] == 8
     changed = {k for k, v in trainer.model.state_dict().items() if not torch.equal(v, before[k])}
     assert changed and all(k.startswith(train.FUSION) for k in changed), changed
+
+
+def test_a_fusion_with_a_lookahead_scores_its_lagged_output_and_trains_the_gate(tmp_path):
+    """--lookahead 2 adds no weights (the bundle's fusion is taken whole) and moves the frame each output is compared
+    with two frames further back: the trainer's lag is the config's output lag, 5; the stage fusion still trains only
+    the gate."""
+    pack = photo_pack()
+    fusing = dataclasses.replace(tiny(), detail=dataclasses.replace(tiny().detail, fuse=8))
+    old = exported_bundle(tmp_path / "old", fusing, seed=5)
+    args = TINY_CPU_RUN + ["--fuse", "8", "--lookahead", "2", "--pack", pack, "--out", str(tmp_path / "l"),
+                           "--init-from", str(tmp_path / "old"), "--schedule", "fusion:2", "--warmup", "1"]
+    trainer = train.Trainer(train.build_parser().parse_args(args))
+    assert trainer.cfg.detail.lookahead == 2 and trainer.lag == 5
+    gt = torch.arange(8.0).view(1, 8, 1, 1, 1)
+    assert trainer.target(gt).flatten().tolist() == [0, 1, 2] and trainer.scored(gt).flatten().tolist() == [5, 6, 7]
+    before = {k: v.clone() for k, v in trainer.model.state_dict().items()}
+    assert set(before) == set(old.state_dict())
+    trainer.run_stage("fusion", 2)
+    changed = {k for k, v in trainer.model.state_dict().items() if not torch.equal(v, before[k])}
+    assert changed and all(k.startswith(train.FUSION) for k in changed), changed
