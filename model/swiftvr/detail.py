@@ -42,8 +42,9 @@ resolution). At the start of a stream (empty state) the history is the first fra
 tail is padded with the last one; the restored frame before it is that frame too, the features zero.
 
 Temporal fusion (config `fuse` > 0; since the tenth shipped version): the path's output then goes through
-fusion.py, which averages each restored frame with the previous fused one, warped onto it, where a small gate CNN
-finds that safe; its two frames (the last fused and the last unfused output) follow everything above in the state.
+fusion.py, which averages each restored frame with the fused ones before it (and, with a look-ahead, the frames
+after it), warped onto it, where a small gate CNN finds that safe; its frames (the last max(lookahead, 1) fused,
+unfused and input frames, all float32) follow everything above in the state.
 """
 
 from __future__ import annotations
@@ -218,13 +219,12 @@ class DetailNet(nn.Module):
             return y, new_state
         own, fusion_state = self.split_fusion_state(state)
         y, new_own, frames = self.unfused(x, latent_out, own)
-        # the fusion reads the input frame each output restores and the one before it (frames_before >= 1)
+        # the fusion reads the input frame each output restores (and keeps the ones before in its own state)
         t = x.size(-4)
         lead = list(x.shape[:-4])
         frame = list(x.shape[-3:])
         shape = [-1, t] + frame
         fused, new_fusion_state = fusion(y.reshape(shape), frames.narrow(-4, self.frames_before, t).reshape(shape),
-                                         frames.narrow(-4, self.frames_before - 1, t).reshape(shape),
                                          fusion_state.reshape([-1, fusion.slots] + frame) if fusion_state.numel()
                                          else fusion_state)
         # the fusion keeps its frames in float32 (fusion.py), so the whole detail state is float32

@@ -10,7 +10,7 @@ decides, per pixel, how much of the warped past to take, from what it sees there
 of how noisy the input is.
 
 Per output frame i (restored frame y_i, the input frame it restores u_i, resized to the output size, and the
-one before u_{i-1}):
+one before u_{i-1}, kept from the previous call in the state like y_{i-1}):
   flow_i  = PyramidFlow(y_{i-1} -> y_i)                 from the unfused restored frames
   a_i     = warp(f_{i-1}, flow_i)                        the previous fused frame on frame i (bicubic)
   w_i     = gate(y_i, a_i - y_i, u_i, warp(u_{i-1}, flow_i) - u_i, noise_levels)   in (0, 1), one per pixel
@@ -73,16 +73,15 @@ class TemporalFusion(nn.Module):
         h = F.relu(self.wide(h)) + h
         return torch.sigmoid(self.conv_out(h).float())
 
-    def forward(self, y: Tensor, inputs: Tensor, previous_inputs: Tensor, state: Tensor) -> Tuple[Tensor, Tensor]:
-        """y: restored frames [N, T, 3, Hp, Wp]; inputs / previous_inputs: the input frame each one restores and
-        the frame before it, same shape; state: [N, slots, 3, Hp, Wp] or empty at the start of a stream.
+    def forward(self, y: Tensor, inputs: Tensor, state: Tensor) -> Tuple[Tensor, Tensor]:
+        """y: restored frames [N, T, 3, Hp, Wp]; inputs: the input frame each one restores, same shape; state:
+        [N, slots, 3, Hp, Wp] or empty at the start of a stream.
         Returns (fused frames [N, T, 3, Hp, Wp], each restoring the frame `lookahead` frames before y's; the new
         state), both in float32 whatever the module's dtype: the blends move frames by fractions of a uint8 step,
         which bfloat16 (8 bits of mantissa) would round away (measured: the bfloat16 module lost 0.03 dB on the
         held-out x2 degraded clips against float32 when the fusion ran in bfloat16, docs/quality.md)."""
         y = y.float()
         inputs = inputs.float()
-        previous_inputs = previous_inputs.float()
         n, t = y.size(0), y.size(1)
         frame = list(y.shape[2:])
         k = self.kept
@@ -96,10 +95,9 @@ class TemporalFusion(nn.Module):
             kept_fused = state[:, :k]
             kept_y = state[:, k:2 * k]
             kept_u = state[:, 2 * k:]
-        forward = self.forward_pass(y, inputs, previous_inputs, kept_fused[:, k - 1], kept_y[:, k - 1])
-        fused = torch.cat([kept_fused, forward], 1)
         ys = torch.cat([kept_y, y], 1)
         us = torch.cat([kept_u, inputs], 1)
+        fused = torch.cat([kept_fused, self.forward_pass(ys[:, k - 1:], us[:, k - 1:], kept_fused[:, k - 1])], 1)
         new_state = torch.cat([fused[:, t:], ys[:, t:], us[:, t:]], 1)
         first = k - self.lookahead      # where this call's outputs start in fused / ys / us
         if self.lookahead == 0:
@@ -108,28 +106,17 @@ class TemporalFusion(nn.Module):
         # y plus the forward recursion's step toward the past plus the backward one's toward the future
         return fused[:, :t] + backward - ys[:, :t], new_state
 
-    def forward_pass(self, y: Tensor, inputs: Tensor, previous_inputs: Tensor, fused: Tensor, last: Tensor) -> Tensor:
-        """The recursion along the stream: each frame of y averaged with the previous result warped onto it.
-        fused / last: the fused and unfused frame before y[:, 0]. Returns [N, T, 3, Hp, Wp]."""
-        n, t = y.size(0), y.size(1)
-        frame = list(y.shape[2:])
-        flat = [n * t] + frame
-        # all that does not depend on the recursion, for every frame of the call at once (one batched op each
-        # instead of one per frame: measured, the frame-by-frame loop is what the fusion costs on a GPU): the flows,
-        # frame i - 1 to frame i (the first from the previous call's last frame), the previous input frames warped
-        # along them, and the noise estimates
-        before = torch.cat([last.unsqueeze(1), y[:, :t - 1]], 1).reshape(flat)
-        flows = resize_flow(self.flow(before, y.reshape(flat))[-1], frame[1], frame[2])
-        u_pulled = warp(previous_inputs.reshape(flat), flows, bicubic=True)
-        noise = noise_levels(inputs.reshape(flat), u_pulled, self.noise_gain)
-        flows = flows.reshape([n, t, 2, frame[1], frame[2]])
-        u_pulled = u_pulled.reshape([n, t] + frame)
-        noise = noise.reshape([n, t, noise.size(1)])
+    def forward_pass(self, ys: Tensor, us: Tensor, fused: Tensor) -> Tensor:
+        """The recursion along the stream: frames 1 .. T of ys [N, 1 + T, ...] (us: their input frames), each
+        averaged with the previous result warped onto it, starting from `fused`, the fused frame 0.
+        Returns [N, T, 3, Hp, Wp]."""
+        t = ys.size(1) - 1
+        # all that does not depend on the recursion for every frame of the call at once (one batched op each
+        # instead of one per frame: measured, the frame-by-frame loop is what the fusion costs on a GPU)
+        flows, u_pulled, noise = self.motion(ys[:, :t], ys[:, 1:], us[:, :t], us[:, 1:])
         outs: List[Tensor] = []
         for i in range(t):
-            pulled = warp(fused, flows[:, i], bicubic=True)
-            w = self.gate(y[:, i], pulled, inputs[:, i], u_pulled[:, i], noise[:, i])
-            fused = y[:, i] + w * (pulled - y[:, i])
+            fused = self.blend(ys[:, i + 1], fused, flows[:, i], us[:, i + 1], u_pulled[:, i], noise[:, i])
             outs.append(fused)
         return torch.stack(outs, 1)
 
@@ -138,26 +125,39 @@ class TemporalFusion(nn.Module):
         [N, lookahead + t, ...] (us: their input frames), the lookahead frames after it averaged onto it, the last
         first, with the same gate. The t chains are independent, so they run side by side: lookahead steps of one
         batched gate call each. Returns [N, t, 3, Hp, Wp]."""
-        n, length = ys.size(0), ys.size(1)
+        n = ys.size(0)
         frame = list(ys.shape[2:])
-        pairs = [n * (length - 1)] + frame
-        # flow j warps frame j + 1 onto frame j, with the input's own difference along it and the noise estimates
-        flows = resize_flow(self.flow(ys[:, 1:].reshape(pairs), ys[:, :-1].reshape(pairs))[-1], frame[1], frame[2])
-        u_pulled = warp(us[:, 1:].reshape(pairs), flows, bicubic=True)
-        noise = noise_levels(us[:, :-1].reshape(pairs), u_pulled, self.noise_gain)
-        flows = flows.reshape([n, length - 1, 2, frame[1], frame[2]])
-        u_pulled = u_pulled.reshape([n, length - 1] + frame)
-        noise = noise.reshape([n, length - 1, noise.size(1)])
+        # pair j: frame j + 1 onto frame j
+        flows, u_pulled, noise = self.motion(ys[:, 1:], ys[:, :-1], us[:, 1:], us[:, :-1])
         flat = [n * t] + frame
         back = ys[:, self.lookahead:self.lookahead + t].reshape(flat)
         for step in range(1, self.lookahead + 1):
             j = self.lookahead - step     # chain i is at frame i + j
-            y_j = ys[:, j:j + t].reshape(flat)
-            pulled = warp(back, flows[:, j:j + t].reshape([n * t, 2, frame[1], frame[2]]), bicubic=True)
-            w = self.gate(y_j, pulled, us[:, j:j + t].reshape(flat), u_pulled[:, j:j + t].reshape(flat),
-                          noise[:, j:j + t].reshape([n * t, noise.size(2)]))
-            back = y_j + w * (pulled - y_j)
+            back = self.blend(ys[:, j:j + t].reshape(flat), back,
+                              flows[:, j:j + t].reshape([n * t, 2, frame[1], frame[2]]),
+                              us[:, j:j + t].reshape(flat), u_pulled[:, j:j + t].reshape(flat),
+                              noise[:, j:j + t].reshape([n * t, noise.size(2)]))
         return back.reshape([n, t] + frame)
+
+    def motion(self, src: Tensor, dst: Tensor, src_u: Tensor, dst_u: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+        """For pairs of restored frames src -> dst [N, P, 3, Hp, Wp] and their input frames src_u, dst_u: the flow
+        that warps src onto dst [N, P, 2, Hp, Wp], src_u warped along it [N, P, 3, Hp, Wp] and dst_u's noise
+        estimates against it [N, P, 2]."""
+        n, p = src.size(0), src.size(1)
+        frame = list(src.shape[2:])
+        flat = [n * p] + frame
+        flows = resize_flow(self.flow(src.reshape(flat), dst.reshape(flat))[-1], frame[1], frame[2])
+        u_pulled = warp(src_u.reshape(flat), flows, bicubic=True)
+        noise = noise_levels(dst_u.reshape(flat), u_pulled, self.noise_gain)
+        return (flows.reshape([n, p, 2, frame[1], frame[2]]), u_pulled.reshape([n, p] + frame),
+                noise.reshape([n, p, noise.size(1)]))
+
+    def blend(self, y: Tensor, neighbour: Tensor, flow: Tensor, u: Tensor, u_pulled: Tensor, noise: Tensor) -> Tensor:
+        """One step of either recursion: y [N, 3, Hp, Wp] moved toward `neighbour` warped onto it along `flow`, by
+        the gate's weight."""
+        pulled = warp(neighbour, flow, bicubic=True)
+        w = self.gate(y, pulled, u, u_pulled, noise)
+        return y + w * (pulled - y)
 
 
 def noise_levels(u: Tensor, u_pulled: Tensor, gain: float) -> Tensor:
