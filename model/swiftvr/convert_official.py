@@ -6,19 +6,29 @@ Inputs (huggingface.co/H-oliday/SwiftVR layout):
   reae.safetensors              ReAE encoder/decoder as nn.Sequential indices (TAEHV layout)
   prompt_embedding.safetensors  key `prompt_emb`: the precomputed empty-prompt text embedding
 
-Every source tensor is consumed exactly once and every parameter of ours is filled exactly once;
-anything else is an error. Q/K/V (self-attention) and K/V (cross-attention) are concatenated into
-our fused projections; everything else maps one to one.
+Checks before anything is written (each failure names the file or field and both values):
+  * transformer/config.json: every field that shapes the network (num_layers, num_attention_heads,
+    attention_head_dim, ffn_dim, in/out_channels, patch_size, text_dim, freq_dim, eps, cross_attn_norm,
+    qk_norm, enable_swa, self_attn_window_hw) equals our network's; image_dim, added_kv_proj_dim and
+    pos_embed_seq_len are null. An absent field counts as the official constructor's default.
+  * every source tensor is consumed exactly once and every parameter of ours is filled exactly once,
+    with equal shapes; the only exception are the legacy ReAE tensors decoder.{7,13,19}.conv.weight
+    (TGrow's unused 1x1 conv in files written before 2026-06-10), dropped and named in the log.
+  * prompt_emb is [N, tokens, text_dim]; like the official pipeline we take prompt_emb[0].
+Q/K/V (self-attention) and K/V (cross-attention) are concatenated into our fused projections;
+everything else maps one to one. converted.json (beside converted.pt) is our config plus
+`stream_protocol: official` and `converted_from` (each source file's sha256, the config.json fields,
+the tensors dropped); export.py puts both into the bundle's manifest.
 
-  python3 -m swiftvr.convert_official --transformer ckpt/transformer --reae ckpt/reae.safetensors \\
-      --prompt ckpt/prompt_embedding.safetensors --out converted.pt
-  python3 export.py --config converted.json --checkpoint converted.pt --out bundle/ --bf16
+  python3 -m swiftvr.convert_official --checkpoint SwiftVR/ --out converted.pt
+  python3 export.py --config converted.json --checkpoint converted.pt --out bundle/ --bf16 --no-goldens
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import os
 import sys
@@ -27,7 +37,8 @@ from typing import Callable, Dict, List, Tuple
 import torch
 from torch import Tensor
 
-from .config import DECODER_TIME_GROW, ENCODER_TIME_POOL, MEMBLOCKS_PER_STAGE, SwiftVRConfig, official
+from .config import (DECODER_TIME_GROW, ENCODER_TIME_POOL, MEMBLOCKS_PER_STAGE, PATCH_SIZE, SwiftVRConfig, official,
+                     preset)
 
 # (our name, [source names]); several sources are concatenated along dim 0
 Mapping = List[Tuple[str, List[str]]]
@@ -97,9 +108,77 @@ def reae_mapping() -> Mapping:
     return m
 
 
+# Tensors that ReAE files written before the release's 2026-06-10 code carry and nothing reads: TGrow's old 1x1
+# `conv` (kept there only so old files loaded). Dropped by name; any other tensor without a place is an error.
+LEGACY_REAE_TENSORS = ("decoder.7.conv.weight", "decoder.13.conv.weight", "decoder.19.conv.weight")
+
+# The fields of transformer/config.json that shape the network, with the value the official constructor
+# (WanTransformer3DModel) uses when a field is absent: diffusers fills absent fields with those defaults.
+CONSTRUCTOR_DEFAULTS = {
+    "patch_size": [1, 2, 2], "num_attention_heads": 40, "attention_head_dim": 128, "in_channels": 16,
+    "out_channels": 16, "text_dim": 4096, "freq_dim": 256, "ffn_dim": 13824, "num_layers": 40,
+    "cross_attn_norm": True, "qk_norm": "rms_norm_across_heads", "eps": 1e-6, "image_dim": None,
+    "added_kv_proj_dim": None, "pos_embed_seq_len": None, "enable_swa": True, "self_attn_window_hw": [16, 16],
+}
+
+
+class ConfigMismatch(ValueError):
+    """transformer/config.json describes a network other than the one this package builds."""
+
+
+def expected_transformer_config(cfg: SwiftVRConfig) -> Dict[str, object]:
+    """What transformer/config.json must say for `cfg` (our network), field by field."""
+    return {
+        "patch_size": list(PATCH_SIZE), "num_attention_heads": cfg.dit.num_heads,
+        "attention_head_dim": cfg.dit.head_dim, "in_channels": cfg.reae.latent_channels,
+        "out_channels": cfg.reae.latent_channels, "text_dim": cfg.dit.text_dim, "freq_dim": cfg.dit.freq_dim,
+        "ffn_dim": cfg.dit.ffn_dim, "num_layers": cfg.dit.num_layers, "cross_attn_norm": True,
+        "qk_norm": "rms_norm_across_heads", "eps": cfg.dit.eps, "image_dim": None, "added_kv_proj_dim": None,
+        "pos_embed_seq_len": None, "enable_swa": True, "self_attn_window_hw": list(cfg.dit.window),
+    }
+
+
+def check_transformer_config(config: Dict[str, object], cfg: SwiftVRConfig, path: str = "transformer/config.json"
+                             ) -> None:
+    """Raises ConfigMismatch naming the first field of `config` (the official transformer's config.json) whose
+    value differs from what our network `cfg` is, with both values. An absent field counts as the official
+    constructor's default (what diffusers would build)."""
+    expected = expected_transformer_config(cfg)
+    for field, want in expected.items():
+        present = field in config
+        got = config[field] if present else CONSTRUCTOR_DEFAULTS[field]
+        if field == "out_channels" and got is None:        # the official constructor: out_channels or in_channels
+            got = config.get("in_channels", CONSTRUCTOR_DEFAULTS["in_channels"])
+        if isinstance(got, tuple):
+            got = list(got)
+        same = (abs(float(got) - float(want)) <= 1e-12 * abs(float(want))
+                if isinstance(want, float) and isinstance(got, (int, float)) and not isinstance(got, bool)
+                else got == want)
+        if not same:
+            source = "" if present else " (absent: the official constructor's default)"
+            if field in ("image_dim", "added_kv_proj_dim", "pos_embed_seq_len"):
+                reason = "the image-conditioning branch is not part of SwiftVR's restorer; must be null"
+            elif field == "enable_swa":
+                reason = "the converted network always uses shifted-window self-attention"
+            else:
+                reason = "the converted network would compute something else"
+            raise ConfigMismatch(f"{path}: {field} is {json.dumps(got)}{source}, expected {json.dumps(want)}: {reason}")
+
+
+def prompt_embedding(prompt_emb: Tensor, path: str = "prompt_embedding.safetensors", log=print) -> Tensor:
+    """The empty-prompt embedding as the official pipeline uses it: `prompt_emb[0]` of a [N, L, D] tensor."""
+    if prompt_emb.dim() != 3:
+        raise ValueError(f"{path}: prompt_emb has shape {list(prompt_emb.shape)}, expected [N, tokens, text_dim] "
+                         "(the official pipeline takes prompt_emb[0])")
+    if prompt_emb.shape[0] > 1:
+        log(f"{path}: prompt_emb has {prompt_emb.shape[0]} embeddings; using the first, as the official pipeline does")
+    return prompt_emb[0:1]
+
+
 def convert(transformer_sd: Dict[str, Tensor], reae_sd: Dict[str, Tensor], prompt_emb: Tensor,
-            num_layers: int, cat: Callable = torch.cat) -> Dict[str, Tensor]:
-    """Maps the three official state dicts onto ours; raises on anything missing or left over."""
+            num_layers: int, cat: Callable = torch.cat, log=print) -> Dict[str, Tensor]:
+    """Maps the three official state dicts onto ours; raises on anything missing or left over, except the known
+    legacy ReAE tensors (LEGACY_REAE_TENSORS), which are dropped and named in the log."""
     ours: Dict[str, Tensor] = {}
     for mapping, source, label in ((transformer_mapping(num_layers), transformer_sd, "transformer"),
                                    (reae_mapping(), reae_sd, "reae")):
@@ -114,15 +193,24 @@ def convert(transformer_sd: Dict[str, Tensor], reae_sd: Dict[str, Tensor], promp
             unused -= set(sources)
         if missing:
             raise KeyError(f"{label} checkpoint lacks {len(missing)} tensors, e.g. {missing[:5]}")
+        if label == "reae":
+            legacy = [name for name in LEGACY_REAE_TENSORS if name in unused]
+            for name in legacy:
+                log(f"reae: dropping legacy tensor {name} {list(source[name].shape)} (TGrow's unused 1x1 conv "
+                    "of files written before 2026-06-10)")
+            unused -= set(legacy)
         if unused:
             raise KeyError(f"{label} checkpoint has {len(unused)} tensors with no place, e.g. {sorted(unused)[:5]}")
-    ours["prompt_emb"] = prompt_emb.reshape(1, prompt_emb.shape[-2], prompt_emb.shape[-1])
+    if prompt_emb.dim() != 3 or prompt_emb.shape[0] != 1:
+        raise ValueError(f"prompt embedding of shape {list(prompt_emb.shape)}: pass prompt_embedding() of the file's "
+                         "tensor ([1, tokens, text_dim])")
+    ours["prompt_emb"] = prompt_emb
     return ours
 
 
-def config_for(prompt_emb: Tensor) -> SwiftVRConfig:
-    """The official config, with the prompt length of the shipped embedding."""
-    cfg = official()
+def config_for(prompt_emb: Tensor, base: SwiftVRConfig | None = None) -> SwiftVRConfig:
+    """The official config (or `base`), with the prompt length of the shipped embedding."""
+    cfg = base or official()
     return dataclasses.replace(cfg, dit=dataclasses.replace(cfg.dit, text_len=int(prompt_emb.shape[-2])))
 
 
@@ -141,25 +229,91 @@ def check_against_model(converted: Dict[str, Tensor], cfg: SwiftVRConfig) -> Non
         raise ValueError(f"{len(bad)} shape mismatches, e.g. {bad[:5]}")
 
 
-def main(argv=None) -> int:
+def _sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def transformer_files(transformer: str) -> Tuple[str, List[str]]:
+    """(config.json, weight files) of a diffusers transformer folder, or of a .safetensors file with its
+    config.json beside it."""
+    folder = transformer if os.path.isdir(transformer) else os.path.dirname(os.path.abspath(transformer))
+    config = os.path.join(folder, "config.json")
+    if not os.path.isfile(config):
+        raise FileNotFoundError(f"{config}: missing; the transformer's config.json is needed to check its dimensions")
+    if os.path.isfile(transformer):
+        return config, [transformer]
+    names = sorted(n for n in os.listdir(folder) if n.endswith(".safetensors") or n.endswith(".safetensors.index.json"))
+    return config, [os.path.join(folder, n) for n in names]
+
+
+def convert_files(transformer: str, reae: str, prompt: str, expected: SwiftVRConfig | None = None,
+                  log=print) -> Tuple[Dict[str, Tensor], SwiftVRConfig, dict]:
+    """Reads and checks the official files; returns (our state dict, our config, a record of the sources:
+    every file's sha256, the config.json fields checked, the tensors dropped)."""
     from .safetensors_io import load_safetensors, load_sharded
+    config_path, weight_files = transformer_files(transformer)
+    with open(config_path) as f:
+        config = json.load(f)
+    prompt_tensor = prompt_embedding(load_safetensors(prompt)["prompt_emb"], prompt, log)
+    cfg = config_for(prompt_tensor, expected)
+    check_transformer_config(config, cfg, config_path)
+    reae_sd = load_safetensors(reae)
+    dropped = [name for name in LEGACY_REAE_TENSORS if name in reae_sd]
+    converted = convert(load_sharded(transformer), reae_sd, prompt_tensor, cfg.dit.num_layers, log=log)
+    check_against_model(converted, cfg)
+    files = [os.path.abspath(f) for f in [config_path] + weight_files + [reae, prompt]]
+    root = os.path.commonpath([os.path.dirname(f) for f in files])
+    source = {
+        "release": "official SwiftVR (github H-oliday/SwiftVR, huggingface H-oliday/SwiftVR layout)",
+        "files": [{"file": os.path.relpath(f, root), "sha256": _sha256(f), "bytes": os.path.getsize(f)} for f in files],
+        "legacy_tensors_dropped": dropped,
+        "transformer_config": {k: config.get(k) for k in sorted(config) if not k.startswith("_")},
+    }
+    return converted, cfg, source
+
+
+def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--transformer", required=True, help="diffusers transformer folder or .safetensors file")
-    p.add_argument("--reae", required=True, help="reae.safetensors")
-    p.add_argument("--prompt", required=True, help="prompt_embedding.safetensors (key prompt_emb)")
+    p.add_argument("--checkpoint", help="the downloaded release folder (transformer/, reae.safetensors, "
+                                        "prompt_embedding.safetensors); or name the three below")
+    p.add_argument("--transformer", help="diffusers transformer folder (config.json + *.safetensors)")
+    p.add_argument("--reae", help="reae.safetensors")
+    p.add_argument("--prompt", help="prompt_embedding.safetensors (key prompt_emb)")
     p.add_argument("--out", required=True, help="converted state dict (.pt); the config goes beside it (.json)")
     p.add_argument("--dtype", default="float32", choices=["float32", "bfloat16"])
+    p.add_argument("--expect-config", default="official",
+                   help="the network the checkpoint must be (a preset name or a JSON config; tests use small ones)")
     args = p.parse_args(argv)
-
-    prompt = load_safetensors(args.prompt)["prompt_emb"]
-    cfg = config_for(prompt)
-    converted = convert(load_sharded(args.transformer), load_safetensors(args.reae), prompt, cfg.dit.num_layers)
-    check_against_model(converted, cfg)
+    if args.checkpoint:
+        args.transformer = args.transformer or os.path.join(args.checkpoint, "transformer")
+        args.reae = args.reae or os.path.join(args.checkpoint, "reae.safetensors")
+        args.prompt = args.prompt or os.path.join(args.checkpoint, "prompt_embedding.safetensors")
+    if not (args.transformer and args.reae and args.prompt):
+        p.error("name --checkpoint, or all of --transformer, --reae and --prompt")
+    if args.expect_config.endswith(".json"):
+        with open(args.expect_config) as f:
+            expected = SwiftVRConfig.from_dict(json.load(f))
+    else:
+        expected = preset(args.expect_config)
+    try:
+        converted, cfg, source = convert_files(args.transformer, args.reae, args.prompt, expected)
+    except (ConfigMismatch, KeyError, ValueError, FileNotFoundError) as e:
+        print(f"conversion refused: {e.args[0] if isinstance(e, KeyError) else e}", file=sys.stderr)
+        return 2
     dtype = getattr(torch, args.dtype)
     converted = {k: v.to(dtype) for k, v in converted.items()}
     torch.save(converted, args.out)
+    config_out = cfg.to_dict()
+    # read by export.py: the bundle made from this checkpoint streams with the official protocol by default and
+    # records where its weights came from
+    config_out["stream_protocol"] = "official"
+    config_out["converted_from"] = source
     with open(os.path.splitext(args.out)[0] + ".json", "w") as f:
-        json.dump(cfg.to_dict(), f, indent=2)
+        json.dump(config_out, f, indent=2)
     print(f"wrote {len(converted)} tensors to {args.out}")
     return 0
 
