@@ -136,6 +136,8 @@ class BundleInfo:
     warmup: WarmupMeasurement
     default_scale: int = 2
     extra: Dict[str, object] = field(default_factory=dict)
+    protocol: str = "swiftvr"          # the stream protocol (docs/bundle-format.md, "Stream protocols")
+    dit_overlap: int = 0               # official protocol only: 1 prepends the previous chunk's last LQ latent
 
 
 def write_manifest(bundle_dir: str, info: BundleInfo, has_bf16: bool, has_golden: bool,
@@ -161,6 +163,12 @@ def write_manifest(bundle_dir: str, info: BundleInfo, has_bf16: bool, has_golden
         "default_scale": info.default_scale,
         "modules": modules,
     }
+    if info.protocol == "official":
+        # absent keys mean the swiftvr protocol, so bundles of ours keep their manifests as they were
+        manifest["stream"].update({"protocol": "official", "dit_overlap": info.dit_overlap,
+                                   "lq_crop_multiple": 8, "state_tensors": STATE_TENSORS + 1})
+    elif info.protocol != "swiftvr":
+        raise ValueError(f"unknown stream protocol {info.protocol!r}")
     if has_golden:
         manifest["golden"] = file_entry(bundle_dir, f"{GOLDEN_DIR}/{GOLDEN_FILE}")
     manifest["export"] = {
@@ -190,7 +198,14 @@ def verify_manifest_checksums(bundle_dir: str) -> dict:
     return manifest
 
 
-def max_abs_diff_between(a_module, b_module, clip: Tensor, out_size: Sequence[int], num_chunks: int) -> float:
+def max_abs_diff_between(a_module, b_module, clip: Tensor, out_size: Sequence[int], num_chunks: int,
+                         protocol: str = "swiftvr") -> float:
+    """Largest difference between two modules' float outputs over a clip: its first num_chunks chunks (swiftvr
+    protocol), or the whole clip with both dit_overlap values (official protocol)."""
+    if protocol == "official":
+        from .stream import restore_official
+        return max((restore_official(a_module, clip, out_size, o) - restore_official(b_module, clip, out_size, o))
+                   .abs().max().item() for o in (0, 1))
     a = run_stream(a_module, clip, out_size, num_chunks)
     b = run_stream(b_module, clip, out_size, num_chunks)
     return max((a[k] - b[k]).abs().max().item() for k in a)

@@ -8,6 +8,14 @@ computes what it was trained to compute); the differences are ours:
   * Q/K/V (self) and K/V (cross) projections are stored fused, so each is one matmul;
   * the temporal RoPE coordinate is offset by the chunk's latent offset in the video.
 Norms and modulation run in float32 as in the reference; everything else in the weights' dtype.
+
+`official` numerics (set_official_numerics; bundles with the official stream protocol): the release's order
+and precision of every element-wise step, so that a bfloat16 module rounds where the release's bfloat16
+pipeline rounds: modulation vectors, (1 + scale), the modulated norms and the gated residuals in the
+weights' dtype (LayerNorms themselves in float32), RMSNorm as torch's rms_norm in the weights' dtype, RoPE
+from cos/sin tables in the weights' dtype with the release's sequence of products, the final modulation's
+table + temb in the weights' dtype, the patch embedding as a Conv3d, and the release's formula for the
+timestep frequencies. In float32 the two numerics agree to rounding.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .config import PATCH_SIZE, DiTConfig
-from .rope import apply_rope, rope_tables
+from .rope import apply_rope, apply_rope_official, rope_cos_sin, rope_tables
 from .windows import window_partition
 
 
@@ -31,8 +39,11 @@ class RMSNorm(nn.Module):
         super().__init__()
         self.eps = eps
         self.weight = nn.Parameter(torch.ones(dim))
+        self.official = False
 
     def forward(self, x: Tensor) -> Tensor:
+        if self.official:
+            return F.rms_norm(x, [x.size(-1)], self.weight, self.eps)
         return F.rms_norm(x.float(), [x.size(-1)], self.weight.float(), self.eps).to(x.dtype)
 
 
@@ -76,14 +87,19 @@ class SelfAttention(nn.Module):
         self.norm_q = RMSNorm(dim, eps)
         self.norm_k = RMSNorm(dim, eps)
         self.to_out = nn.Linear(dim, dim)
+        self.official = False
 
     def forward(self, x: Tensor, rotations: Tensor, gather: Tensor, owner: Tensor,
                 num_windows: int, window_len: int) -> Tensor:
         b, seq, dim = x.shape
         q, k, v = self.to_qkv(x).chunk(3, dim=-1)
         head_shape = [b, seq, self.heads, dim // self.heads]
-        q = apply_rope(self.norm_q(q).view(head_shape), rotations)
-        k = apply_rope(self.norm_k(k).view(head_shape), rotations)
+        if self.official:       # rotations: [L, head_dim // 2, 2] cos/sin tables in x's dtype
+            q = apply_rope_official(self.norm_q(q).view(head_shape), rotations)
+            k = apply_rope_official(self.norm_k(k).view(head_shape), rotations)
+        else:
+            q = apply_rope(self.norm_q(q).view(head_shape), rotations)
+            k = apply_rope(self.norm_k(k).view(head_shape), rotations)
         o = mfswa_attention(q, k, v.reshape(head_shape), gather, owner, num_windows, window_len)
         return self.to_out(o)
 
@@ -136,10 +152,13 @@ class DiTBlock(nn.Module):
         self.attn2 = CrossAttention(dim, cfg.num_heads, cfg.eps)
         self.ffn = FeedForward(dim, cfg.ffn_dim)
         self.scale_shift_table = nn.Parameter(torch.randn(1, 6, dim) / dim ** 0.5)
+        self.official = False
 
     def forward(self, x: Tensor, context: Tensor, modulation: Tensor, rotations: Tensor,
                 plain: Tuple[Tensor, Tensor, int, int], shifted: Tuple[Tensor, Tensor, int, int]) -> Tensor:
         dtype = x.dtype
+        if self.official:
+            return self.forward_official(x, context, modulation, rotations, plain, shifted)
         mod = (self.scale_shift_table.float() + modulation).unbind(1)   # 6 x [B, dim], float32
         shift_msa = mod[0][:, None]
         scale_msa = mod[1][:, None]
@@ -160,6 +179,21 @@ class DiTBlock(nn.Module):
         h = self.ffn(modulated_layer_norm(x, scale_ffn, shift_ffn, self.eps))
         return gated_residual(x, h, gate_ffn)
 
+    def forward_official(self, x: Tensor, context: Tensor, modulation: Tensor, rotations: Tensor,
+                         plain: Tuple[Tensor, Tensor, int, int], shifted: Tuple[Tensor, Tensor, int, int]) -> Tensor:
+        """The release's numerics: modulation, modulated norms and gated residuals in x's dtype."""
+        dtype = x.dtype
+        dim = x.size(-1)
+        mod = (self.scale_shift_table.float() + modulation).to(dtype).unbind(1)   # 6 x [B, dim] in x's dtype
+        part = shifted if self.shifted else plain
+        h = F.layer_norm(x.float(), [dim], None, None, self.eps).to(dtype) * (1.0 + mod[1][:, None]) + mod[0][:, None]
+        h = self.attn1(h, rotations, part[0], part[1], part[2], part[3])
+        x = torch.addcmul(x, h, mod[2][:, None])
+        h = F.layer_norm(x.float(), [dim], self.norm2.weight.float(), self.norm2.bias.float(), self.eps).to(dtype)
+        x = x + self.attn2(h, context)
+        h = F.layer_norm(x.float(), [dim], None, None, self.eps).to(dtype) * (1.0 + mod[4][:, None]) + mod[3][:, None]
+        return torch.addcmul(x, self.ffn(h), mod[5][:, None])
+
 
 class PatchEmbedding(nn.Module):
     """Conv3d with kernel = stride = (1, 2, 2), done as one matmul over flattened patches.
@@ -170,8 +204,11 @@ class PatchEmbedding(nn.Module):
         self.weight = nn.Parameter(torch.empty(dim, in_channels, PATCH_SIZE[0], PATCH_SIZE[1], PATCH_SIZE[2]))
         self.bias = nn.Parameter(torch.zeros(dim))
         nn.init.kaiming_uniform_(self.weight.view(dim, -1), a=5 ** 0.5)
+        self.official = False
 
     def forward(self, z: Tensor) -> Tensor:
+        if self.official:       # the release's Conv3d (its own accumulation order)
+            return F.conv3d(z, self.weight, self.bias, stride=[1, 2, 2]).flatten(2).transpose(1, 2)
         b, c, t, h, w = z.shape
         patches = z.view(b, c, t, h // 2, 2, w // 2, 2).permute(0, 2, 3, 5, 1, 4, 6)
         patches = patches.reshape(b, t * (h // 2) * (w // 2), c * 4)
@@ -205,11 +242,15 @@ class ConditionEmbedder(nn.Module):
         self.time_embedder = TimestepEmbedder(cfg.freq_dim, cfg.dim)
         self.time_proj = nn.Linear(cfg.dim, 6 * cfg.dim)
         self.text_embedder = TextProjection(cfg.text_dim, cfg.dim)
+        self.official = False
 
     def timestep_features(self, t: Tensor) -> Tensor:
         """Sinusoidal features of t * 1000 (flow time in [0, 1] -> the 1000-step scale), cos first."""
         half = self.freq_dim // 2
-        exponent = torch.arange(half, dtype=torch.float32, device=t.device) * (-math.log(10000.0) / half)
+        if self.official:       # the release's rounding order for the frequencies
+            exponent = -math.log(10000.0) * torch.arange(0, half, dtype=torch.float32, device=t.device) / half
+        else:
+            exponent = torch.arange(half, dtype=torch.float32, device=t.device) * (-math.log(10000.0) / half)
         angles = (t.float() * 1000.0)[:, None] * torch.exp(exponent)[None, :]
         return torch.cat([torch.cos(angles), torch.sin(angles)], dim=-1)
 
@@ -236,6 +277,7 @@ class DiT(nn.Module):
         self.blocks = nn.ModuleList([DiTBlock(cfg, shifted=(i % 2 == 1)) for i in range(cfg.num_layers)])
         self.scale_shift_table = nn.Parameter(torch.randn(1, 2, cfg.dim) / cfg.dim ** 0.5)
         self.proj_out = nn.Linear(cfg.dim, latent_channels * 4)
+        self.official = False
 
     def forward(self, z: Tensor, t: Tensor, t_offset: int, prompt: Tensor) -> Tensor:
         b, c, frames, height, width = z.shape
@@ -246,14 +288,29 @@ class DiT(nn.Module):
         dtype = self.proj_out.weight.dtype
         x = self.patch_embedding(z.to(dtype))
         temb, modulation, context = self.condition_embedder(t, prompt, dtype)
-        rotations = rope_tables(frames, gh, gw, t_offset, self.head_dim, self.rope_theta, z.device)
+        if self.official:
+            rotations = rope_cos_sin(frames, gh, gw, t_offset, self.head_dim, self.rope_theta, z.device).to(dtype)
+        else:
+            rotations = rope_tables(frames, gh, gw, t_offset, self.head_dim, self.rope_theta, z.device)
         # index tensors are built once per chunk shape here and shared by all layers of a kind
         plain = window_partition(frames, gh, gw, self.window_h, self.window_w, False, z.device)
         shifted = window_partition(frames, gh, gw, self.window_h, self.window_w, True, z.device)
         for block in self.blocks:
             x = block(x, context, modulation, rotations, plain, shifted)
-        final = (self.scale_shift_table.float() + temb[:, None, :]).unbind(1)
-        x = modulated_layer_norm(x, final[1][:, None], final[0][:, None], self.eps)
+        if self.official:       # table + temb in the weights' dtype; the norm and the products in float32
+            final = (self.scale_shift_table + temb.to(dtype)[:, None, :]).unbind(1)
+            x = (F.layer_norm(x.float(), [x.size(-1)], None, None, self.eps) * (1.0 + final[1][:, None])
+                 + final[0][:, None]).to(dtype)
+        else:
+            final = (self.scale_shift_table.float() + temb[:, None, :]).unbind(1)
+            x = modulated_layer_norm(x, final[1][:, None], final[0][:, None], self.eps)
         x = self.proj_out(x)                                   # [B, L, (pt, ph, pw, C)]
         x = x.view(b, frames, gh, gw, 1, 2, 2, self.out_channels).permute(0, 7, 1, 4, 2, 5, 3, 6)
         return x.reshape(b, self.out_channels, frames, height, width)
+
+
+def set_official_numerics(module: nn.Module, official: bool = True) -> None:
+    """Switches every part of `module` that has the flag (DiT parts, the ReAE's TGrow) to the release's numerics."""
+    for m in module.modules():
+        if hasattr(m, "official") and isinstance(getattr(m, "official"), bool):
+            m.official = official

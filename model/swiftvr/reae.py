@@ -84,6 +84,9 @@ class TGrow(nn.Module):
         shape = [channels, channels, 1, 1] if stride == 1 else [channels, channels, 3, 1, 1]
         self.weight = nn.Parameter(torch.empty(shape))
         nn.init.kaiming_uniform_(self.weight.view(channels, -1), a=5 ** 0.5)
+        # official numerics (dit.set_official_numerics): stride 2 as the release computes it, a (3,1,1) Conv3d over
+        # each frame repeated twice, so a bfloat16 module does not round the summed taps to bfloat16 first
+        self.official = False
 
     def grouped_weight(self) -> Tensor:
         if self.stride == 1:
@@ -97,6 +100,10 @@ class TGrow(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         t, c, h, w = x.shape
+        if self.official and self.stride == 2:
+            repeated = x.contiguous().unsqueeze(2).expand(t, c, 2, h, w)
+            y = F.conv3d(repeated, self.weight.to(x.dtype), padding=[1, 0, 0])     # [t, c, 2, h, w]
+            return y.permute(0, 2, 1, 3, 4).reshape(t * 2, c, h, w)
         y = F.conv2d(x, self.grouped_weight().to(x.dtype))
         if self.stride == 1:
             return y

@@ -4,6 +4,11 @@ Signature and semantics are the bundle contract (docs/bundle-format.md):
 forward(frames_u8 [T,H,W,3], out_size [2], t_offset [1], float_output [1], state_0 .. state_18)
   -> (frames [T,out_h,out_w,3] uint8 or float32 in [0,1], state_0' .. state_18')
 
+OfficialRestorer (stream protocol `official`, the release's): t_offset may be [2], its second element the
+chunk's flags (1: the stream's last chunk, 2: dit_overlap 1), and a 20th state carries the stream's last
+LQ (encoder) latents; preprocessing, the tail chunk, the output's uint8 conversion and the numerics are
+the release's (docs/bundle-format.md, "Stream protocols").
+
 TorchScript has no *args, so the 19 state tensors are spelled out; every config has the same
 ReAE topology (18 states) and one slot for the optional detail path (config.STATE_TENSORS), so the
 signature is the same for every bundle.
@@ -17,15 +22,20 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .config import (MEMBLOCKS_PER_STAGE, PIXEL_MULTIPLE, REAE_STATE_TENSORS, STATE_TENSORS, TEMPORAL_FACTOR,
-                     SwiftVRConfig)
+from .config import (CHUNK_FRAMES, MEMBLOCKS_PER_STAGE, PIXEL_MULTIPLE, REAE_STATE_TENSORS, STATE_TENSORS,
+                     TEMPORAL_FACTOR, SwiftVRConfig)
 from .detail import DetailNet
-from .dit import DiT
+from .dit import DiT, set_official_numerics
 from .reae import ReAEDecoder, ReAEEncoder, TGrow
 
 ENCODER_STATES = REAE_STATE_TENSORS // 2   # the encoder's MemBlocks come first, then the decoder's
 DETAIL_STATE = REAE_STATE_TENSORS          # then the detail path's history
 assert STATE_TENSORS == 19 and ENCODER_STATES == 3 * MEMBLOCKS_PER_STAGE, "forward() spells out 19 states"
+PROTOCOLS = ("swiftvr", "official")
+OFFICIAL_STATE_TENSORS = STATE_TENSORS + 1   # + the stream's last LQ latents (the official tail and overlap)
+LQ_CROP_MULTIPLE = 8                         # the official protocol crops the input (top-left) to a multiple of this
+FLAG_LAST = 1                                # t_offset[1] bits under the official protocol
+FLAG_OVERLAP = 2
 
 
 class SwiftVRRestorer(nn.Module):
@@ -44,6 +54,14 @@ class SwiftVRRestorer(nn.Module):
         self.state_tensors = STATE_TENSORS
         self.encoder_states = ENCODER_STATES
         self.detail_state = DETAIL_STATE
+        # the stream protocol (docs/bundle-format.md): "swiftvr" (ours) or "official" (the release's); OfficialRestorer
+        self.official = False
+        self.lq_state = STATE_TENSORS
+        self.dit_latents = CHUNK_FRAMES // TEMPORAL_FACTOR + 1     # the official tail chunk's DiT length (7)
+        self.kept_latents = CHUNK_FRAMES // TEMPORAL_FACTOR        # LQ latents carried for it (6)
+        self.lq_crop_multiple = LQ_CROP_MULTIPLE
+        self.flag_last = FLAG_LAST
+        self.flag_overlap = FLAG_OVERLAP
 
     # ----- stages, also used by the benchmark and the tests -----
 
@@ -65,6 +83,28 @@ class SwiftVRRestorer(nn.Module):
             x = x.contiguous(memory_format=torch.channels_last)
         return x
 
+    def preprocess_official(self, frames: Tensor, out_h: int, out_w: int) -> Tensor:
+        """The release's: crop the input top-left to a multiple of 8, then in the module's dtype: bilinear resize of
+        the 0..255 values, / 255, zero padding bottom/right to 32 px."""
+        m = self.lq_crop_multiple
+        h = frames.size(1) // m * m
+        w = frames.size(2) // m * m
+        if h <= 0 or w <= 0:
+            raise RuntimeError("input frames of " + str(frames.size(1)) + "x" + str(frames.size(2))
+                               + " are smaller than the official protocol's crop multiple, 8")
+        dtype = self.decoder.conv_out.weight.dtype
+        x = frames[:, :h, :w].to(self.prompt_emb.device).permute(0, 3, 1, 2).contiguous().to(dtype)
+        if h != out_h or w != out_w:
+            x = torch.ops.aten.upsample_bilinear2d(x, [out_h, out_w], False)
+        x = x / 255.0
+        pad_h = (self.pixel_multiple - out_h % self.pixel_multiple) % self.pixel_multiple
+        pad_w = (self.pixel_multiple - out_w % self.pixel_multiple) % self.pixel_multiple
+        if pad_h > 0 or pad_w > 0:
+            x = F.pad(x, [0, pad_w, 0, pad_h])
+        if self.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        return x
+
     def encode(self, x: Tensor, states: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
         return self.encoder(x, states)
 
@@ -77,6 +117,34 @@ class SwiftVRRestorer(nn.Module):
         if self.channels_last:
             return z_hq.contiguous(memory_format=torch.channels_last)
         return z_hq.contiguous()
+
+    def transform_official(self, latents: Tensor, t_offset: int, flags: int, previous: Tensor) -> Tuple[Tensor, Tensor]:
+        """The release's DiT step over one chunk's LQ latents [T', C, h, w]; `previous`: the stream's last LQ latents
+        (empty at its start). The last chunk is front-padded to 7 latents with previous LQ latents (zeros when there
+        are none) and its RoPE offset moved back by the padding (not below 0); with dit_overlap a chunk after the first
+        is preceded by the previous LQ latent. Only the chunk's own latents are kept. Returns (HQ latents, the new
+        last LQ latents)."""
+        n = latents.size(0)
+        z = latents
+        t = t_offset
+        if (flags & self.flag_last) != 0:
+            pad = self.dit_latents - n
+            if pad > 0:
+                if previous.numel() > 0:
+                    front = previous[-pad:].to(latents.dtype)
+                else:
+                    front = torch.zeros([pad, latents.size(1), latents.size(2), latents.size(3)],
+                                        dtype=latents.dtype, device=latents.device)
+                z = torch.cat([front, latents], 0)
+                t = max(0, t_offset - front.size(0))
+        elif (flags & self.flag_overlap) != 0 and previous.numel() > 0:
+            z = torch.cat([previous[-1:].to(latents.dtype), latents], 0)
+            t = t_offset - 1
+        if self.channels_last:
+            z = z.contiguous(memory_format=torch.channels_last)
+        z_hq = self.transform(z, t)[z.size(0) - n:]
+        carried = latents if previous.numel() == 0 else torch.cat([previous.to(latents.dtype), latents], 0)
+        return z_hq.contiguous(), carried[-self.kept_latents:].clone()
 
     def decode(self, latents: Tensor, states: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
         return self.decoder(latents, states)
@@ -94,6 +162,31 @@ class SwiftVRRestorer(nn.Module):
         if float_output:
             return out.contiguous()
         return (out * 255.0).round().to(torch.uint8)
+
+    def postprocess_official(self, y: Tensor, out_h: int, out_w: int, float_output: bool) -> Tensor:
+        """The release's: clamp in the module's dtype; uint8 = (x * 255).clamp(0, 255) truncated, in that dtype."""
+        out = y[:, :, :out_h, :out_w].clamp(0.0, 1.0).permute(0, 2, 3, 1)
+        if float_output:
+            return out.float().contiguous()
+        return (out * 255.0).clamp(0.0, 255.0).to(torch.uint8).contiguous()
+
+    def restore_official(self, frames: Tensor, out_h: int, out_w: int, t_offset: int, flags: int, float_output: bool,
+                         states: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
+        if frames.dim() != 4 or frames.size(3) != 3:
+            raise RuntimeError("frames must be [T, H, W, 3] RGB, got " + str(frames.shape))
+        if frames.size(0) == 0 or frames.size(0) % self.temporal_factor != 0:
+            raise RuntimeError("chunk of " + str(frames.size(0)) + " frames: need a positive multiple of 4")
+        if out_h <= 0 or out_w <= 0:
+            raise RuntimeError("out_size must be positive")
+        if len(states) != self.state_tensors:
+            raise RuntimeError("expected " + str(self.state_tensors) + " state tensors")
+        x = self.preprocess_official(frames, out_h, out_w)
+        latents, enc_states = self.encode(x, states[:self.encoder_states])
+        latents, carried = self.transform_official(latents, t_offset, flags, states[self.lq_state])
+        y, dec_states = self.decode(latents, states[self.encoder_states:self.detail_state])
+        y, history = self.refine(x, y, states[self.detail_state])
+        return (self.postprocess_official(y, out_h, out_w, float_output),
+                enc_states + dec_states + [history, carried])
 
     def restore(self, frames: Tensor, out_h: int, out_w: int, t_offset: int, float_output: bool,
                 states: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
@@ -129,6 +222,45 @@ class SwiftVRRestorer(nn.Module):
                 s[14], s[15], s[16], s[17], s[18])
 
 
+class OfficialRestorer(SwiftVRRestorer):
+    """The restorer under the release's stream protocol (`official`): 20 state tensors (the last one the stream's
+    last LQ latents) and t_offset = [latent offset] or [latent offset, flags]."""
+
+    def __init__(self, cfg: SwiftVRConfig, channels_last: bool = False):
+        super().__init__(cfg, channels_last)
+        if cfg.detail is not None:
+            raise ValueError(f"config {cfg.name}: the official protocol is for the release's network, which has no "
+                             "detail path")
+        self.official = True
+        self.state_tensors = OFFICIAL_STATE_TENSORS
+        set_official_numerics(self)
+
+    def forward(self, frames: Tensor, out_size: Tensor, t_offset: Tensor, float_output: Tensor,
+                state_0: Tensor, state_1: Tensor, state_2: Tensor, state_3: Tensor, state_4: Tensor,
+                state_5: Tensor, state_6: Tensor, state_7: Tensor, state_8: Tensor, state_9: Tensor,
+                state_10: Tensor, state_11: Tensor, state_12: Tensor, state_13: Tensor, state_14: Tensor,
+                state_15: Tensor, state_16: Tensor, state_17: Tensor, state_18: Tensor, state_19: Tensor
+                ) -> Tuple[Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor,
+                           Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor]:
+        states = [state_0, state_1, state_2, state_3, state_4, state_5, state_6, state_7, state_8,
+                  state_9, state_10, state_11, state_12, state_13, state_14, state_15, state_16, state_17,
+                  state_18, state_19]
+        flags = 0
+        if t_offset.size(0) > 1:
+            flags = int(t_offset[1].item())
+        with torch.no_grad():
+            out, s = self.restore_official(frames, int(out_size[0].item()), int(out_size[1].item()),
+                                           int(t_offset[0].item()), flags, bool(float_output[0].item() != 0), states)
+        return (out, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13],
+                s[14], s[15], s[16], s[17], s[18], s[19])
+
+
+def new_restorer(cfg: SwiftVRConfig, protocol: str = "swiftvr", channels_last: bool = False) -> SwiftVRRestorer:
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"unknown stream protocol {protocol!r}; known: {list(PROTOCOLS)}")
+    return OfficialRestorer(cfg, channels_last) if protocol == "official" else SwiftVRRestorer(cfg, channels_last)
+
+
 def use_channels_last(model: SwiftVRRestorer) -> SwiftVRRestorer:
     """NHWC activations and conv weights for the ReAE (what cuDNN's fast conv kernels want)."""
     model.channels_last = True
@@ -140,7 +272,8 @@ def use_channels_last(model: SwiftVRRestorer) -> SwiftVRRestorer:
 
 
 def build_restorer(cfg: SwiftVRConfig, seed: int = 0, channels_last: bool = False,
-                   device: torch.device = torch.device("cpu"), calibrate: bool = True) -> SwiftVRRestorer:
+                   device: torch.device = torch.device("cpu"), calibrate: bool = True,
+                   protocol: str = "swiftvr") -> SwiftVRRestorer:
     """A restorer with deterministic random weights (PyTorch default init from `seed`), then
     calibrated on a fixed synthetic clip so that every stage carries signal: unit-variance
     latents, a velocity half their size, decoder outputs around 0.5 +- 0.15 and a detail
@@ -151,7 +284,7 @@ def build_restorer(cfg: SwiftVRConfig, seed: int = 0, channels_last: bool = Fals
     torch.manual_seed(seed)
     try:
         with torch.device(device):
-            model = SwiftVRRestorer(cfg)
+            model = new_restorer(cfg, protocol)
             _init_reae_(model.encoder)
             _init_reae_(model.decoder)
             if model.detail is not None:
@@ -216,5 +349,5 @@ def _calibration_clip() -> Tensor:
     return (img.clamp(0, 1) * 255).round().to(torch.uint8)
 
 
-def empty_state() -> List[Tensor]:
-    return [torch.empty(0) for _ in range(STATE_TENSORS)]
+def empty_state(count: int = STATE_TENSORS) -> List[Tensor]:
+    return [torch.empty(0) for _ in range(count)]

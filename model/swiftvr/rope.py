@@ -56,3 +56,27 @@ def apply_rope(x: Tensor, rotations: Tensor) -> Tensor:
         pairs = torch.view_as_complex(x.float().reshape(b, seq, heads, head_dim // 2, 2))
     out = torch.view_as_real(pairs * rotations.view(1, seq, 1, head_dim // 2))
     return out.reshape(b, seq, heads, head_dim).to(x.dtype)
+
+
+def rope_cos_sin(frames: int, height: int, width: int, t_offset: int, head_dim: int, theta: float,
+                 device: torch.device) -> Tensor:
+    """The same rotations as real tables [frames*height*width, head_dim // 2, 2] (cos, sin) in float32: the
+    official release's form (angles in float64, cos/sin rounded to float32; a bfloat16 module rounds them
+    again to bfloat16, as the release's `.to(dtype)` does to its RoPE buffers)."""
+    rotations = rope_tables(frames, height, width, t_offset, head_dim, theta, device)
+    return torch.stack([rotations.real, rotations.imag], dim=-1)
+
+
+def apply_rope_official(x: Tensor, cos_sin: Tensor) -> Tensor:
+    """x: [B, L, heads, head_dim]; cos_sin: [L, head_dim // 2, 2] in x's dtype. The release's sequence of
+    element-wise ops (each rounded to x's dtype): even' = (even * cos) - odd * sin, odd' = (odd * cos) + (even * sin)."""
+    b, seq, heads, head_dim = x.shape
+    pairs = x.reshape(b, seq, heads, head_dim // 2, 2)
+    even = pairs[..., 0]
+    odd = pairs[..., 1]
+    cos = cos_sin[:, :, 0].view(1, seq, 1, head_dim // 2)
+    sin = cos_sin[:, :, 1].view(1, seq, 1, head_dim // 2)
+    tmp = even * sin
+    new_even = torch.addcmul(even * cos, odd, sin, value=-1.0)
+    new_odd = odd * cos + tmp
+    return torch.stack([new_even, new_odd], dim=-1).reshape(b, seq, heads, head_dim)

@@ -43,7 +43,7 @@ public final class ShardPlanner {
       int first = (int) ((long) chunks * s / shardCount);
       int end = (int) ((long) chunks * (s + 1) / shardCount);
       int warmupFirst = Math.max(0, first - warmupChunks);
-      int warmupStart = Math.min(frames - 1, grid.chunkStart(warmupFirst));
+      int warmupStart = Math.min(frames - 1, grid.firstFrameRead(warmupFirst, frames));
       shards.add(new Shard(
           videoId,
           s,
@@ -53,7 +53,7 @@ public final class ShardPlanner {
           first,
           end,
           probe.keyframeAtOrBefore(warmupStart),
-          grid.chunkStart(warmupFirst),
+          grid.firstFrameRead(warmupFirst, frames),
           grid.emitStart(first, frames),
           grid.emitEnd(end - 1, frames)));
     }

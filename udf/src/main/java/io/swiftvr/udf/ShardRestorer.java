@@ -87,7 +87,7 @@ public final class ShardRestorer {
       if (buffers) {
         int maxLength = 0;
         for (int k = shard.warmupFirstChunk(); k < shard.endChunk(); k++) {
-          maxLength = Math.max(maxLength, grid.chunkLength(k));
+          maxLength = Math.max(maxLength, grid.chunkLength(k, frames));
         }
         for (int i = 0; i < OUTPUT_BUFFERS; i++) {
           pool.add(stream.borrowOutputBuffer(maxLength)); // the stream gives them back to the model when it closes
@@ -104,10 +104,12 @@ public final class ShardRestorer {
             break;
           }
           int k = chunk.index();
-          int length = grid.chunkLength(k);
+          int length = grid.chunkLength(k, frames);
+          long offset = grid.latentOffset(k, frames);
+          long flags = grid.flags(k, frames); // the official protocol's last chunk and dit_overlap; 0 under ours
           long t0 = System.nanoTime();
           if (k < shard.firstChunk()) { // warm-up chunks only leave their state behind
-            stream.advance(chunk.frames(), length, probe.height(), probe.width(), grid.latentOffset(k));
+            stream.advance(chunk.frames(), length, probe.height(), probe.width(), offset, flags);
             modelNanos += System.nanoTime() - t0;
             modelled += length;
             continue;
@@ -116,14 +118,14 @@ public final class ShardRestorer {
           HostCopy copy = HostCopy.DONE;
           if (floatOutput) {
             out = new ChunkFrames(null, stream.restoreFloat(chunk.frames(), length, probe.height(), probe.width(),
-                grid.latentOffset(k)), outHeight, outWidth);
+                offset, flags), outHeight, outWidth);
           } else if (buffers) {
             ByteBuffer buffer = take(pool, emitter);
-            copy = stream.restore(chunk.frames(), length, probe.height(), probe.width(), grid.latentOffset(k), buffer);
+            copy = stream.restore(chunk.frames(), length, probe.height(), probe.width(), offset, flags, buffer);
             out = new ChunkFrames(null, null, buffer, outHeight, outWidth);
           } else {
             out = new ChunkFrames(stream.restore(chunk.frames(), length, probe.height(), probe.width(),
-                grid.latentOffset(k)), null, outHeight, outWidth);
+                offset, flags), null, outHeight, outWidth);
           }
           modelNanos += System.nanoTime() - t0;
           modelled += length;
@@ -170,12 +172,12 @@ public final class ShardRestorer {
     int count = 0;
     for (int k = shard.warmupFirstChunk(); k < shard.endChunk(); k++) {
       long t0 = System.nanoTime();
-      int chunkStart = grid.chunkStart(k);
-      int length = grid.chunkLength(k);
+      int length = grid.chunkLength(k, frames);
       byte[] chunk = new byte[length * frameBytes];
       for (int i = 0; i < length; i++) {
-        // Frames past the end are copies of the last frame: they flush the decoder's lag and fill the last chunk.
-        int wanted = Math.min(chunkStart + i, frames - 1);
+        // Frames past the end are copies of the last frame: they flush the decoder's lag and fill the last chunk (the
+        // official protocol also repeats frame 4a three times, the release's last chunk: ChunkGrid.sourceFrame).
+        int wanted = grid.sourceFrame(k, i, frames);
         while (lastFrameIndex < wanted) {
           source.read(lastFrame, 0);
           lastFrameIndex++;
@@ -200,9 +202,9 @@ public final class ShardRestorer {
       }
       chunk.copy().await(); // the model thread may already be on a later chunk
       long t0 = System.nanoTime();
-      int chunkStart = grid.chunkStart(chunk.index());
-      for (int i = 0; i < grid.chunkLength(chunk.index()); i++) {
-        int videoFrame = chunkStart + i - grid.decoderLag();
+      int frames = shard.frameCount();
+      for (int i = 0; i < grid.chunkLength(chunk.index(), frames); i++) {
+        int videoFrame = grid.videoFrame(chunk.index(), i, frames); // -1: restores no frame of the video
         if (videoFrame >= shard.emitStartFrame() && videoFrame < shard.emitEndFrame()) {
           sink.accept(videoFrame, chunk.frames(), i);
           emitted[0]++;

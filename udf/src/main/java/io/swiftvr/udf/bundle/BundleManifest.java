@@ -18,7 +18,10 @@ public record BundleManifest(
     Map<String, ModuleFile> modules,
     ModuleFile golden) {
 
-  /** How the model consumes frames; see the chunk-grid section of the contract. */
+  /**
+   * How the model consumes frames; see the chunk-grid section of the contract. {@code protocol} is absent (null) for
+   * the swiftvr protocol; {@code dit_overlap} and {@code lq_crop_multiple} belong to the official one (0 when absent).
+   */
   public record Stream(
       int pixel_multiple,
       int temporal_factor,
@@ -26,7 +29,21 @@ public record BundleManifest(
       int chunk_frames,
       int decoder_lag_frames,
       int state_tensors,
-      int warmup_chunks) {}
+      int warmup_chunks,
+      String protocol,
+      int dit_overlap,
+      int lq_crop_multiple) {
+
+    /**
+     * The chunk grid this section describes, its protocol included.
+     *
+     * @throws IllegalArgumentException for an unknown protocol or settings the grid refuses
+     */
+    public io.swiftvr.planner.ChunkGrid chunkGrid() {
+      return new io.swiftvr.planner.ChunkGrid(first_chunk_frames, chunk_frames, decoder_lag_frames,
+          io.swiftvr.planner.ChunkGrid.Protocol.parse(protocol), dit_overlap);
+    }
+  }
 
   /** A file of the bundle with its expected checksum. */
   public record ModuleFile(String file, String sha256, long bytes) {}

@@ -132,7 +132,7 @@ public final class ModelBundle {
       throw new InvalidBundleException("Model bundle " + location + ": invalid stream section " + stream);
     }
     try {
-      new ChunkGrid(stream.first_chunk_frames(), stream.chunk_frames(), stream.decoder_lag_frames());
+      stream.chunkGrid(); // the protocol and every size checked
     } catch (IllegalArgumentException e) {
       throw new InvalidBundleException("Model bundle " + location + ": " + e.getMessage(), e);
     }
@@ -182,8 +182,7 @@ public final class ModelBundle {
   }
 
   public ChunkGrid chunkGrid() {
-    BundleManifest.Stream s = manifest.stream();
-    return new ChunkGrid(s.first_chunk_frames(), s.chunk_frames(), s.decoder_lag_frames());
+    return manifest.stream().chunkGrid();
   }
 
   /** The module file for a precision the bundle has ({@link #hasModule}). */

@@ -30,6 +30,7 @@ public final class StreamingRestorer implements AutoCloseable {
   private final int outHeight;
   private final int outWidth;
   private final boolean asyncCopies;
+  private final boolean takesFlags;
   private final Queue<HostCopy> inFlight = new ConcurrentLinkedQueue<>();
   private final List<ByteBuffer> borrowed = new ArrayList<>();
   private NDList state;
@@ -45,6 +46,8 @@ public final class StreamingRestorer implements AutoCloseable {
     this.outHeight = outHeight;
     this.outWidth = outWidth;
     this.asyncCopies = model.copiesAsynchronously();
+    // Under the official protocol the module takes t_offset = [latent offset, chunk flags] (docs/bundle-format.md).
+    this.takesFlags = model.bundle().chunkGrid().official();
     int count = model.bundle().manifest().stream().state_tensors();
     this.state = new NDList(count);
     for (int i = 0; i < count; i++) {
@@ -61,9 +64,17 @@ public final class StreamingRestorer implements AutoCloseable {
    * @return {@code frames × outHeight × outWidth × 3} RGB bytes
    */
   public byte[] restore(byte[] rgb, int frames, int height, int width, long latentOffset) {
+    return restore(rgb, frames, height, width, latentOffset, 0L);
+  }
+
+  /**
+   * Restores one chunk with its flags ({@link io.swiftvr.planner.ChunkGrid#flags}; non-zero only under the official
+   * protocol).
+   */
+  public byte[] restore(byte[] rgb, int frames, int height, int width, long latentOffset, long flags) {
     int outBytes = outputBytes(frames);
     outputScratch = atLeast(outputScratch, outBytes);
-    restore(rgb, frames, height, width, latentOffset, outputScratch).await();
+    restore(rgb, frames, height, width, latentOffset, flags, outputScratch).await();
     long t0 = System.nanoTime();
     byte[] result = new byte[outBytes];
     outputScratch.get(0, result);
@@ -79,6 +90,12 @@ public final class StreamingRestorer implements AutoCloseable {
    * copy has been {@linkplain HostCopy#await awaited}. Its position and limit are left alone.
    */
   public HostCopy restore(byte[] rgb, int frames, int height, int width, long latentOffset, ByteBuffer out) {
+    return restore(rgb, frames, height, width, latentOffset, 0L, out);
+  }
+
+  /** {@link #restore(byte[], int, int, int, long, ByteBuffer)} with the chunk's flags (official protocol). */
+  public HostCopy restore(
+      byte[] rgb, int frames, int height, int width, long latentOffset, long flags, ByteBuffer out) {
     int outBytes = outputBytes(frames);
     if (!out.isDirect() || out.capacity() < outBytes) {
       throw new IllegalArgumentException(String.format(
@@ -87,7 +104,7 @@ public final class StreamingRestorer implements AutoCloseable {
     }
     inFlight.removeIf(HostCopy::awaited);
     try (NDManager chunkScope = streamScope.newSubManager()) {
-      NDArray result = run(chunkScope, rgb, frames, height, width, latentOffset, false);
+      NDArray result = run(chunkScope, rgb, frames, height, width, latentOffset, flags, false);
       long t0 = System.nanoTime();
       HostCopy copy = asyncCopies ? copyAsync(result, out, outBytes) : copyNow(chunkScope, result, out, outBytes);
       model.stageTimes().add(lastHostToDevice, lastForward, System.nanoTime() - t0);
@@ -99,8 +116,13 @@ public final class StreamingRestorer implements AutoCloseable {
    * Runs a warm-up chunk: the state advances as in {@link #restore}, the output is dropped without being copied.
    */
   public void advance(byte[] rgb, int frames, int height, int width, long latentOffset) {
+    advance(rgb, frames, height, width, latentOffset, 0L);
+  }
+
+  /** A warm-up chunk with its flags (official protocol). */
+  public void advance(byte[] rgb, int frames, int height, int width, long latentOffset, long flags) {
     try (NDManager chunkScope = streamScope.newSubManager()) {
-      run(chunkScope, rgb, frames, height, width, latentOffset, false);
+      run(chunkScope, rgb, frames, height, width, latentOffset, flags, false);
       model.stageTimes().add(lastHostToDevice, lastForward, 0);
     }
   }
@@ -179,13 +201,21 @@ public final class StreamingRestorer implements AutoCloseable {
 
   /** Like {@link #restore} but returns the network's float output in [0, 1] before rounding, for exactness checks. */
   public float[] restoreFloat(byte[] rgb, int frames, int height, int width, long latentOffset) {
+    return restoreFloat(rgb, frames, height, width, latentOffset, 0L);
+  }
+
+  /** {@link #restoreFloat(byte[], int, int, int, long)} with the chunk's flags (official protocol). */
+  public float[] restoreFloat(byte[] rgb, int frames, int height, int width, long latentOffset, long flags) {
     try (NDManager chunkScope = streamScope.newSubManager()) {
-      return run(chunkScope, rgb, frames, height, width, latentOffset, true).toFloatArray();
+      return run(chunkScope, rgb, frames, height, width, latentOffset, flags, true).toFloatArray();
     }
   }
 
-  private NDArray run(
-      NDManager chunkScope, byte[] rgb, int frames, int height, int width, long latentOffset, boolean floatOutput) {
+  private NDArray run(NDManager chunkScope, byte[] rgb, int frames, int height, int width, long latentOffset,
+      long flags, boolean floatOutput) {
+    if (flags != 0 && !takesFlags) {
+      throw new IllegalArgumentException("Chunk flags " + flags + " for a bundle of the swiftvr protocol, which has none");
+    }
     int expected = frames * height * width * 3;
     if (rgb.length < expected) {
       throw new IllegalArgumentException(String.format(
@@ -200,7 +230,7 @@ public final class StreamingRestorer implements AutoCloseable {
     // Synchronous copy to the device (from page-locked memory where the pool pins), so the buffer is free again.
     inputs.add(chunkScope.create(input, new Shape(frames, height, width, 3), DataType.UINT8));
     inputs.add(chunkScope.create(new long[] {outHeight, outWidth}));
-    inputs.add(chunkScope.create(new long[] {latentOffset}));
+    inputs.add(chunkScope.create(takesFlags ? new long[] {latentOffset, flags} : new long[] {latentOffset}));
     inputs.add(chunkScope.create(new long[] {floatOutput ? 1 : 0}));
     inputs.addAll(state);
     long t1 = System.nanoTime();
