@@ -299,6 +299,15 @@ def build_restorer(cfg: SwiftVRConfig, seed: int = 0, channels_last: bool = Fals
         use_channels_last(model)
     if not calibrate:
         return model
+    calibrate_(model, clip)
+    return model
+
+
+def calibrate_(model: SwiftVRRestorer, clip: Optional[Tensor] = None) -> None:
+    """Scales the encoder's output conv to unit-variance latents, the DiT's output projection to a velocity of std
+    0.5 and the decoder's output conv to outputs around 0.5 +- 0.15 (and the detail residual to +- 0.05), on a fixed
+    synthetic clip (build_restorer's calibration; also used on random official-layout checkpoints)."""
+    clip = _calibration_clip() if clip is None else clip
     with torch.no_grad():
         x = model.preprocess(clip, 64, 96)
         latents, _ = model.encode(x, empty_state())
@@ -314,7 +323,6 @@ def build_restorer(cfg: SwiftVRConfig, seed: int = 0, channels_last: bool = Fals
         if model.detail is not None:
             r = model.detail.calibration_residual(x, y)
             _rescale(model.detail.conv_out, 0.05 / max(r.std().item(), 1e-6))
-    return model
 
 
 def _init_reae_(module: nn.Module) -> None:
