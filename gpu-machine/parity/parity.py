@@ -92,6 +92,60 @@ def compare(ours: torch.Tensor, theirs: torch.Tensor) -> dict:
             "frames_below_40db": [i for i, p in enumerate(psnrs) if p < 40]}
 
 
+def throughput(pipe, scripted, log) -> dict:
+    """bfloat16 FPS, model only, frames on the GPU: the release's stream API (as its own speed script) and our
+    TorchScript under the official protocol (middle chunks, flags 0), each after 3 warm chunks; 640x360 -> 2560x1440
+    (6 timed chunks) and 960x540 -> 3840x2160 (4). The release goes first and is freed before ours runs."""
+    out = {}
+    sizes = [(640, 360, 6), (960, 540, 4)]
+    frames = {}
+    for w, h, n_mid in sizes:
+        g = torch.Generator(device="cuda").manual_seed(w)
+        frames[w] = (torch.rand(28 + 24 * (n_mid + 2), h, w, 3, device="cuda", generator=g) * 255).to(torch.uint8)
+    for w, h, n_mid in sizes:
+        torch.cuda.empty_cache()
+        torch.cuda.reset_peak_memory_stats()
+        s = pipe.stream(clip_len=24, upscale=4, dit_overlap=0)
+        f = frames[w]
+        s.step(f[:28]); s.step(f[28:52]); s.step(f[52:76])
+        torch.cuda.synchronize()
+        t0 = time.time()
+        for k in range(n_mid):
+            s.step(f[76 + 24 * k:100 + 24 * k])
+        torch.cuda.synchronize()
+        dt = time.time() - t0
+        out[f"official {w * 4}x{h * 4}"] = {"fps": n_mid * 24 / dt, "peak_allocated_gib": torch.cuda.max_memory_allocated() / 2 ** 30}
+        log(f"release bf16 {w * 4}x{h * 4}: {n_mid * 24 / dt:.2f} FPS, peak {torch.cuda.max_memory_allocated() / 2 ** 30:.1f} GiB")
+    pipe.dit_stream.transformer = pipe.tae_stream.model = pipe.transformer = pipe.reae = None
+    del pipe, s
+    import gc
+    gc.collect()
+    torch.cuda.empty_cache()
+    for w, h, n_mid in sizes:
+        torch.cuda.empty_cache()
+        torch.cuda.reset_peak_memory_stats()
+        f = frames[w]
+        states = [torch.empty(0, device="cuda") for _ in range(20)]
+        size = torch.tensor([h * 4, w * 4])
+        flag = torch.tensor([0])
+
+        def call(a, n, states):
+            r = scripted(f[a:a + n], size, torch.tensor([a // 4, 0]), flag, *states)
+            return list(r[1:])
+        with torch.no_grad():
+            states = call(0, 28, states); states = call(28, 24, states); states = call(52, 24, states)
+            torch.cuda.synchronize()
+            t0 = time.time()
+            for k in range(n_mid):
+                states = call(76 + 24 * k, 24, states)
+            torch.cuda.synchronize()
+        dt = time.time() - t0
+        out[f"ours {w * 4}x{h * 4}"] = {"fps": n_mid * 24 / dt, "peak_allocated_gib": torch.cuda.max_memory_allocated() / 2 ** 30}
+        log(f"ours (TorchScript, official protocol) bf16 {w * 4}x{h * 4}: {n_mid * 24 / dt:.2f} FPS, "
+            f"peak {torch.cuda.max_memory_allocated() / 2 ** 30:.1f} GiB")
+    return out
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--ref", required=True, help="folder with the release's swiftvr/ and diffusers' src/")
@@ -105,6 +159,9 @@ def main(argv=None) -> int:
     p.add_argument("--scale-down", type=int, default=1, help="divide clip sizes (rehearsal)")
     p.add_argument("--dtypes", default="float32,bfloat16", help="which of float32,bfloat16 to run")
     p.add_argument("--clips", default="0,1,2", help="which clips (indices) to run")
+    p.add_argument("--throughput", action="store_true",
+                   help="after the comparisons: bfloat16 FPS of the release (stream API) and of our TorchScript under "
+                        "the official protocol at 2560x1440 and 3840x2160 (24-frame chunks, frames on the GPU)")
     args = p.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
     dev = torch.device(args.device)
@@ -120,7 +177,7 @@ def main(argv=None) -> int:
     from swiftvr.config import official as official_config
     from swiftvr.convert_official import convert_files
     from swiftvr.restorer import OfficialRestorer, use_channels_last
-    from swiftvr.stream import restore_official
+    from swiftvr.stream import measure_warmup_official, restore_official
     import dataclasses
     t0 = time.time()
     expected = official_config()
@@ -203,6 +260,18 @@ def main(argv=None) -> int:
             without, _ = official_restore(pipe, frames, resolution, upscale, 0)
             results["official_tf32_vs_float32"] = compare(with_tf32, without)
             log(f"release float32 with TF32 vs without, {name}: max abs {results['official_tf32_vs_float32']['max_abs']:.3g}")
+        # the warm-up a shard needs under the official protocol, measured on this network (small frames)
+        from swiftvr.bundle import synthetic_clip
+        for overlap in (0, 1):
+            clip = synthetic_clip(28 + 6 * 24 + 5, 16, 16, seed=7).to(dev)
+            t0 = time.time()
+            warm = measure_warmup_official(scripted, clip, (64, 64), overlap)
+            results.setdefault("warmup", {})[f"{dtype_name} dit_overlap {overlap}"] = warm.to_dict()
+            log(f"{dtype_name} dit_overlap {overlap}: warm-up {warm.warmup_chunks} chunks, max abs by warm-up "
+                f"{warm.max_abs_diff_by_warmup} ({time.time() - t0:.0f}s)")
+        if dtype_name == "bfloat16" and args.throughput and dev.type == "cuda":
+            results["throughput"] = throughput(pipe, scripted, log)
+            pipe = None
         del scripted
     with open(os.path.join(args.out, "parity.json"), "w") as f:
         json.dump(results, f, indent=1)
