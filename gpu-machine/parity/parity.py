@@ -168,6 +168,9 @@ def main(argv=None) -> int:
     p.add_argument("--scale-down", type=int, default=1, help="divide clip sizes (rehearsal)")
     p.add_argument("--dtypes", default="float32,bfloat16", help="which of float32,bfloat16 to run")
     p.add_argument("--clips", default="0,1,2", help="which clips (indices) to run")
+    p.add_argument("--nchw-check", action="store_true",
+                   help="also compare a copy of ours with NCHW (not channels-last) convs: how much of a difference is "
+                        "the conv memory layout's (cuDNN picks other kernels)")
     p.add_argument("--throughput", action="store_true",
                    help="after the comparisons: bfloat16 FPS of the release (stream API) and of our TorchScript under "
                         "the official protocol at 2560x1440 and 3840x2160 (24-frame chunks, frames on the GPU)")
@@ -221,6 +224,15 @@ def main(argv=None) -> int:
             log(f"release's dtypes after .to(bfloat16): {results['official_bf16_dtypes']}")
         set_tf32(False)
         scripted = torch.jit.script(ours)
+        plain = None
+        if args.nchw_check:
+            import copy
+            plain = copy.deepcopy(ours)
+            plain.channels_last = False
+            with torch.no_grad():
+                for m in plain.modules():
+                    if isinstance(m, torch.nn.Conv2d):
+                        m.weight.data = m.weight.data.contiguous()
         for name, frames, resolution, upscale in clip_list:
             h, w = frames.shape[1], frames.shape[2]
             crop_h, crop_w = h // 8 * 8, w // 8 * 8
@@ -249,6 +261,10 @@ def main(argv=None) -> int:
                         row["uint8_values_differing"] = int((diff > 0).sum().item())
                         row["uint8_max_diff"] = int(diff.max().item())
                         row["uint8_values"] = diff.numel()
+                if plain is not None:
+                    row["eager_nchw"] = compare(restore_official(plain, gpu_frames, (out_h, out_w), overlap), theirs)
+                    log(f"  NCHW copy: max abs {row['eager_nchw']['max_abs']:.3g} psnr min {row['eager_nchw']['psnr_min']:.2f} "
+                        f"mean {row['eager_nchw']['psnr_mean']:.2f}")
                 if overlap == 1:   # how much dit_overlap changes the release's own output: the size parity must resolve
                     row["official_overlap_0_vs_1_max_abs"] = (theirs.float() - official_by_overlap[0].float()).abs().max().item()
                 results["runs"].append(row)
@@ -278,6 +294,7 @@ def main(argv=None) -> int:
             results.setdefault("warmup", {})[f"{dtype_name} dit_overlap {overlap}"] = warm.to_dict()
             log(f"{dtype_name} dit_overlap {overlap}: warm-up {warm.warmup_chunks} chunks, max abs by warm-up "
                 f"{warm.max_abs_diff_by_warmup} ({time.time() - t0:.0f}s)")
+        plain = None
         if dtype_name == "bfloat16" and args.throughput and dev.type == "cuda":
             # one network on the GPU at a time: the release waits on the CPU while ours is timed, then ours is freed
             import gc
