@@ -1,7 +1,6 @@
 package io.swiftvr.jobs;
 
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder_by_name;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
 import static org.bytedeco.ffmpeg.global.avutil.av_version_info;
 
 import ai.djl.Device;
@@ -10,6 +9,7 @@ import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.model.DeviceNames;
 import io.swiftvr.udf.model.RestorerModel;
 import io.swiftvr.udf.video.EncoderSettings;
+import io.swiftvr.udf.video.SegmentEncoder;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import java.util.Locale;
 /**
  * {@code swiftvr doctor}: what this JVM would run with — Java, the DJL engine and libtorch, the GPUs it sees, cache
  * folders and whether they are writable, FFmpeg and which encoders/decoders it has, and whether the model bundle
- * verifies and loads. Prints everything and returns 0 only when the bundle loads and the chosen encoder exists.
+ * verifies and loads. Prints everything and returns 0 only when the bundle loads and the chosen encoder works here.
  */
 final class Doctor {
   private Doctor() {}
@@ -51,16 +51,26 @@ final class Doctor {
       }
     }
     out.println("FFmpeg      " + av_version_info().getString());
+    // Being compiled in says nothing about this machine (NVENC needs an NVIDIA GPU and driver): each encoder is
+    // asked to open and encode one small frame, with the chosen settings for the chosen codec.
+    String chosen = null; // why the chosen settings do not work here; EncoderSettings.CODECS holds the chosen codec
     for (String codec : EncoderSettings.CODECS) {
-      out.printf(Locale.ROOT, "  encoder %-11s %s%n", codec, hasEncoder(codec) ? "compiled in" : "missing");
+      EncoderSettings settings = codec.equals(options.encoder().codec()) ? options.encoder()
+          : new EncoderSettings(codec, options.encoder().crf(), EncoderSettings.defaults().preset());
+      String why = SegmentEncoder.whyNotUsable(settings);
+      out.printf(Locale.ROOT, "  encoder %-11s %s%n", codec,
+          why == null ? "usable (" + settings + ")" : "not usable here: " + why);
+      if (settings.equals(options.encoder())) {
+        chosen = why;
+      }
     }
     for (String codec : List.of("h264_cuvid", "hevc_cuvid")) {
       Object decoder = avcodec_find_decoder_by_name(codec);
       boolean has = decoder != null && !avcodec_find_decoder_by_name(codec).isNull();
       out.printf(Locale.ROOT, "  decoder %-11s %s%n", codec, has ? "compiled in (needs the NVIDIA driver)" : "missing");
     }
-    if (!hasEncoder(options.encoder().codec())) {
-      out.println("Encoder     the chosen encoder " + options.encoder().codec() + " is missing");
+    if (chosen != null) {
+      out.println("Encoder     the chosen encoder " + options.encoder() + " does not work here: " + chosen);
       ok = false;
     }
     try {
@@ -77,10 +87,5 @@ final class Doctor {
     }
     out.println(ok ? "OK" : "PROBLEMS FOUND");
     return ok ? 0 : 1;
-  }
-
-  private static boolean hasEncoder(String name) {
-    var codec = avcodec_find_encoder_by_name(name);
-    return codec != null && !codec.isNull();
   }
 }

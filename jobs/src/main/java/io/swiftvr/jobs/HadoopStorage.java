@@ -83,6 +83,17 @@ final class HadoopStorage implements Storage {
   }
 
   @Override
+  public byte[] readRange(String location, long offset, int length) throws IOException {
+    FileSystem fs = fs(location);
+    long size = fs.getFileStatus(path(location)).getLen();
+    byte[] bytes = new byte[(int) Math.max(0, Math.min(length, size - offset))];
+    try (FSDataInputStream in = fs.open(path(location))) {
+      in.readFully(offset, bytes); // a positioned read: one ranged GET, not the whole object
+    }
+    return bytes;
+  }
+
+  @Override
   public void write(String location, String text) throws IOException {
     try (OutputStream out = fs(location).create(path(location), true)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));

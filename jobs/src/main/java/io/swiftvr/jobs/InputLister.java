@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -12,44 +14,60 @@ import java.util.stream.Stream;
 /**
  * Expands the job's inputs: files as given, folders into the video files below them (sorted, so plans are stable).
  * Nothing below the output folder is an input, so an output folder inside an input folder is never restored again.
+ * Each input keeps its path relative to the folder it was found in, which its output mirrors below the output
+ * folder, so {@code a/clip.mp4} and {@code b/clip.mp4} of one library never write the same output. A file listed
+ * twice is one input.
  */
 final class InputLister {
+  /**
+   * One input video.
+   *
+   * @param relativePath its path below the folder given as input ({@code a/clip.mp4}), or its file name when the
+   *     file itself was given; always with '/' separators
+   */
+  record Listed(String location, String relativePath) {}
+
   static final Set<String> VIDEO_EXTENSIONS = Set.of(
       "mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "ts", "m2ts", "mts", "wmv", "flv", "3gp", "ogv", "mxf");
 
   private InputLister() {}
 
-  static List<String> expand(List<String> inputs, String outputDir) throws IOException {
+  static List<Listed> expand(List<String> inputs, String outputDir) throws IOException {
     boolean remoteOutput = Storage.isRemote(outputDir);
     Path output = remoteOutput ? null : Path.of(outputDir).toAbsolutePath().normalize();
     String outputPrefix = outputDir.endsWith("/") ? outputDir : outputDir + "/";
-    List<String> files = new ArrayList<>();
+    Map<String, Listed> files = new LinkedHashMap<>();
     for (String input : withManifests(inputs)) {
       if (Storage.isRemote(input)) {
         Storage storage = Storage.forLocation(input);
         if (storage.isDirectory(input)) {
+          String prefix = input.endsWith("/") ? input : input + "/";
           for (Storage.FileInfo f : storage.list(input, true)) {
-            if (looksLikeVideo(f.location()) && !f.location().startsWith(outputPrefix)) {
-              files.add(f.location());
+            if (looksLikeVideo(f.location()) && !f.location().startsWith(outputPrefix)
+                && f.location().startsWith(prefix)) {
+              files.putIfAbsent(f.location(), new Listed(f.location(), f.location().substring(prefix.length())));
             }
           }
         } else {
-          files.add(input);
+          files.putIfAbsent(input, new Listed(input, input.substring(input.lastIndexOf('/') + 1)));
         }
         continue;
       }
       Path path = Path.of(input);
       if (Files.isDirectory(path)) {
         try (Stream<Path> walk = Files.walk(path)) {
-          walk.filter(Files::isRegularFile).filter(p -> looksLikeVideo(p.getFileName().toString()))
-              .filter(p -> output == null || !p.toAbsolutePath().normalize().startsWith(output)).map(Path::toString)
-              .sorted().forEach(files::add);
+          for (Path p : walk.filter(Files::isRegularFile).filter(f -> looksLikeVideo(f.getFileName().toString()))
+              .filter(f -> output == null || !f.toAbsolutePath().normalize().startsWith(output)).sorted().toList()) {
+            String relative = path.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+            files.putIfAbsent(p.toString(), new Listed(p.toString(), relative));
+          }
         }
       } else {
-        files.add(input); // a missing or bad file becomes an error row with its reason, not a crash here
+        // a missing or bad file becomes an error row with its reason, not a crash here
+        files.putIfAbsent(input, new Listed(input, path.getFileName() == null ? input : path.getFileName().toString()));
       }
     }
-    return files;
+    return List.copyOf(files.values());
   }
 
   /**

@@ -28,13 +28,16 @@ public record JobOptions(
     String device,
     Path prices,
     Path estimateFrom,
-    List<Path> addThroughput) implements Serializable {
+    List<Path> addThroughput,
+    boolean retryFailed) implements Serializable {
 
   public static final String DEFAULT_INPUT = "samples/realshort.mp4";
   public static final String DEFAULT_MODEL = "models/swiftvr-small";
   private static final Set<String> KNOWN = Set.of(
       "input", "output", "model", "size", "codec", "crf", "preset", "chunks-per-shard", "spread", "warmup-chunks", "device", "prices", "estimate-from",
-      "add-throughput");
+      "add-throughput", "retry-failed");
+  /** Options that take no value. */
+  private static final Set<String> FLAGS = Set.of("retry-failed");
 
   public static String usage() {
     return String.join("\n",
@@ -55,7 +58,9 @@ public record JobOptions(
         "  --prices FILE       CSV 'device,usd_per_hour' (device matched by name, e.g. H100) for cost per hour of video",
         "  --estimate-from F   with plan: an earlier run's report/throughput.csv, to estimate device-hours per device",
         "  --add-throughput F  with run or report: rows of another run's report/throughput.csv or of a RestoreBenchmark",
-        "                      table join this report's throughput table and chart (repeatable)");
+        "                      table join this report's throughput table and chart (repeatable)",
+        "  --retry-failed      with run or restore: run again the shards that failed for good in an earlier run",
+        "                      (a failure that would fail again, such as a broken file, is not retried otherwise)");
   }
 
   public static JobOptions parse(List<String> args) {
@@ -71,6 +76,8 @@ public record JobOptions(
       if (eq >= 0) {
         value = key.substring(eq + 1);
         key = key.substring(0, eq);
+      } else if (FLAGS.contains(key)) {
+        value = "true";
       } else {
         if (i + 1 >= args.size()) {
           throw new IllegalArgumentException("Option --" + key + " needs a value");
@@ -87,12 +94,12 @@ public record JobOptions(
     if (!List.of("auto", "cpu", "gpu").contains(device)) {
       throw new IllegalArgumentException("--device must be auto, cpu or gpu, got " + device);
     }
-    int chunksPerShard = Integer.parseInt(single(values, "chunks-per-shard", "40"));
+    int chunksPerShard = wholeNumber("chunks-per-shard", single(values, "chunks-per-shard", "40"));
     if (chunksPerShard < 1) {
       throw new IllegalArgumentException("--chunks-per-shard must be at least 1, got " + chunksPerShard);
     }
     String spreadText = single(values, "spread", null);
-    Integer spread = spreadText == null ? null : Integer.valueOf(spreadText);
+    Integer spread = spreadText == null ? null : wholeNumber("spread", spreadText);
     if (spread != null && spread < 1) {
       throw new IllegalArgumentException("--spread must be at least 1, got " + spread);
     }
@@ -100,7 +107,7 @@ public record JobOptions(
       throw new IllegalArgumentException("--spread and --chunks-per-shard both size the shards: give one of them");
     }
     String warmup = single(values, "warmup-chunks", null);
-    Integer warmupChunks = warmup == null ? null : Integer.valueOf(warmup);
+    Integer warmupChunks = warmup == null ? null : wholeNumber("warmup-chunks", warmup);
     if (warmupChunks != null && warmupChunks < 0) {
       throw new IllegalArgumentException("--warmup-chunks cannot be negative, got " + warmupChunks);
     }
@@ -113,7 +120,7 @@ public record JobOptions(
         size == null ? null : OutputSize.parse(size),
         new EncoderSettings(
             single(values, "codec", defaults.codec()),
-            Integer.parseInt(single(values, "crf", Integer.toString(defaults.crf()))),
+            wholeNumber("crf", single(values, "crf", Integer.toString(defaults.crf()))),
             single(values, "preset", defaults.preset())),
         chunksPerShard,
         spread,
@@ -121,7 +128,8 @@ public record JobOptions(
         device,
         values.containsKey("prices") ? LocalPaths.of(single(values, "prices", null)) : null,
         values.containsKey("estimate-from") ? LocalPaths.of(single(values, "estimate-from", null)) : null,
-        values.getOrDefault("add-throughput", List.of()).stream().map(LocalPaths::of).toList());
+        values.getOrDefault("add-throughput", List.of()).stream().map(LocalPaths::of).toList(),
+        values.containsKey("retry-failed"));
   }
 
   /** The price table, empty without {@code --prices}. */
@@ -137,6 +145,18 @@ public record JobOptions(
   /** Inputs keep relative paths as given (they name the files in reports); S3 URIs stay URIs. */
   private static String inputLocation(String location) {
     return Storage.isRemote(location) ? location : LocalPaths.of(location).toString();
+  }
+
+  /**
+   * The value of a numeric option. Integer.parseInt's own message ({@code For input string: "abc"}) names neither
+   * the option nor what it wanted.
+   */
+  private static int wholeNumber(String key, String text) {
+    try {
+      return Integer.parseInt(text.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + key + ": expected a whole number, got '" + text + "'");
+    }
   }
 
   private static String single(Map<String, List<String>> values, String key, String fallback) {

@@ -1,21 +1,25 @@
 package io.swiftvr.jobs;
 
+import io.swiftvr.planner.ChunkGrid;
 import io.swiftvr.planner.InvalidVideoException;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.ShardPlanner;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.planner.VideoProber;
+import io.swiftvr.udf.ShardRestorer;
 import io.swiftvr.udf.bundle.InvalidBundleException;
 import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.video.OutputSize;
+import io.swiftvr.udf.video.SegmentEncoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -31,63 +35,98 @@ public final class JobPlanner {
   /** Fails only for problems of the run itself (a bad model bundle); a bad video becomes a rejected row. */
   public static JobPlan plan(JobOptions options) throws IOException, InvalidBundleException {
     String output = options.outputDir();
+    // What can fail the whole run fails here, before a bundle is fetched or a video probed, with one line each.
+    List<InputLister.Listed> inputs = InputLister.expand(options.inputs(), output);
+    if (inputs.isEmpty()) {
+      throw NoVideosFoundException.in(options.inputs(), output);
+    }
+    if (!options.encoder().isNvenc()) {
+      SegmentEncoder.requireUsable(options.encoder()); // a GPU encoder is asked on an executor (ShardStage)
+    }
     Path bundleCache = JobPlan.localCache(output, "bundles");
     Path inputCache = JobPlan.localCache(output, "inputs");
     ModelBundle bundle = ModelBundle.open(RemoteBundles.localize(options.model(), bundleCache), bundleCache);
     OutputSize size = options.size() != null ? options.size()
         : OutputSize.parse("x" + bundle.manifest().default_scale());
     int warmup = options.warmupChunks() != null ? options.warmupChunks() : bundle.manifest().stream().warmup_chunks();
-    ShardPlanner planner = new ShardPlanner(bundle.chunkGrid(), warmup);
+    ChunkGrid grid = bundle.chunkGrid();
+    ShardPlanner planner = new ShardPlanner(grid, warmup);
     VideoProber prober = new VideoProber();
     List<VideoPlan> videos = new ArrayList<>();
     List<VideoOutcome> rejected = new ArrayList<>();
-    for (String input : InputLister.expand(options.inputs(), output)) {
+    Map<String, String> outputOwners = new HashMap<>();
+    for (InputLister.Listed listed : inputs) {
+      String input = listed.location();
       try {
         Storage storage = Storage.forLocation(input);
-        if (Storage.isRemote(input) && !storage.exists(input)) {
+        if (!storage.exists(input)) {
           throw new InvalidVideoException(input, "file not found");
         }
+        String outputName = outputName(listed.relativePath());
+        String owner = outputOwners.putIfAbsent(outputName, input);
+        if (owner != null) {
+          throw new InvalidVideoException(input, String.format("its output %s would also be the output of %s; "
+              + "restore files of the same name from different folders by giving their common folder as --input "
+              + "(outputs mirror the folders below it), or in separate runs", outputName, owner));
+        }
+        InputIdentity identity = InputIdentity.read(input);
         // FFmpeg reads local files: a video on S3 is probed from a local copy, which the shards may reuse.
         VideoProbe probe = prober.probe(storage.localCopy(input, inputCache).toString()).withUri(input);
         int[] out = size.resolve(probe.width(), probe.height());
-        String key = videoKey(input, bundle, out, options);
+        ShardRestorer.checkFrameSizes(input, probe.width(), probe.height(), out[0], out[1], grid);
+        String key = videoKey(input, identity, bundle.fingerprint(), grid, warmup, out, options);
         List<Shard> shards = options.spread() != null ? planner.planForParts(key, probe, options.spread())
             : planner.plan(key, probe, options.chunksPerShard());
         LOG.info("Planned {}: {} shards, output {}x{}", probe, shards.size(), out[0], out[1]);
-        videos.add(new VideoPlan(key, input, probe, shards, out[0], out[1], outputName(input)));
+        videos.add(new VideoPlan(key, input, identity, probe, shards, out[0], out[1], outputName));
       } catch (InvalidVideoException e) {
         LOG.warn("Rejected {}", e.getMessage());
+        outputOwners.values().remove(input);
         rejected.add(VideoOutcome.failed(input, e.getMessage()));
       }
     }
     // Executors fetch remote bundles themselves (their disks are not the driver's); local ones are shared paths.
-    String modelLocation = RemoteBundles.isRemote(options.model()) ? options.model()
+    String modelLocation = Storage.isRemote(options.model()) ? options.model()
         : bundle.directory().toAbsolutePath().toString();
     return new JobPlan(output, modelLocation, bundle.manifest().name(),
         bundle.fingerprint(), options.encoder(), options.device(), Instant.now().toString(), List.copyOf(videos),
         List.copyOf(rejected));
   }
 
-  /** Restored files keep the source's container where it can hold copied streams; others go to Matroska. */
-  static String outputName(String input) {
-    String name = input.substring(input.lastIndexOf('/') + 1);
+  /**
+   * The output of an input found at {@code relativePath} below its input folder: the same folders below the output
+   * folder, the same base name plus {@code .swiftvr}, and the source's container where it can hold the copied
+   * streams (MP4 for MP4/MOV sources), Matroska otherwise.
+   */
+  static String outputName(String relativePath) {
+    int slash = relativePath.lastIndexOf('/');
+    String folder = relativePath.substring(0, slash + 1);
+    String name = relativePath.substring(slash + 1);
     int dot = name.lastIndexOf('.');
     String base = dot > 0 ? name.substring(0, dot) : name;
     String ext = dot > 0 ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
-    return base + ".swiftvr." + (List.of("mp4", "m4v", "mov").contains(ext) ? "mp4" : "mkv");
+    return folder + base + ".swiftvr." + (List.of("mp4", "m4v", "mov").contains(ext) ? "mp4" : "mkv");
   }
 
-  /** Identity of the input (path, size, mtime) and of every parameter that changes the restored frames. */
-  static String videoKey(String input, ModelBundle bundle, int[] out, JobOptions options) throws IOException {
+  /**
+   * The key of a video's segments, markers and outcome rows: the input's location and identity (size, modification
+   * time, head and tail hash) and every effective parameter that changes the restored frames or the segments' layout
+   * (the bundle's fingerprint, which covers its manifest, the chunk grid, the warm-up, the output size, the encoder
+   * and the sharding), so a rerun finds its own earlier work and nothing else.
+   */
+  static String videoKey(String input, InputIdentity identity, String bundleFingerprint, ChunkGrid grid, int warmup,
+      int[] out, JobOptions options) {
     String location = Storage.isRemote(input) ? input : Path.of(input).toAbsolutePath().toString();
-    Storage.FileInfo file = Storage.forLocation(input).info(location);
-    String identity = String.join("|", location, Long.toString(file.size()), Long.toString(file.modified()),
-        bundle.fingerprint(),
-        out[0] + "x" + out[1], options.encoder().toString(), options.chunksPerShard() + "/" + options.spread(),
-        String.valueOf(options.warmupChunks()));
+    String sharding = options.spread() != null ? "spread " + options.spread()
+        : "chunks per shard " + options.chunksPerShard();
+    String identityText = String.join("|", location, Long.toString(identity.size()),
+        Long.toString(identity.modified()), identity.headTailSha256(), bundleFingerprint, grid.toString(),
+        "warm-up " + warmup, out[0] + "x" + out[1], options.encoder().toString(), sharding);
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-      String base = outputName(location).replaceAll("\\.swiftvr\\.(mp4|mkv)$", "").replaceAll("[^A-Za-z0-9._-]", "_");
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(identityText.getBytes(StandardCharsets.UTF_8));
+      String name = location.substring(location.lastIndexOf('/') + 1);
+      int dot = name.lastIndexOf('.');
+      String base = (dot > 0 ? name.substring(0, dot) : name).replaceAll("[^A-Za-z0-9._-]", "_");
       return base + "-" + HexFormat.of().formatHex(digest).substring(0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

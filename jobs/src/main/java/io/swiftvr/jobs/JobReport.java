@@ -35,31 +35,8 @@ final class JobReport {
     }
     Storage storage = plan.storage();
     String dir = plan.location("report");
-    StringBuilder s = new StringBuilder(
-        "video_key,input,shard,shards,status,error,frames_decoded,frames_modelled,frames_emitted,"
-            + "decode_s,model_s,encode_s,total_s,device,host,executor,segment\n");
-    for (ShardOutcome o : shards) {
-      var r = o.result();
-      s.append(String.join(",", csv(o.videoKey()), csv(o.input()), String.valueOf(o.shardIndex()),
-          String.valueOf(o.shardCount()), o.status(), csv(o.error()),
-          r == null ? "" : String.valueOf(r.framesDecoded()), r == null ? "" : String.valueOf(r.framesModelled()),
-          r == null ? "" : String.valueOf(r.framesEmitted()), r == null ? "" : num(r.decodeSeconds()),
-          r == null ? "" : num(r.modelSeconds()), r == null ? "" : num(r.encodeSeconds()),
-          r == null ? "" : num(r.totalSeconds()), r == null ? "" : csv(r.device()), csv(o.host()),
-          csv(o.executor()), csv(o.segment()))).append('\n');
-    }
-    storage.write(Storage.resolve(dir, "shards.csv"), s.toString());
-
-    StringBuilder v = new StringBuilder(
-        "input,output,status,error,frames,video_s,in_w,in_h,out_w,out_h,decode_s,model_s,encode_s,merge_s,device\n");
-    for (VideoOutcome o : videos) {
-      v.append(String.join(",", csv(o.input()), csv(o.output()), o.status(), csv(o.error()),
-          String.valueOf(o.frames()), num(o.videoSeconds()), String.valueOf(o.inWidth()),
-          String.valueOf(o.inHeight()), String.valueOf(o.outWidth()), String.valueOf(o.outHeight()),
-          num(o.decodeSeconds()), num(o.modelSeconds()), num(o.encodeSeconds()), num(o.mergeSeconds()),
-          csv(o.device()))).append('\n');
-    }
-    storage.write(Storage.resolve(dir, "videos.csv"), v.toString());
+    storage.write(Storage.resolve(dir, "shards.csv"), ReportTables.csv(ReportTables.SHARDS, shards));
+    storage.write(Storage.resolve(dir, "videos.csv"), ReportTables.csv(ReportTables.VIDEOS, videos));
     storage.write(Storage.resolve(dir, "summary.json"), ReportFiles.GSON.toJson(summary(videos, wallSeconds)));
     List<ThroughputRow> throughput =
         ThroughputTable.withAdded(ThroughputTable.compute(plan, shards, prices), addedThroughput, prices);
@@ -103,19 +80,5 @@ final class JobReport {
     String reused = s.reused() > 0 ? ", " + s.reused() + " unchanged (reused)" : "";
     return String.format(Locale.ROOT, "SwiftVR: %d/%d videos restored%s, %d frames in %.1f s (%.2f fps)%s",
         s.restored(), s.videos(), reused, s.frames(), s.wallSeconds(), s.fps(), failures);
-  }
-
-  private static String num(double v) {
-    return String.format(Locale.ROOT, "%.3f", v);
-  }
-
-  private static String csv(String value) {
-    if (value == null) {
-      return "";
-    }
-    if (value.contains(",") || value.contains("\"") || value.contains("\n")) {
-      return '"' + value.replace("\"", "\"\"") + '"';
-    }
-    return value;
   }
 }

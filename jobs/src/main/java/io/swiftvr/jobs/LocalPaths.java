@@ -2,7 +2,6 @@ package io.swiftvr.jobs;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Turns a user's location into what the job stores: {@code s3a://} URIs as they are, {@code file:} URIs and plain
@@ -16,9 +15,8 @@ final class LocalPaths {
   }
 
   static Path of(String location) {
-    int colon = location.indexOf(':');
-    if (colon > 1 && location.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
-      String scheme = location.substring(0, colon).toLowerCase(Locale.ROOT);
+    String scheme = Storage.scheme(location);
+    if (scheme != null) {
       if (scheme.equals("file")) {
         return Path.of(URI.create(location));
       }

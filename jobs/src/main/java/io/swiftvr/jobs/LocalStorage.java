@@ -51,6 +51,18 @@ final class LocalStorage implements Storage {
   }
 
   @Override
+  public byte[] readRange(String location, long offset, int length) throws IOException {
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(Path.of(location))) {
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.max(0, Math.min(length,
+          channel.size() - offset)));
+      while (buffer.hasRemaining() && channel.read(buffer, offset + buffer.position()) >= 0) {
+        // FileChannel.read may return fewer bytes than asked; loop until the range is read
+      }
+      return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+    }
+  }
+
+  @Override
   public void write(String location, String text) throws IOException {
     Path temp = scratch(location);
     try {

@@ -1,5 +1,6 @@
 package io.swiftvr.jobs;
 
+import io.swiftvr.udf.StopSignal;
 import io.swiftvr.udf.bundle.InvalidBundleException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,35 +30,54 @@ public final class Main {
       "  doctor   print the engine, GPUs, caches, FFmpeg codecs, and check the model bundle",
       "restore and merge take only --output; report takes --output and --prices.");
 
+  /** The commands that write to the output folder. */
+  private static final java.util.Set<String> WRITERS = java.util.Set.of("run", "plan", "restore", "merge", "report");
+
   private Main() {}
 
   public static void main(String[] args) throws Exception {
     List<String> list = Arrays.asList(args);
-    boolean named = !list.isEmpty() && !list.get(0).startsWith("--");
+    // "-h" is an option, not a command name; -h and --help print the usage wherever they stand, and exit 0.
+    boolean named = !list.isEmpty() && !list.get(0).startsWith("-");
     String command = named ? list.get(0) : "run";
     List<String> rest = named ? list.subList(1, list.size()) : list;
-    if (rest.contains("--help") || command.equals("help")) {
+    if (rest.contains("--help") || rest.contains("-h") || command.equals("help")) {
       System.out.println(COMMANDS + "\n" + JobOptions.usage());
-      return;
+      System.exit(0);
     }
     int status;
     try {
       JobOptions options = JobOptions.parse(rest);
-      status = switch (command) {
-        case "run" -> run(options);
-        case "plan" -> plan(options);
-        case "restore" -> restore(options.outputDir());
-        case "merge" -> merge(options.outputDir());
-        case "report" -> report(options);
-        case "doctor" -> Doctor.run(options, System.out);
-        default -> throw new IllegalArgumentException("Unknown command '" + command + "'\n" + COMMANDS);
-      };
+      if (!WRITERS.contains(command) && !command.equals("doctor")) {
+        throw new IllegalArgumentException("Unknown command '" + command + "'\n" + COMMANDS);
+      }
+      if (WRITERS.contains(command)) {
+        CleanStop.install(command, System.err);
+      }
+      // Every command that writes to the output folder holds it alone while it runs.
+      try (OutputLock lock = WRITERS.contains(command) ? OutputLock.acquire(options.outputDir(), command) : null) {
+        status = switch (command) {
+          case "run" -> run(options);
+          case "plan" -> plan(options);
+          case "restore" -> restore(options.outputDir(), options.retryFailed());
+          case "merge" -> merge(options.outputDir());
+          case "report" -> report(options);
+          default -> Doctor.run(options, System.out);
+        };
+      }
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       status = 2;
     } catch (InvalidBundleException | IOException e) {
       System.err.println("swiftvr " + command + ": " + e.getMessage());
       status = 2;
+    } catch (Exception e) {
+      if (StopSignal.stopping()) {
+        return; // Spark's jobs end with errors once the JVM shuts down after a signal; CleanStop has said why
+      }
+      throw e;
+    } finally {
+      CleanStop.finished(); // ended by itself, even by an exception: no "interrupted" line at exit
     }
     System.exit(status);
   }
@@ -96,11 +116,11 @@ public final class Main {
     return plan.rejected().isEmpty() ? 0 : 1;
   }
 
-  private static int restore(String output) throws IOException {
+  private static int restore(String output, boolean retryFailed) throws IOException {
     JobPlan plan = JobPlan.read(output);
     try (JavaSparkContext spark = startSpark(conf -> ModelPreloadPlugin.configure(conf, plan.modelDir(),
         plan.localCache("bundles"), plan.device()))) {
-      List<ShardOutcome> shards = ShardStage.restore(plan, spark, System.err);
+      List<ShardOutcome> shards = ShardStage.restore(plan, spark, System.err, retryFailed);
       long failed = shards.stream().filter(ShardOutcome::failed).count();
       System.out.printf("Restored %d shards, %d failed%n", shards.size() - failed, failed);
       return failed == 0 ? 0 : 1;

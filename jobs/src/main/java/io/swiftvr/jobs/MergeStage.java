@@ -76,6 +76,9 @@ public final class MergeStage {
     String input = video.input();
     for (ShardOutcome s : shards) {
       if (s.failed()) {
+        if (s.permanent()) {
+          dropSegments(plan, video); // they are not needed again unless --retry-failed, which restores them anew
+        }
         return VideoOutcome.failed(input, s.error());
       }
     }
@@ -88,6 +91,7 @@ public final class MergeStage {
     String output = plan.location(video.outputName());
     Path temp = null;
     try {
+      video.identity().check(input, "before merging");
       temp = storage.scratch(output);
       VideoProbe probe = video.localProbe(plan.localCache("inputs"));
       List<Path> segments = new ArrayList<>();
@@ -103,6 +107,7 @@ public final class MergeStage {
             "%s: restored file has %d frames, the source %d; not published",
             input, written.frameCount(), probe.frameCount()));
       }
+      video.identity().check(input, "before publishing");
       storage.publish(temp, output);
       storage.deleteTree(plan.stagingDir(video));
       if (Storage.isRemote(plan.outputDir())) {
@@ -110,7 +115,9 @@ public final class MergeStage {
           Files.deleteIfExists(copy); // local copies of remote segments are not needed again
         }
       }
-    } catch (IOException | InvalidVideoException e) {
+    } catch (InvalidVideoException e) {
+      return VideoOutcome.failed(input, e.getMessage());
+    } catch (IOException e) {
       return VideoOutcome.failed(input, input + ": merge failed: " + e.getMessage());
     } finally {
       try {
@@ -122,5 +129,14 @@ public final class MergeStage {
       }
     }
     return VideoOutcome.restored(video, output, shards, (System.nanoTime() - started) / 1e9);
+  }
+
+  /** Deletes the segments of a video that failed for good; its outcome rows stay, so reruns know not to retry. */
+  private static void dropSegments(JobPlan plan, VideoPlan video) {
+    try {
+      plan.storage().deleteTree(plan.stagingDir(video));
+    } catch (IOException e) {
+      LOG.warn("Could not delete the segments of {} in {}: {}", video.input(), plan.stagingDir(video), e.toString());
+    }
   }
 }

@@ -1,6 +1,5 @@
 package io.swiftvr.jobs;
 
-import io.swiftvr.udf.ShardResult;
 import io.swiftvr.udf.ThroughputRow;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,51 +20,28 @@ final class ParquetReport {
     SparkSession session = SparkSession.builder().sparkContext(spark.sc()).getOrCreate();
     String dir = plan.location("report");
 
-    StructType shardSchema = new StructType()
-        .add("video_key", DataTypes.StringType).add("input", DataTypes.StringType)
-        .add("shard", DataTypes.IntegerType).add("shards", DataTypes.IntegerType)
-        .add("status", DataTypes.StringType).add("error", DataTypes.StringType)
-        .add("frames_decoded", DataTypes.IntegerType).add("frames_modelled", DataTypes.IntegerType)
-        .add("frames_emitted", DataTypes.IntegerType).add("decode_s", DataTypes.DoubleType)
-        .add("model_s", DataTypes.DoubleType).add("encode_s", DataTypes.DoubleType)
-        .add("total_s", DataTypes.DoubleType).add("device", DataTypes.StringType)
-        .add("host", DataTypes.StringType).add("executor", DataTypes.StringType);
-    List<Row> shardRows = new ArrayList<>();
-    for (ShardOutcome o : shards) {
-      ShardResult r = o.result();
-      shardRows.add(RowFactory.create(o.videoKey(), o.input(), o.shardIndex(), o.shardCount(), o.status(), o.error(),
-          r == null ? null : r.framesDecoded(), r == null ? null : r.framesModelled(),
-          r == null ? null : r.framesEmitted(), r == null ? null : r.decodeSeconds(),
-          r == null ? null : r.modelSeconds(), r == null ? null : r.encodeSeconds(),
-          r == null ? null : r.totalSeconds(), r == null ? null : r.device(), o.host(), o.executor()));
-    }
-    save(session.createDataFrame(shardRows, shardSchema), dir + "/shards.parquet");
+    save(session, ReportTables.SHARDS, shards, dir + "/shards.parquet");
+    save(session, ReportTables.VIDEOS, videos, dir + "/videos.parquet");
+    save(session, ReportTables.THROUGHPUT, throughput, dir + "/throughput.parquet");
+  }
 
-    StructType videoSchema = new StructType()
-        .add("input", DataTypes.StringType).add("output", DataTypes.StringType)
-        .add("status", DataTypes.StringType).add("error", DataTypes.StringType)
-        .add("frames", DataTypes.IntegerType).add("video_s", DataTypes.DoubleType)
-        .add("in_w", DataTypes.IntegerType).add("in_h", DataTypes.IntegerType)
-        .add("out_w", DataTypes.IntegerType).add("out_h", DataTypes.IntegerType)
-        .add("device", DataTypes.StringType);
-    List<Row> videoRows = new ArrayList<>();
-    for (VideoOutcome v : videos) {
-      videoRows.add(RowFactory.create(v.input(), v.output(), v.status(), v.error(), v.frames(), v.videoSeconds(),
-          v.inWidth(), v.inHeight(), v.outWidth(), v.outHeight(), v.device()));
+  private static <R> void save(SparkSession session, List<ReportTables.Column<R>> columns, List<R> rows,
+      String path) {
+    StructType schema = new StructType();
+    for (ReportTables.Column<R> c : columns) {
+      schema = schema.add(c.name(), switch (c.kind()) {
+        case TEXT -> DataTypes.StringType;
+        case INT -> DataTypes.IntegerType;
+        case LONG -> DataTypes.LongType;
+        case DOUBLE -> DataTypes.DoubleType;
+        case BOOLEAN -> DataTypes.BooleanType;
+      });
     }
-    save(session.createDataFrame(videoRows, videoSchema), dir + "/videos.parquet");
-
-    StructType throughputSchema = new StructType()
-        .add("device", DataTypes.StringType).add("shards", DataTypes.IntegerType)
-        .add("frames", DataTypes.LongType).add("video_s", DataTypes.DoubleType)
-        .add("device_s", DataTypes.DoubleType).add("fps", DataTypes.DoubleType)
-        .add("device_s_per_video_s", DataTypes.DoubleType).add("usd_per_video_hour", DataTypes.DoubleType);
-    List<Row> throughputRows = new ArrayList<>();
-    for (ThroughputRow t : throughput) {
-      throughputRows.add(RowFactory.create(t.device(), t.shards(), t.frames(), t.videoSeconds(), t.deviceSeconds(),
-          t.fps(), t.deviceSecondsPerVideoSecond(), Double.isNaN(t.usdPerVideoHour()) ? null : t.usdPerVideoHour()));
+    List<Row> data = new ArrayList<>();
+    for (R row : rows) {
+      data.add(RowFactory.create(columns.stream().map(c -> c.value().apply(row)).toArray()));
     }
-    save(session.createDataFrame(throughputRows, throughputSchema), dir + "/throughput.parquet");
+    save(session.createDataFrame(data, schema), path);
   }
 
   private static void save(org.apache.spark.sql.Dataset<Row> frame, String path) {

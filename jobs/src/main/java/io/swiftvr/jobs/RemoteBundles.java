@@ -2,7 +2,6 @@ package io.swiftvr.jobs;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
@@ -17,13 +16,9 @@ import scala.Tuple2;
 final class RemoteBundles {
   private RemoteBundles() {}
 
-  static boolean isRemote(String location) {
-    return location.toLowerCase(Locale.ROOT).startsWith("s3a://");
-  }
-
   /** A local path holding the bundle at {@code location}: the location itself when it is local. */
   static Path localize(String location, Path cache) throws IOException {
-    if (!isRemote(location)) {
+    if (!Storage.isRemote(location)) {
       return Path.of(location);
     }
     try {

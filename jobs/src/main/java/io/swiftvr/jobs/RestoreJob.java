@@ -22,11 +22,18 @@ public final class RestoreJob {
     long started = System.nanoTime();
     JobPlan plan = JobPlanner.plan(options);
     plan.write();
-    List<ShardOutcome> shards = ShardStage.restore(plan, spark, console);
+    List<ShardOutcome> shards = ShardStage.restore(plan, spark, console, options.retryFailed());
     List<VideoOutcome> videos = MergeStage.merge(plan);
     double wall = (System.nanoTime() - started) / 1e9;
-    JobReport.Tables tables = JobReport.write(plan, videos, wall, options.priceTable(), options.addThroughput());
-    ParquetReport.write(spark, plan, tables.shards(), tables.videos(), tables.throughput());
+    try {
+      JobReport.Tables tables = JobReport.write(plan, videos, wall, options.priceTable(), options.addThroughput());
+      ParquetReport.write(spark, plan, tables.shards(), tables.videos(), tables.throughput());
+    } catch (IOException | RuntimeException e) {
+      // The restored videos and their outcome rows are in place; a full disk must not hide what the run did.
+      console.println("Could not write the report to " + plan.location("report") + ": " + e.getMessage()
+          + "; the videos above are published, and 'report --output " + plan.outputDir() + "' writes it once "
+          + "there is room");
+    }
     return new Result(plan, videos, shards, wall);
   }
 }

@@ -28,6 +28,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_copy;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_opt_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
 import io.swiftvr.planner.FfmpegLog;
@@ -88,6 +89,10 @@ public final class SegmentMerger {
     try {
       int rc = avformat_alloc_output_context2(out, null, null, output.toString());
       check(rc, "cannot create an output for " + output);
+      // The same segments must give the same bytes on every run, so reruns and report checksums can be compared:
+      // without this flag Matroska writes a random segment UID (and the time of writing when the source has no
+      // creation_time), and muxers write their library version.
+      check(av_opt_set(out, "fflags", "+bitexact", 0), "set fflags=+bitexact");
       int sourceVideo = av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, (org.bytedeco.ffmpeg.avcodec.AVCodec) null, 0);
       AVStream sourceVideoStream = in.streams(sourceVideo);
 

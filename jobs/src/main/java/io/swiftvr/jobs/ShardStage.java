@@ -1,6 +1,8 @@
 package io.swiftvr.jobs;
 
 import io.swiftvr.planner.Shard;
+import io.swiftvr.udf.video.EncoderSettings;
+import io.swiftvr.udf.video.SegmentEncoder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -18,8 +20,12 @@ public final class ShardStage {
 
   private ShardStage() {}
 
-  public static List<ShardOutcome> restore(JobPlan plan, JavaSparkContext spark, PrintStream console)
-      throws IOException {
+  /**
+   * @param retryFailed run again the shards an earlier run failed for good ({@code --retry-failed})
+   * @return a row per shard; a video's failure is a {@code failed} row, never an exception that stops the batch
+   */
+  public static List<ShardOutcome> restore(JobPlan plan, JavaSparkContext spark, PrintStream console,
+      boolean retryFailed) throws IOException {
     List<ShardRef> tasks = new ArrayList<>();
     long frames = 0;
     for (VideoPlan video : plan.videos()) {
@@ -35,6 +41,9 @@ public final class ShardStage {
     if (tasks.isEmpty()) {
       return List.of();
     }
+    if (plan.encoder().isNvenc()) {
+      requireEncoderOnAnExecutor(plan, spark);
+    }
     LongAccumulator restored = spark.sc().longAccumulator("frames restored");
     ProgressDisplay progress = new ProgressDisplay(restored, frames, console);
     spark.sc().addSparkListener(progress);
@@ -43,13 +52,25 @@ public final class ShardStage {
       // The plan (every frame's timestamp of every video) travels once per executor, not once per task.
       Broadcast<JobPlan> shared = spark.broadcast(plan);
       try {
-        return spark.parallelize(tasks, tasks.size()).map(new RunShard(shared, restored)).collect();
+        return spark.parallelize(tasks, tasks.size()).map(new RunShard(shared, restored, retryFailed)).collect();
       } finally {
         shared.destroy();
       }
     } finally {
       spark.sc().removeSparkListener(progress);
       progress.finish();
+    }
+  }
+
+  /**
+   * NVENC works where the executors' GPUs and driver are, not necessarily on the driver: one task opens the encoder
+   * there on a small frame, so a codec no executor can use stops the run with one line before any shard is restored.
+   */
+  private static void requireEncoderOnAnExecutor(JobPlan plan, JavaSparkContext spark) {
+    EncoderSettings encoder = plan.encoder();
+    String reason = spark.parallelize(List.of(0), 1).map(i -> SegmentEncoder.whyNotUsable(encoder)).first();
+    if (reason != null) {
+      throw new IllegalArgumentException("Encoder " + encoder + " does not work on the executors: " + reason);
     }
   }
 
@@ -61,10 +82,12 @@ public final class ShardStage {
     private static final long serialVersionUID = 1L;
     private final Broadcast<JobPlan> plan;
     private final LongAccumulator frames;
+    private final boolean retryFailed;
 
-    RunShard(Broadcast<JobPlan> plan, LongAccumulator frames) {
+    RunShard(Broadcast<JobPlan> plan, LongAccumulator frames, boolean retryFailed) {
       this.plan = plan;
       this.frames = frames;
+      this.retryFailed = retryFailed;
     }
 
     @Override
@@ -72,7 +95,7 @@ public final class ShardStage {
       JobPlan jobPlan = plan.value();
       VideoPlan video = jobPlan.videos().stream().filter(v -> v.key().equals(ref.videoKey())).findFirst()
           .orElseThrow(() -> new IllegalStateException("No video " + ref.videoKey() + " in the plan"));
-      ShardTask task = ShardTask.of(jobPlan, video, video.shards().get(ref.shardIndex()));
+      ShardTask task = ShardTask.of(jobPlan, video, video.shards().get(ref.shardIndex()), retryFailed);
       int[] reported = {0};
       return ShardTaskRunner.run(task, emitted -> {
         frames.add(emitted - reported[0]);

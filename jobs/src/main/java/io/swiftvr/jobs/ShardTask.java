@@ -9,12 +9,15 @@ import java.io.Serializable;
  *
  * @param segmentDir where the shard's segment is published
  * @param outcomeDir where its outcome row (the marker that the segment is complete) is written
+ * @param modelFingerprint the fingerprint of the bundle the plan was made with; the task refuses another
+ * @param retryFailed run the shard again even if an earlier run failed it for good
  */
-public record ShardTask(VideoPlan video, Shard shard, String modelDir, String bundleCache, EncoderSettings encoder,
-    String segmentDir, String outcomeDir, String device) implements Serializable {
+public record ShardTask(VideoPlan video, Shard shard, String modelDir, String modelFingerprint, String bundleCache,
+    EncoderSettings encoder, String segmentDir, String outcomeDir, String device, boolean retryFailed)
+    implements Serializable {
 
-  static ShardTask of(JobPlan plan, VideoPlan video, Shard shard) {
-    return new ShardTask(video, shard, plan.modelDir(), plan.localCache("bundles").toString(), plan.encoder(),
-        plan.stagingDir(video), plan.outcomesDir(video), plan.device());
+  static ShardTask of(JobPlan plan, VideoPlan video, Shard shard, boolean retryFailed) {
+    return new ShardTask(video, shard, plan.modelDir(), plan.modelFingerprint(), plan.localCache("bundles").toString(),
+        plan.encoder(), plan.stagingDir(video), plan.outcomesDir(video), plan.device(), retryFailed);
   }
 }

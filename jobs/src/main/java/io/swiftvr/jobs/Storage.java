@@ -17,12 +17,34 @@ interface Storage extends Serializable {
   /** Size and modification time, the identity of a stored file. */
   record FileInfo(String location, long size, long modified) {}
 
+  /**
+   * The storage of a location: S3A for {@code s3a://}, local disk for a plain path. Any other scheme ({@code gs://},
+   * {@code http://}, a typo such as {@code s3://}) is refused here, so no caller can write a remote name to a local
+   * folder of that name. {@code file:} URIs are turned into plain paths when the options are read.
+   */
   static Storage forLocation(String location) {
-    return isRemote(location) ? new HadoopStorage() : new LocalStorage();
+    if (isRemote(location)) {
+      return new HadoopStorage();
+    }
+    String scheme = scheme(location);
+    if (scheme != null) {
+      throw new IllegalArgumentException("Unsupported location '" + location + "': " + scheme
+          + ": is not a supported scheme; use a local path, a file: URI or an s3a:// URI");
+    }
+    return new LocalStorage();
   }
 
   static boolean isRemote(String location) {
     return location.toLowerCase(Locale.ROOT).startsWith("s3a://");
+  }
+
+  /** The URI scheme a location starts with, lower case, or null for a plain path (a drive letter is no scheme). */
+  static String scheme(String location) {
+    int colon = location.indexOf(':');
+    if (colon > 1 && location.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
+      return location.substring(0, colon).toLowerCase(Locale.ROOT);
+    }
+    return null;
   }
 
   static String resolve(String dir, String child) {
@@ -40,13 +62,22 @@ interface Storage extends Serializable {
 
   String read(String location) throws IOException;
 
+  /** Up to {@code length} bytes from {@code offset} on (fewer only at the end of the file). */
+  byte[] readRange(String location, long offset, int length) throws IOException;
+
   /** Writes a small file so that readers see either the old or the whole new content. */
   void write(String location, String text) throws IOException;
 
   /** A local file to build {@code finalLocation}'s content in, before {@link #publish}. */
   Path scratch(String finalLocation) throws IOException;
 
-  /** Makes a finished scratch file the content of {@code finalLocation}, replacing what was there. */
+  /**
+   * Makes a finished scratch file the content of {@code finalLocation}, replacing what was there. Replacing is safe
+   * because every final name is owned by one plan entry: a segment's name holds its video key (input identity and
+   * parameters), an output's name is unique per input in a plan, and the output folder is locked by one run at a
+   * time ({@link OutputLock}); what it replaces is an earlier result of the same work, or a stale one a newer plan
+   * supersedes.
+   */
   void publish(Path scratch, String finalLocation) throws IOException;
 
   /** A local path with the content of {@code location}: the file itself when local, else a cached copy. */

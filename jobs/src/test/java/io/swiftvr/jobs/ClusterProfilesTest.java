@@ -53,6 +53,15 @@ class ClusterProfilesTest {
     assertTrue(conf.get("spark.executor.resource.gpu.discoveryScript").endsWith("gpu-discovery.sh"));
     assertEquals(conf.get("spark.executor.cores"), conf.get("spark.task.cpus"), "one shard at a time per executor");
     assertTrue(conf.get("spark.executor.extraJavaOptions").contains("-Dai.djl.offline=true"));
+    // Java takes the charset of file names from the locale; executors (and drivers the cluster starts) run under
+    // C.UTF-8 whatever the node's locale is.
+    assertEquals("C.UTF-8", conf.get("spark.executorEnv.LC_ALL"), profile);
+    if (profile.equals("yarn")) {
+      assertEquals("C.UTF-8", conf.get("spark.yarn.appMasterEnv.LC_ALL"), "the driver runs in YARN's AM container");
+    }
+    if (profile.equals("kubernetes")) {
+      assertEquals("C.UTF-8", conf.get("spark.kubernetes.driverEnv.LC_ALL"), "a cluster-mode driver pod");
+    }
   }
 
   /**
@@ -84,13 +93,17 @@ class ClusterProfilesTest {
         .set("spark.worker.resource.gpu.discoveryScript", fakeGpus)
         .set("spark.executor.resource.gpu.discoveryScript", fakeGpus)
         .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+        // A node whose locale is plain C: executors must still read non-ASCII file names (the profile's LC_ALL).
+        .set("spark.executorEnv.LANG", "C")
         .set("spark.executor.extraJavaOptions", profileConf.get("spark.executor.extraJavaOptions")
             + " -Dorg.bytedeco.javacpp.cachedir=" + TestMedia.repoRoot().resolve("target/cache/javacpp"));
     try (JavaSparkContext spark = new JavaSparkContext(conf)) {
       List<String> seen = spark.parallelize(List.of(0, 1), 2).map(i -> ShardTaskRunner.chooseDevice("auto")
-          + " threads " + ShardTaskRunner.encoderThreads()).collect();
+          + " threads " + ShardTaskRunner.encoderThreads() + " file names " + System.getProperty("sun.jnu.encoding"))
+          .collect();
       for (String s : seen) {
-        assertTrue(s.matches("gpu\\([01]\\) threads " + profileConf.get("spark.task.cpus")), profile + ": " + s);
+        assertTrue(s.matches("gpu\\([01]\\) threads " + profileConf.get("spark.task.cpus") + " file names UTF-8"),
+            profile + ": " + s);
       }
     }
   }

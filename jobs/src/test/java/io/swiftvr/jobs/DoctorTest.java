@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.swiftvr.udf.TestBundles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,10 +25,27 @@ class DoctorTest {
   void reportsTheEngineCodecsAndAWorkingBundle(@TempDir Path out) {
     String report = run(0, "--model", TestBundles.tinyDir().toString(), "--output", out.toString());
     assertTrue(report.contains("Engine      PyTorch 2.7.1"), report);
-    assertTrue(report.contains("encoder libx264     compiled in"), report);
+    assertTrue(report.contains("  encoder libx264     usable (libx264 crf=18 preset=medium)\n"), report);
+    assertTrue(report.contains("  encoder libx265     usable (libx265 crf=18 preset=medium)\n"), report);
+    if (!Files.exists(Path.of("/proc/driver/nvidia/version"))) {
+      // Compiled into FFmpeg, but this machine has no NVIDIA driver: not usable, and FFmpeg says why.
+      assertTrue(report.contains("  encoder h264_nvenc  not usable here: Cannot load libcuda.so.1; avcodec_open2() "
+          + "error -1: Could not open video codec.\n"), report);
+    }
     assertTrue(report.contains("Model       swiftvr-tiny"), report);
     assertTrue(report.contains("loads on cpu() in float32"), report);
     assertTrue(report.endsWith("OK" + System.lineSeparator()), report);
+  }
+
+  @Test
+  void refusesAChosenEncoderThatDoesNotOpenHere(@TempDir Path out) {
+    String report = run(1, "--model", TestBundles.tinyDir().toString(), "--output", out.toString(),
+        "--preset", "bogus");
+    String reason = "Error setting preset/tune bogus/(null).; avcodec_open2() error -22: Could not open video codec.";
+    assertTrue(report.contains("  encoder libx264     not usable here: " + reason + "\n"), report);
+    assertTrue(report.contains("Encoder     the chosen encoder libx264 crf=18 preset=bogus does not work here: "
+        + reason + "\n"), report);
+    assertTrue(report.endsWith("PROBLEMS FOUND\n"), report);
   }
 
   @Test

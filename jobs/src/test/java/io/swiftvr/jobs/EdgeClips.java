@@ -69,6 +69,76 @@ final class EdgeClips {
   }
 
   /**
+   * A long 320x240 clip: the sample's frames (a crop of their top-left corner) played again and again, {@code frames}
+   * in all, for runs that must last long enough to be interrupted.
+   */
+  static Path writeLooped(Path file, int frames) throws Exception {
+    VideoProbe sample = new VideoProber().probe(TestMedia.realShort().toString());
+    int width = 320;
+    int height = 240;
+    byte[][] crops = new byte[sample.frameCount()][width * height * 3];
+    byte[] full = new byte[sample.width() * sample.height() * 3];
+    try (FrameSource source = FrameSource.open(sample, 0)) {
+      for (byte[] crop : crops) {
+        source.read(full, 0);
+        for (int y = 0; y < height; y++) {
+          System.arraycopy(full, y * sample.width() * 3, crop, y * width * 3, width * 3);
+        }
+      }
+    }
+    try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0)) {
+      recorder.setFormat("mp4");
+      recorder.setVideoCodecName("libx264");
+      recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
+      recorder.setFrameRate(30);
+      recorder.setGopSize(24);
+      recorder.setVideoOption("preset", "ultrafast");
+      recorder.start();
+      Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3);
+      for (int i = 0; i < frames; i++) {
+        ByteBuffer buf = (ByteBuffer) frame.image[0];
+        for (int y = 0; y < height; y++) {
+          buf.position(y * frame.imageStride);
+          buf.put(crops[i % crops.length], y * width * 3, width * 3);
+        }
+        buf.rewind();
+        recorder.record(frame, AV_PIX_FMT_RGB24);
+      }
+    }
+    return file;
+  }
+
+  /**
+   * The first {@code frames} frames of the sample scaled up by FFmpeg (swscale, bicubic) to {@code width x height}:
+   * a film scan's frame size with real picture content.
+   */
+  static Path writeScaled(Path file, int width, int height, int frames) throws Exception {
+    VideoProbe sample = new VideoProber().probe(TestMedia.realShort().toString());
+    try (FrameSource source = FrameSource.open(sample, 0);
+        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0)) {
+      recorder.setFormat("mp4");
+      recorder.setVideoCodecName("libx264");
+      recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
+      recorder.setFrameRate(30);
+      recorder.setVideoOption("preset", "ultrafast");
+      recorder.start();
+      Frame frame = new Frame(sample.width(), sample.height(), Frame.DEPTH_UBYTE, 3);
+      byte[] full = new byte[sample.width() * sample.height() * 3];
+      for (int i = 0; i < frames; i++) {
+        source.read(full, 0);
+        ByteBuffer buf = (ByteBuffer) frame.image[0];
+        for (int y = 0; y < sample.height(); y++) {
+          buf.position(y * frame.imageStride);
+          buf.put(full, y * sample.width() * 3, sample.width() * 3);
+        }
+        buf.rewind();
+        recorder.record(frame, AV_PIX_FMT_RGB24); // the recorder scales the frame to its own size
+      }
+    }
+    return file;
+  }
+
+  /**
    * An odd-sized crop of the sample as uncompressed 4:4:4 YUV4MPEG (FFmpeg's encoders round frame sizes to even
    * numbers, so odd sizes are written by hand; archives hold such files).
    */

@@ -59,4 +59,20 @@ class JobOptionsTest {
     assertEquals("Option --output given 2 times", assertThrows(IllegalArgumentException.class,
         () -> JobOptions.parse(List.of("--output", "a", "--output", "b"))).getMessage());
   }
+
+  @Test
+  void numericOptionsNameTheOptionAndTheValue() {
+    for (String option : List.of("crf", "chunks-per-shard", "spread", "warmup-chunks")) {
+      assertEquals("--" + option + ": expected a whole number, got 'abc'", assertThrows(IllegalArgumentException.class,
+          () -> JobOptions.parse(List.of("--" + option, "abc"))).getMessage());
+    }
+    assertEquals("--crf: expected a whole number, got '18.5'",
+        assertThrows(IllegalArgumentException.class, () -> JobOptions.parse(List.of("--crf=18.5"))).getMessage());
+    assertEquals("--spread: expected a whole number, got '99999999999'",
+        assertThrows(IllegalArgumentException.class, () -> JobOptions.parse(List.of("--spread", "99999999999")))
+            .getMessage());
+    assertEquals("Output size 99999999999x2 is out of range (2..16384 per side)",
+        assertThrows(IllegalArgumentException.class, () -> JobOptions.parse(List.of("--size", "99999999999x2")))
+            .getMessage());
+  }
 }

@@ -86,6 +86,11 @@ class RestoreJobTest {
     assertEquals(2, session.read().parquet(out.resolve("report/shards.parquet").toString()).count());
     assertEquals(36L, session.read().parquet(out.resolve("report/videos.parquet").toString())
         .first().getAs("frames").equals(36) ? 36L : -1L);
+    for (String table : List.of("shards", "videos", "throughput")) {
+      assertEquals(Files.readAllLines(out.resolve("report/" + table + ".csv")).get(0),
+          String.join(",", session.read().parquet(out.resolve("report/" + table + ".parquet").toString()).columns()),
+          "one column list serves the CSV and the Parquet " + table + " table");
+    }
     assertFalse(Files.exists(out.resolve(".swiftvr/staging/" + result.shards().get(0).videoKey())),
         "staging is cleaned after publishing");
   }
@@ -159,7 +164,7 @@ class RestoreJobTest {
     JobPlan plan = JobPlanner.plan(interrupted);
     plan.write();
     VideoPlan video = plan.videos().get(0);
-    ShardOutcome first = ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(0)), n -> { });
+    ShardOutcome first = ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(0), false), n -> { });
     assertEquals("restored", first.status());
     // A task that died mid-write leaves only a temporary file, which must never be taken for a segment.
     Files.writeString(Path.of(plan.stagingDir(video)).resolve(".shard-00001-of-00002.mp4.tmp-dead.mp4"), "partial");
@@ -209,7 +214,7 @@ class RestoreJobTest {
     assertEquals(36, read.videos().get(0).probe().frameCount());
 
     assertEquals("pending", MergeStage.merge(read).get(0).status(), "nothing to merge before restore");
-    ShardStage.restore(read, spark, new PrintStream(new ByteArrayOutputStream()));
+    ShardStage.restore(read, spark, new PrintStream(new ByteArrayOutputStream()), false);
     List<VideoOutcome> merged = MergeStage.merge(read);
     assertEquals("restored", merged.get(0).status());
     JobReport.write(read, MergeStage.outcomesWithoutMerging(read), 0, Map.of(), List.of());

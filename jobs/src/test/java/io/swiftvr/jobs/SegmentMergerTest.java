@@ -10,6 +10,7 @@ import io.swiftvr.planner.VideoProber;
 import io.swiftvr.udf.video.EncoderSettings;
 import io.swiftvr.udf.video.FrameSource;
 import io.swiftvr.udf.video.SegmentEncoder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,10 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SegmentMergerTest {
 
-  @Test
-  void mergedFileHasTheSourceFramesTimestampsAndAudio(@TempDir Path dir) throws Exception {
-    VideoProbe source = new VideoProber().probe(TestMedia.realShort().toString());
-    int[] firstFrames = {0, 20};
+  /** The source's own frames, encoded into two segments starting at frames 0 and 20. */
+  private static List<Path> encodeSegments(VideoProbe source, int[] firstFrames, Path dir) throws Exception {
     List<Path> segments = List.of(dir.resolve("a.mp4"), dir.resolve("b.mp4"));
     byte[] frame = new byte[source.width() * source.height() * 3];
     try (FrameSource frames = FrameSource.open(source, 0)) {
@@ -39,6 +38,37 @@ class SegmentMergerTest {
         }
       }
     }
+    return segments;
+  }
+
+  /**
+   * The sample carries a creation_time; the re-cut clip has none, which is when Matroska would write the time of
+   * writing. Each source is merged into Matroska and MP4 twice, a second apart.
+   */
+  @Test
+  void mergingTheSameSegmentsTwiceGivesTheSameBytes(@TempDir Path dir) throws Exception {
+    Path undated = EdgeClips.write(dir.resolve("undated.mp4"), EdgeClips.frames(30));
+    for (Path clip : List.of(TestMedia.realShort(), undated)) {
+      VideoProbe source = new VideoProber().probe(clip.toString());
+      int[] firstFrames = {0, 20};
+      Path work = Files.createDirectories(dir.resolve(clip.getFileName() + "-merged"));
+      List<Path> segments = encodeSegments(source, firstFrames, work);
+      for (String container : List.of("mkv", "mp4")) {
+        Path first = work.resolve("first." + container);
+        Path second = work.resolve("second." + container);
+        new SegmentMerger().merge(source, segments, firstFrames, first);
+        Thread.sleep(1100); // a muxer that wrote the time of writing now writes another second
+        new SegmentMerger().merge(source, segments, firstFrames, second);
+        assertEquals(-1L, Files.mismatch(first, second), clip.getFileName() + " into " + container + " differs");
+      }
+    }
+  }
+
+  @Test
+  void mergedFileHasTheSourceFramesTimestampsAndAudio(@TempDir Path dir) throws Exception {
+    VideoProbe source = new VideoProber().probe(TestMedia.realShort().toString());
+    int[] firstFrames = {0, 20};
+    List<Path> segments = encodeSegments(source, firstFrames, dir);
 
     Path output = dir.resolve("merged.mp4");
     SegmentMerger.MergeResult result = new SegmentMerger().merge(source, segments, firstFrames, output);

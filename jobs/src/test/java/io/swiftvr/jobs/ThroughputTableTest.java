@@ -21,7 +21,7 @@ class ThroughputTableTest {
 
   private static ShardOutcome shard(String device, int frames, double seconds) {
     return new ShardOutcome("v", "in.mp4", 0, 1, "restored", null,
-        new ShardResult("v", 0, frames, frames, frames, 1, seconds - 2, 1, seconds, device), "seg", "host", "0");
+        new ShardResult("v", 0, frames, frames, frames, 1, seconds - 2, 1, seconds, device), "seg", "host", "0", false);
   }
 
   @Test
@@ -32,7 +32,7 @@ class ThroughputTableTest {
     }
     VideoProbe probe = new VideoProbe("in.mp4", 0, "mp4", "h264", 64, 48, 0, 1, 24, 24, 1, false, false, 0, pts,
         new int[] {0}, new ColourInfo(null, null, null, null), List.of());
-    VideoPlan video = new VideoPlan("v", "in.mp4", probe, List.<Shard>of(), 128, 96, "in.swiftvr.mp4");
+    VideoPlan video = new VideoPlan("v", "in.mp4", new InputIdentity(1, 1, "00"), probe, List.<Shard>of(), 128, 96, "in.swiftvr.mp4");
     JobPlan plan = new JobPlan(dir.toString(), "m", "m", "f", EncoderSettings.defaults(), "auto", "now",
         List.of(video), List.of());
     List<ThroughputRow> rows = ThroughputTable.compute(plan, List.of(

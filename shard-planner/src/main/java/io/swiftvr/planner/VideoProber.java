@@ -57,15 +57,21 @@ public final class VideoProber {
     }
     FfmpegLog.quiet();
     AVFormatContext ctx = new AVFormatContext(null);
-    int rc = avformat_open_input(ctx, path, null, null);
-    if (rc < 0) {
-      throw new InvalidVideoException(path, "not a video file FFmpeg can open (" + FfmpegLog.describe(rc) + ")");
+    int rc;
+    // FFmpeg's log says why ("moov atom not found"); the return code alone only says "Invalid data".
+    try (FfmpegLog.Capture log = FfmpegLog.capture()) {
+      rc = avformat_open_input(ctx, path, null, null);
+      if (rc < 0) {
+        throw new InvalidVideoException(path, "not a video file FFmpeg can open (" + log.reason(rc) + ")");
+      }
     }
     AVPacket packet = av_packet_alloc();
     try {
-      rc = avformat_find_stream_info(ctx, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
-      if (rc < 0) {
-        throw new InvalidVideoException(path, "cannot read stream information (" + FfmpegLog.describe(rc) + ")");
+      try (FfmpegLog.Capture log = FfmpegLog.capture()) {
+        rc = avformat_find_stream_info(ctx, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
+        if (rc < 0) {
+          throw new InvalidVideoException(path, "cannot read stream information (" + log.reason(rc) + ")");
+        }
       }
       int videoIndex = av_find_best_stream(ctx, AVMEDIA_TYPE_VIDEO, -1, -1, (org.bytedeco.ffmpeg.avcodec.AVCodec) null, 0);
       if (videoIndex < 0) {

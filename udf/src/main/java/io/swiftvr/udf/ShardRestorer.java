@@ -46,6 +46,32 @@ public final class ShardRestorer {
     this.grid = model.bundle().chunkGrid();
   }
 
+  /** The most bytes one chunk buffer holds: a Java array (the JVM's limit is a few bytes under 2^31). */
+  public static final long MAX_CHUNK_BYTES = Integer.MAX_VALUE - 8;
+
+  /**
+   * Refuses, before any work is done, a video whose chunk of input or output frames does not fit one buffer: the
+   * chunk of 28 RGB frames of 7680x4320 is 2.79 GB. The message names the limit, so the user can scale the input
+   * down or ask for a smaller {@code --size}.
+   */
+  public static void checkFrameSizes(String input, int width, int height, int outWidth, int outHeight,
+      ChunkGrid grid) throws InvalidVideoException {
+    int frames = Math.max(grid.firstChunkFrames(), grid.chunkFrames());
+    checkChunkFits(input, "input", width, height, frames, "scale the video down before restoring it");
+    checkChunkFits(input, "output", outWidth, outHeight, frames, "ask for a smaller --size");
+  }
+
+  private static void checkChunkFits(String input, String side, int width, int height, int frames, String advice)
+      throws InvalidVideoException {
+    long bytes = 3L * frames * width * height;
+    if (bytes > MAX_CHUNK_BYTES) {
+      throw new InvalidVideoException(input, String.format(java.util.Locale.ROOT,
+          "%s frames of %dx%d are too large: a chunk of %d of them is %.2f GB, over the %.2f GB a chunk buffer holds, "
+              + "so frames of at most %.1f megapixels can be restored (6144x4096 fits, 7680x4320 does not); %s",
+          side, width, height, frames, bytes / 1e9, MAX_CHUNK_BYTES / 1e9, MAX_CHUNK_BYTES / (3e6 * frames), advice));
+    }
+  }
+
   /** A decoded chunk on its way to the model; {@code index < 0} ends the stream. */
   private record Decoded(int index, byte[] frames) {}
 
@@ -109,23 +135,33 @@ public final class ShardRestorer {
           long flags = grid.flags(k, frames); // the official protocol's last chunk and dit_overlap; 0 under ours
           long t0 = System.nanoTime();
           if (k < shard.firstChunk()) { // warm-up chunks only leave their state behind
-            stream.advance(chunk.frames(), length, probe.height(), probe.width(), offset, flags);
+            StopSignal.enterModel();
+            try {
+              stream.advance(chunk.frames(), length, probe.height(), probe.width(), offset, flags);
+            } finally {
+              StopSignal.leaveModel();
+            }
             modelNanos += System.nanoTime() - t0;
             modelled += length;
             continue;
           }
           ChunkFrames out;
           HostCopy copy = HostCopy.DONE;
-          if (floatOutput) {
-            out = new ChunkFrames(null, stream.restoreFloat(chunk.frames(), length, probe.height(), probe.width(),
-                offset, flags), outHeight, outWidth);
-          } else if (buffers) {
-            ByteBuffer buffer = take(pool, emitter);
-            copy = stream.restore(chunk.frames(), length, probe.height(), probe.width(), offset, flags, buffer);
-            out = new ChunkFrames(null, null, buffer, outHeight, outWidth);
-          } else {
-            out = new ChunkFrames(stream.restore(chunk.frames(), length, probe.height(), probe.width(),
-                offset, flags), null, outHeight, outWidth);
+          ByteBuffer buffer = buffers ? take(pool, emitter) : null;
+          StopSignal.enterModel();
+          try {
+            if (floatOutput) {
+              out = new ChunkFrames(null, stream.restoreFloat(chunk.frames(), length, probe.height(), probe.width(),
+                  offset, flags), outHeight, outWidth);
+            } else if (buffers) {
+              copy = stream.restore(chunk.frames(), length, probe.height(), probe.width(), offset, flags, buffer);
+              out = new ChunkFrames(null, null, buffer, outHeight, outWidth);
+            } else {
+              out = new ChunkFrames(stream.restore(chunk.frames(), length, probe.height(), probe.width(),
+                  offset, flags), null, outHeight, outWidth);
+            }
+          } finally {
+            StopSignal.leaveModel();
           }
           modelNanos += System.nanoTime() - t0;
           modelled += length;

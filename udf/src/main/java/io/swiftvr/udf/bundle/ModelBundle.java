@@ -92,18 +92,20 @@ public final class ModelBundle {
       throw new InvalidBundleException("Model bundle " + location + " has no manifest.json");
     }
     BundleManifest manifest;
+    String manifestText;
     try {
-      manifest = new Gson().fromJson(Files.readString(manifestFile), BundleManifest.class);
+      manifestText = Files.readString(manifestFile);
+      manifest = new Gson().fromJson(manifestText, BundleManifest.class);
     } catch (IOException | JsonParseException e) {
       throw new InvalidBundleException("Model bundle " + location + " has an unreadable manifest.json: " + e.getMessage(), e);
     }
     validate(location, manifest);
-    StringBuilder fingerprint = new StringBuilder();
     for (BundleManifest.ModuleFile module : manifest.modules().values()) {
       checkModuleFile(location, directory, module);
-      fingerprint.append(module.sha256());
     }
-    return new ModelBundle(location, directory, manifest, sha256(fingerprint.toString()).substring(0, 16));
+    // The manifest holds every module's checksum and every setting that changes pixels (chunk grid, lag, warm-up,
+    // protocol), so its bytes identify the bundle: a re-exported manifest with the same weights is another bundle.
+    return new ModelBundle(location, directory, manifest, sha256(manifestText).substring(0, 16));
   }
 
   private static void validate(Path location, BundleManifest manifest) throws InvalidBundleException {
@@ -162,7 +164,7 @@ public final class ModelBundle {
 
   private static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes()));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -176,7 +178,11 @@ public final class ModelBundle {
     return manifest;
   }
 
-  /** A short stable identity of the weights (from module checksums), part of every output key's parameter hash. */
+  /**
+   * A short stable identity of the bundle: the SHA-256 of its manifest, which lists every module's checksum and every
+   * stream setting, so it changes with anything that changes the restored pixels. Part of every output key's
+   * parameter hash, and checked by every task against the plan's.
+   */
   public String fingerprint() {
     return fingerprint;
   }

@@ -65,6 +65,15 @@ public final class ModelCache {
     }
   }
 
+  /**
+   * Frees every loaded model, for a JVM that is shutting down: only once no chunk is inside a model
+   * ({@code StopSignal.stopAndAwaitIdle}), since a model freed under a running call takes the JVM down with it.
+   */
+  public static synchronized void closeAll() {
+    MODELS.values().forEach(RestorerModel::close);
+    MODELS.clear();
+  }
+
   /** Whether the bundle's model is loaded on the device in this JVM (for checks of executor preloading). */
   public static boolean isLoaded(ModelBundle bundle, Device device) {
     return MODELS.containsKey(key(bundle, device));

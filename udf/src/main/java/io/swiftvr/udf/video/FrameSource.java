@@ -44,7 +44,14 @@ public final class FrameSource implements AutoCloseable {
     grabber.setPixelFormat(AV_PIX_FMT_RGB24);
     FrameSource source = new FrameSource(probe, grabber);
     try {
-      grabber.start();
+      // JavaCV's message names only the failed call; FFmpeg's log says why.
+      try (FfmpegLog.Capture log = FfmpegLog.capture()) {
+        try {
+          grabber.start();
+        } catch (FrameGrabber.Exception e) {
+          throw new InvalidVideoException(probe.uri(), "cannot decode: " + log.reason(e), e);
+        }
+      }
       source.calibrate();
       int keyframe = probe.keyframeAtOrBefore(startFrame);
       if (keyframe > 0) {

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 public final class OutputSize implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Pattern SCALE = Pattern.compile("x?(\\d+(?:\\.\\d+)?)");
-  private static final Pattern BOX = Pattern.compile("(\\d+)x(\\d+)");
+  // At most 18 digits each, so Long.parseLong never overflows into "For input string" (range is checked below).
+  private static final Pattern BOX = Pattern.compile("(\\d{1,18})x(\\d{1,18})");
 
   private final double scale;
   private final int boxWidth;
@@ -29,12 +30,12 @@ public final class OutputSize implements Serializable {
     String t = text.trim().toLowerCase(Locale.ROOT);
     Matcher box = BOX.matcher(t);
     if (box.matches()) {
-      int w = Integer.parseInt(box.group(1));
-      int h = Integer.parseInt(box.group(2));
+      long w = Long.parseLong(box.group(1));
+      long h = Long.parseLong(box.group(2));
       if (w < 2 || h < 2 || w > 16384 || h > 16384) {
         throw new IllegalArgumentException("Output size " + text + " is out of range (2..16384 per side)");
       }
-      return new OutputSize(0, w, h);
+      return new OutputSize(0, (int) w, (int) h);
     }
     Matcher scale = SCALE.matcher(t);
     if (scale.matches()) {

@@ -39,6 +39,21 @@ class ModelBundleTest {
     assertTrue(Files.isRegularFile(bundle.moduleFile(ModelBundle.FLOAT32)));
   }
 
+  /** Same weights, another warm-up in a re-exported manifest: another bundle, so no segment of the first is reused. */
+  @Test
+  void theFingerprintCoversTheManifestNotOnlyTheWeights(@TempDir Path dir) throws Exception {
+    Path copy = TestBundles.copyOf(TestBundles.tinyDir(), dir.resolve("b"));
+    Path manifest = copy.resolve("manifest.json");
+    String text = Files.readString(manifest);
+    String changed = text.replaceFirst("\"warmup_chunks\": *(\\d+)", "\"warmup_chunks\": 7");
+    assertTrue(!changed.equals(text), "the manifest has a warm-up to change");
+    Files.writeString(manifest, changed);
+    ModelBundle reexported = ModelBundle.open(copy, dir);
+    assertEquals(7, reexported.manifest().stream().warmup_chunks());
+    assertTrue(!reexported.fingerprint().equals(TestBundles.tiny().fingerprint()),
+        "same module checksums, different manifest: " + reexported.fingerprint());
+  }
+
   @Test
   void missingBundleIsNamed(@TempDir Path dir) {
     Path missing = dir.resolve("nope");

@@ -1,0 +1,250 @@
+package io.swiftvr.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.swiftvr.planner.TestMedia;
+import io.swiftvr.udf.TestBundles;
+import io.swiftvr.udf.bundle.ModelBundle;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What an ordinary library does to a batch: files of the same name in different folders, files replaced while the
+ * job runs, a file no task can restore, a bundle changed between plan and restore. Nothing may be lost, mixed or
+ * published partially, and one video never stops the others. Real clips, real Spark, the tiny test bundle.
+ */
+class LibraryIntegrityTest {
+  private static JavaSparkContext spark;
+
+  @BeforeAll
+  static void startSpark() {
+    spark = new JavaSparkContext(new SparkConf().setMaster("local[1,2]").setAppName("LibraryIntegrityTest")
+        .set("spark.ui.enabled", "false").set("spark.executor.heartbeatInterval", "1s"));
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.close();
+  }
+
+  private static JobOptions options(Path out, String... extra) {
+    List<String> args = new ArrayList<>(List.of("--output", out.toString(), "--model", TestBundles.tinyDir().toString()));
+    args.addAll(Arrays.asList(extra));
+    return JobOptions.parse(args);
+  }
+
+  private static RestoreJob.Result run(JobOptions options) throws Exception {
+    return RestoreJob.run(options, spark, new PrintStream(new ByteArrayOutputStream(), true));
+  }
+
+  private static VideoOutcome outcomeOf(RestoreJob.Result result, Path input) {
+    return result.videos().stream().filter(v -> v.input().equals(input.toString())).findFirst().orElseThrow();
+  }
+
+  @Test
+  void filesOfTheSameNameInDifferentFoldersGetOutputsOfTheirOwn(@TempDir Path library, @TempDir Path out)
+      throws Exception {
+    Path a = Files.createDirectories(library.resolve("a"));
+    Path b = Files.createDirectories(library.resolve("b/deeper"));
+    Files.copy(TestMedia.realShort(), a.resolve("clip.mp4"));
+    EdgeClips.write(b.resolve("clip.mp4"), EdgeClips.frames(9));
+
+    JobPlan plan = JobPlanner.plan(options(out, "--input", library.toString()));
+    assertEquals(List.of("a/clip.swiftvr.mp4", "b/deeper/clip.swiftvr.mp4"),
+        plan.videos().stream().map(VideoPlan::outputName).toList());
+
+    RestoreJob.Result result = run(options(out, "--input", library.toString(), "--size", "x2"));
+    assertEquals(List.of("restored", "restored"), result.videos().stream().map(VideoOutcome::status).toList());
+    assertEquals(36, new io.swiftvr.planner.VideoProber().probe(out.resolve("a/clip.swiftvr.mp4").toString())
+        .frameCount());
+    assertEquals(9, new io.swiftvr.planner.VideoProber().probe(out.resolve("b/deeper/clip.swiftvr.mp4").toString())
+        .frameCount());
+  }
+
+  @Test
+  void twoFilesGivenOneByOneThatWouldShareAnOutputAreRefusedByThePlan(@TempDir Path library, @TempDir Path out)
+      throws Exception {
+    Path first = Files.copy(TestMedia.realShort(), Files.createDirectories(library.resolve("a")).resolve("clip.mp4"));
+    Path second = Files.copy(TestMedia.realShort(), Files.createDirectories(library.resolve("b")).resolve("clip.mp4"));
+
+    JobPlan plan = JobPlanner.plan(options(out, "--input", first.toString(), "--input", second.toString(),
+        "--input", first.toString()));
+    assertEquals(List.of(first.toString()), plan.videos().stream().map(VideoPlan::input).toList(),
+        "a file listed twice is one input");
+    assertEquals(List.of(second + ": its output clip.swiftvr.mp4 would also be the output of " + first
+            + "; restore files of the same name from different folders by giving their common folder as --input "
+            + "(outputs mirror the folders below it), or in separate runs"),
+        plan.rejected().stream().map(VideoOutcome::error).toList());
+  }
+
+  @Test
+  void anInputReplacedAfterPlanningFailsThatVideoAndNothingIsPublished(@TempDir Path library, @TempDir Path out)
+      throws Exception {
+    Path input = Files.copy(TestMedia.realShort(), library.resolve("film.mp4"));
+    JobPlan plan = JobPlanner.plan(options(out, "--input", input.toString()));
+    plan.write();
+    Path other = EdgeClips.write(library.resolve("other.mp4"), EdgeClips.frames(30));
+    Files.move(other, input, StandardCopyOption.REPLACE_EXISTING);
+
+    List<ShardOutcome> shards = ShardStage.restore(JobPlan.read(out.toString()), spark,
+        new PrintStream(new ByteArrayOutputStream()), false);
+    assertEquals(1, shards.size());
+    assertTrue(shards.get(0).error().startsWith(input + ": changed after it was planned ("), shards.get(0).error());
+    List<VideoOutcome> merged = MergeStage.merge(plan);
+    assertEquals("failed", merged.get(0).status());
+    assertFalse(Files.exists(out.resolve("film.swiftvr.mp4")));
+  }
+
+  /** The file is replaced after its first shard was restored: the video is never made of two versions. */
+  @Test
+  void anInputReplacedDuringRestoreIsNeverPublishedMixed(@TempDir Path library, @TempDir Path out) throws Exception {
+    Path input = Files.copy(TestMedia.realShort(), library.resolve("film.mp4"));
+    JobPlan plan = JobPlanner.plan(options(out, "--input", input.toString(), "--chunks-per-shard", "1"));
+    plan.write();
+    VideoPlan video = plan.videos().get(0);
+    assertEquals("restored", ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(0), false), n -> { })
+        .status());
+    // replaced while shard 2 restores: it must not publish its segment
+    ShardTaskRunner.beforePublish = task -> {
+      try {
+        Files.copy(EdgeClips.write(library.resolve("other.mp4"), EdgeClips.frames(30)), input,
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    ShardOutcome second;
+    try {
+      second = ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(1), false), n -> { });
+    } finally {
+      ShardTaskRunner.beforePublish = task -> { };
+    }
+    assertEquals("failed", second.status());
+    assertTrue(second.error().contains("before publishing shard 2 of 2"), second.error());
+    assertTrue(second.permanent());
+    try (Stream<Path> staged = Files.list(Path.of(plan.stagingDir(video)))) {
+      assertEquals(List.of("shard-00000-of-00002.mp4"),
+          staged.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList());
+    }
+    VideoOutcome merged = MergeStage.merge(plan).get(0);
+    assertEquals("failed", merged.status());
+    assertFalse(Files.exists(out.resolve("film.swiftvr.mp4")));
+  }
+
+  /**
+   * One video fails in every task for good (an injected NegativeArraySizeException, as a chunk buffer too large for
+   * an int raised), one fails on every Spark attempt, an 8K film scan is refused by the plan with the limit, and one
+   * is fine: the batch finishes, the fine one is published, and a rerun retries only what may pass, unless asked.
+   */
+  @Test
+  void oneBadFileNeverStopsTheLibrary(@TempDir Path library, @TempDir Path out) throws Exception {
+    Path broken = Files.copy(TestMedia.realShort(), library.resolve("broken.mp4"));
+    Path flaky = Files.copy(TestMedia.realShort(), library.resolve("flaky.mp4"));
+    Path fine = EdgeClips.write(library.resolve("fine.mp4"), EdgeClips.frames(9));
+    Path scan = EdgeClips.writeScaled(library.resolve("scan8k.mp4"), 7680, 4320, 3);
+    int[] flakyAttempts = {0};
+    ShardTaskRunner.beforePublish = task -> {
+      if (task.video().input().equals(broken.toString())) {
+        throw new NegativeArraySizeException("-1508048896");
+      }
+      if (task.video().input().equals(flaky.toString())) {
+        flakyAttempts[0]++;
+        throw new IllegalStateException("injected: disk went away");
+      }
+    };
+    RestoreJob.Result first;
+    try {
+      first = run(options(out, "--input", library.toString(), "--size", "320x180"));
+    } finally {
+      ShardTaskRunner.beforePublish = task -> { };
+    }
+    assertEquals(2, flakyAttempts[0], "Spark tried the flaky shard as often as local[1,2] allows");
+    assertEquals(broken + ": shard 1 of 1 failed: NegativeArraySizeException: -1508048896",
+        outcomeOf(first, broken).error());
+    assertEquals(flaky + ": shard 1 of 1 failed on every attempt: IllegalStateException: injected: disk went away",
+        outcomeOf(first, flaky).error());
+    assertEquals(scan + ": input frames of 7680x4320 are too large: a chunk of 28 of them is 2.79 GB, over the 2.15 GB "
+            + "a chunk buffer holds, so frames of at most 25.6 megapixels can be restored (6144x4096 fits, 7680x4320 "
+            + "does not); scale the video down before restoring it", outcomeOf(first, scan).error());
+    assertEquals("restored", outcomeOf(first, fine).status());
+    assertTrue(Files.exists(out.resolve("fine.swiftvr.mp4")));
+    assertFalse(Files.exists(out.resolve("broken.swiftvr.mp4")));
+    try (Stream<Path> staging = Files.walk(out.resolve(".swiftvr/staging"))) {
+      assertEquals(List.of(), staging.filter(Files::isRegularFile).toList(),
+          "no segment left for published or permanently failed videos");
+    }
+
+    RestoreJob.Result rerun = run(options(out, "--input", library.toString(), "--size", "320x180"));
+    assertEquals(List.of(flaky.toString()), rerun.shards().stream().filter(s -> s.status().equals("restored"))
+        .map(ShardOutcome::input).toList(), "only the shard that may pass was tried again");
+    assertEquals("failed", outcomeOf(rerun, broken).status());
+    assertEquals("restored", outcomeOf(rerun, flaky).status());
+    assertEquals("reused", outcomeOf(rerun, fine).status());
+
+    RestoreJob.Result retried = run(options(out, "--input", library.toString(), "--size", "320x180",
+        "--retry-failed"));
+    assertEquals("restored", outcomeOf(retried, broken).status());
+  }
+
+  @Test
+  void aBundleChangedAfterPlanningIsRefusedByEveryTask(@TempDir Path dir, @TempDir Path out) throws Exception {
+    Path bundle = TestBundles.copyOf(TestBundles.tinyDir(), dir.resolve("bundle"));
+    JobPlan plan = JobPlanner.plan(JobOptions.parse(List.of("--output", out.toString(), "--model", bundle.toString(),
+        "--input", TestMedia.realShort().toString())));
+    Path manifest = bundle.resolve("manifest.json");
+    Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"warmup_chunks\": *(\\d+)",
+        "\"warmup_chunks\": 9"));
+    String now = ModelBundle.open(bundle, dir).fingerprint();
+    VideoPlan video = plan.videos().get(0);
+
+    ShardOutcome outcome = ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(0), false), n -> { });
+    assertEquals(TestMedia.realShort() + ": shard 1 of 1 failed: InvalidBundleException: the model bundle at "
+        + bundle + " is " + now + ", but the plan was made with " + plan.modelFingerprint() + ": it changed after "
+        + "planning, and one video is never restored with two models; rerun the same command to plan again with the "
+        + "bundle as it is", outcome.error());
+  }
+
+  /** Options that used to fail only inside tasks, with pages of stack traces, stop the run before any work. */
+  @Test
+  void encoderOptionsAreCheckedBeforeAnyShardRuns(@TempDir Path out) throws Exception {
+    IllegalArgumentException preset = assertThrows(IllegalArgumentException.class, () -> JobPlanner.plan(
+        options(out, "--input", TestMedia.realShort().toString(), "--preset", "bogus")));
+    assertTrue(preset.getMessage().startsWith("Encoder libx264 crf=18 preset=bogus does not work here: Error setting "
+        + "preset/tune bogus"), preset.getMessage());
+
+    JobOptions nvenc = options(out, "--input", TestMedia.realShort().toString(), "--codec", "h264_nvenc");
+    String why = io.swiftvr.udf.video.SegmentEncoder.whyNotUsable(nvenc.encoder());
+    org.junit.jupiter.api.Assumptions.assumeTrue(why != null, "this machine has NVENC");
+    IllegalArgumentException gpu = assertThrows(IllegalArgumentException.class, () -> run(nvenc));
+    assertEquals("Encoder h264_nvenc crf=18 preset=medium does not work on the executors: " + why, gpu.getMessage());
+    try (Stream<Path> staged = Files.walk(out)) {
+      assertEquals(List.of(), staged.filter(p -> p.toString().endsWith(".json") && p.toString().contains("outcomes"))
+          .toList(), "no shard ran");
+    }
+  }
+
+  @Test
+  void anUnknownSchemeIsRefusedWhereverALocationIsUsed() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Storage.forLocation("gs://bucket/films"));
+    assertEquals("Unsupported location 'gs://bucket/films': gs: is not a supported scheme; use a local path, a file: "
+        + "URI or an s3a:// URI", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Storage.forLocation("s3://bucket/films"));
+  }
+}
