@@ -27,25 +27,49 @@ final class InputLister {
    */
   record Listed(String location, String relativePath) {}
 
+  /**
+   * What the inputs hold: the videos, and the files found in the input folders that are not videos, counted by
+   * extension (an audio-only {@code .m4a}, notes), so a run says what it left alone.
+   */
+  record Listing(List<Listed> videos, Map<String, Integer> skippedByExtension) {
+    /** "skipped 2 files that are not videos: 1 .m4a, 1 .txt", or "" when nothing was skipped. */
+    String skipped() {
+      int total = skippedByExtension.values().stream().mapToInt(Integer::intValue).sum();
+      if (total == 0) {
+        return "";
+      }
+      List<Map.Entry<String, Integer>> byCount = new ArrayList<>(skippedByExtension.entrySet());
+      byCount.sort(Map.Entry.<String, Integer>comparingByValue(java.util.Comparator.reverseOrder())
+          .thenComparing(Map.Entry.comparingByKey()));
+      return "skipped " + total + (total == 1 ? " file that is not a video: " : " files that are not videos: ")
+          + String.join(", ", byCount.stream().map(e -> e.getValue() + " " + e.getKey()).toList());
+    }
+  }
+
   static final Set<String> VIDEO_EXTENSIONS = Set.of(
       "mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "ts", "m2ts", "mts", "wmv", "flv", "3gp", "ogv", "mxf");
 
   private InputLister() {}
 
-  static List<Listed> expand(List<String> inputs, String outputDir) throws IOException {
+  static Listing expand(List<String> inputs, String outputDir) throws IOException {
     boolean remoteOutput = Storage.isRemote(outputDir);
     Path output = remoteOutput ? null : Path.of(outputDir).toAbsolutePath().normalize();
     String outputPrefix = outputDir.endsWith("/") ? outputDir : outputDir + "/";
     Map<String, Listed> files = new LinkedHashMap<>();
+    Map<String, Integer> skipped = new java.util.TreeMap<>();
     for (String input : withManifests(inputs)) {
       if (Storage.isRemote(input)) {
         Storage storage = Storage.forLocation(input);
         if (storage.isDirectory(input)) {
           String prefix = input.endsWith("/") ? input : input + "/";
           for (Storage.FileInfo f : storage.list(input, true)) {
-            if (looksLikeVideo(f.location()) && !f.location().startsWith(outputPrefix)
-                && f.location().startsWith(prefix)) {
+            if (f.location().startsWith(outputPrefix) || !f.location().startsWith(prefix)) {
+              continue;
+            }
+            if (looksLikeVideo(f.location())) {
               files.putIfAbsent(f.location(), new Listed(f.location(), f.location().substring(prefix.length())));
+            } else {
+              skipped.merge(extension(f.location()), 1, Integer::sum);
             }
           }
         } else {
@@ -56,10 +80,14 @@ final class InputLister {
       Path path = Path.of(input);
       if (Files.isDirectory(path)) {
         try (Stream<Path> walk = Files.walk(path)) {
-          for (Path p : walk.filter(Files::isRegularFile).filter(f -> looksLikeVideo(f.getFileName().toString()))
+          for (Path p : walk.filter(Files::isRegularFile)
               .filter(f -> output == null || !f.toAbsolutePath().normalize().startsWith(output)).sorted().toList()) {
-            String relative = path.relativize(p).toString().replace(java.io.File.separatorChar, '/');
-            files.putIfAbsent(p.toString(), new Listed(p.toString(), relative));
+            if (looksLikeVideo(p.getFileName().toString())) {
+              String relative = path.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+              files.putIfAbsent(p.toString(), new Listed(p.toString(), relative));
+            } else {
+              skipped.merge(extension(p.getFileName().toString()), 1, Integer::sum);
+            }
           }
         }
       } else {
@@ -67,7 +95,7 @@ final class InputLister {
         files.putIfAbsent(input, new Listed(input, path.getFileName() == null ? input : path.getFileName().toString()));
       }
     }
-    return List.copyOf(files.values());
+    return new Listing(List.copyOf(files.values()), skipped);
   }
 
   /**
@@ -94,6 +122,12 @@ final class InputLister {
       }
     }
     return all;
+  }
+
+  private static String extension(String name) {
+    String file = name.substring(name.lastIndexOf('/') + 1);
+    int dot = file.lastIndexOf('.');
+    return dot > 0 ? file.substring(dot).toLowerCase(Locale.ROOT) : "(no extension)";
   }
 
   private static boolean looksLikeVideo(String name) {

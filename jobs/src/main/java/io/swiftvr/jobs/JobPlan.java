@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The plan of a run, written as {@code plan.json} in the output folder: every parameter that shapes the pixels, the
- * planned videos with their shards, and the inputs that were rejected. The stage commands (restore, merge, report)
+ * planned videos with their shards, the inputs that were rejected, and what the input folders held besides videos
+ * ({@code skipped}: "skipped 2 files that are not videos: 1 .m4a, 1 .txt", or empty). The stage commands (restore, merge, report)
  * read it back, so each stage can run, fail and rerun on its own.
  *
  * <p>Layout of an output folder: {@code <name>.swiftvr.mp4|mkv} (published videos), {@code plan.json},
@@ -25,7 +26,8 @@ public record JobPlan(
     String device,
     String createdUtc,
     List<VideoPlan> videos,
-    List<VideoOutcome> rejected) implements Serializable {
+    List<VideoOutcome> rejected,
+    String skipped) implements Serializable {
 
   public static final String FILE = "plan.json";
 

@@ -36,9 +36,12 @@ public final class JobPlanner {
   public static JobPlan plan(JobOptions options) throws IOException, InvalidBundleException {
     String output = options.outputDir();
     // What can fail the whole run fails here, before a bundle is fetched or a video probed, with one line each.
-    List<InputLister.Listed> inputs = InputLister.expand(options.inputs(), output);
-    if (inputs.isEmpty()) {
-      throw NoVideosFoundException.in(options.inputs(), output);
+    InputLister.Listing inputs = InputLister.expand(options.inputs(), output);
+    if (inputs.videos().isEmpty()) {
+      throw NoVideosFoundException.in(options.inputs(), inputs);
+    }
+    if (!inputs.skipped().isEmpty()) {
+      LOG.info("Inputs: {} videos; {}", inputs.videos().size(), inputs.skipped());
     }
     if (!options.encoder().isNvenc()) {
       SegmentEncoder.requireUsable(options.encoder()); // a GPU encoder is asked on an executor (ShardStage)
@@ -55,7 +58,7 @@ public final class JobPlanner {
     List<VideoPlan> videos = new ArrayList<>();
     List<VideoOutcome> rejected = new ArrayList<>();
     Map<String, String> outputOwners = new HashMap<>();
-    for (InputLister.Listed listed : inputs) {
+    for (InputLister.Listed listed : inputs.videos()) {
       String input = listed.location();
       try {
         Storage storage = Storage.forLocation(input);
@@ -90,7 +93,7 @@ public final class JobPlanner {
         : bundle.directory().toAbsolutePath().toString();
     return new JobPlan(output, modelLocation, bundle.manifest().name(),
         bundle.fingerprint(), options.encoder(), options.device(), Instant.now().toString(), List.copyOf(videos),
-        List.copyOf(rejected));
+        List.copyOf(rejected), inputs.skipped());
   }
 
   /**

@@ -104,6 +104,9 @@ public final class Main {
           s.decodeStartFrame()));
     }
     plan.rejected().forEach(r -> System.out.println("REJECTED " + r.error()));
+    if (!plan.skipped().isEmpty()) {
+      System.out.println("Inputs: " + plan.skipped() + " (left alone)");
+    }
     if (options.estimateFrom() != null) {
       double videoSeconds = plan.videos().stream().mapToDouble(v -> v.probe().durationSeconds()).sum();
       System.out.printf(Locale.ROOT, "Estimate for %.2f hours of video, from %s:%n", videoSeconds / 3600,
@@ -147,6 +150,9 @@ public final class Main {
 
   private static int printOutcome(JobPlan plan, List<VideoOutcome> videos, double seconds) {
     System.out.println(JobReport.oneLine(videos, seconds));
+    if (plan.skipped() != null && !plan.skipped().isEmpty()) {
+      System.out.println("  " + plan.skipped() + " (left alone)");
+    }
     videos.stream().filter(v -> "restored".equals(v.status())).forEach(v -> System.out.println("  wrote " + v.output()));
     System.out.println("  report in " + plan.location("report"));
     return videos.stream().allMatch(VideoOutcome::ok) ? 0 : 1;

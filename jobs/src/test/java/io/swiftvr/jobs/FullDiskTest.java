@@ -35,6 +35,22 @@ class FullDiskTest {
   }
 
   @Test
+  void anOutputFolderThatCannotBeWrittenStopsTheRunWithOneLine(@TempDir Path disk) throws Exception {
+    assumeTrue(mount(disk, "1m,ro"), "mounting a tmpfs needs root");
+    try {
+      Path out = disk.resolve("out");
+      MainCommandLineTest.Result result = MainCommandLineTest.main("run", "--input",
+          io.swiftvr.planner.TestMedia.realShort().toString(), "--output", out.toString(), "--model",
+          TestBundles.tinyDir().toString());
+      assertEquals(2, result.status(), result.toString());
+      assertEquals("swiftvr run: " + out + ": Read-only file system\n", result.err());
+      assertEquals("", result.out(), "nothing was restored or published");
+    } finally {
+      unmount(disk);
+    }
+  }
+
+  @Test
   void aFullDiskFailsOnlyTheVideoThatDidNotFitAndLeavesNothingBroken(@TempDir Path library, @TempDir Path disk)
       throws Exception {
     Path small = EdgeClips.write(library.resolve("small.mp4"), EdgeClips.frames(9));

@@ -64,10 +64,12 @@ class LibraryIntegrityTest {
     Path b = Files.createDirectories(library.resolve("b/deeper"));
     Files.copy(TestMedia.realShort(), a.resolve("clip.mp4"));
     EdgeClips.write(b.resolve("clip.mp4"), EdgeClips.frames(9));
+    Files.copy(TestMedia.realShort(), a.resolve("interview.m4a")); // audio-only by its name: left alone, but counted
 
     JobPlan plan = JobPlanner.plan(options(out, "--input", library.toString()));
     assertEquals(List.of("a/clip.swiftvr.mp4", "b/deeper/clip.swiftvr.mp4"),
         plan.videos().stream().map(VideoPlan::outputName).toList());
+    assertEquals("skipped 1 file that is not a video: 1 .m4a", plan.skipped());
 
     RestoreJob.Result result = run(options(out, "--input", library.toString(), "--size", "x2"));
     assertEquals(List.of("restored", "restored"), result.videos().stream().map(VideoOutcome::status).toList());

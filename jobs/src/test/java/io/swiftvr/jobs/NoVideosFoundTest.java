@@ -30,10 +30,12 @@ class NoVideosFoundTest {
 
     assertEquals("No videos found in " + dir.resolve("library") + ", " + empty + SEARCHED
             + "skipped 4 files that are not videos: 2 .m4a, 1 (no extension), 1 .txt",
-        NoVideosFoundException.in(List.of(dir.resolve("library").toString(), empty.toString()), output.toString())
+        NoVideosFoundException.in(List.of(dir.resolve("library").toString(), empty.toString()),
+            InputLister.expand(List.of(dir.resolve("library").toString(), empty.toString()), output.toString()))
             .getMessage());
     assertEquals("No videos found in " + empty + SEARCHED + "found no files at all",
-        NoVideosFoundException.in(List.of(empty.toString()), output.toString()).getMessage());
+        NoVideosFoundException.in(List.of(empty.toString()),
+            InputLister.expand(List.of(empty.toString()), output.toString())).getMessage());
   }
 
   @Test

@@ -32,9 +32,10 @@ class ThroughputTableTest {
     }
     VideoProbe probe = new VideoProbe("in.mp4", 0, "mp4", "h264", 64, 48, 0, 1, 24, 24, 1, false, false, 0, pts,
         new int[] {0}, new ColourInfo(null, null, null, null), List.of());
-    VideoPlan video = new VideoPlan("v", "in.mp4", new InputIdentity(1, 1, "00"), probe, List.<Shard>of(), 128, 96, "in.swiftvr.mp4");
+    VideoPlan video = new VideoPlan("v", "in.mp4", new InputIdentity(1, 1, "00"), probe, List.<Shard>of(), 128, 96,
+        "in.swiftvr.mp4");
     JobPlan plan = new JobPlan(dir.toString(), "m", "m", "f", EncoderSettings.defaults(), "auto", "now",
-        List.of(video), List.of());
+        List.of(video), List.of(), "");
     List<ThroughputRow> rows = ThroughputTable.compute(plan, List.of(
         shard("NVIDIA H100 80GB HBM3", 240, 5), shard("NVIDIA H100 80GB HBM3", 240, 5), shard("CPU x2", 240, 40)),
         Map.of("H100", 3.0));
