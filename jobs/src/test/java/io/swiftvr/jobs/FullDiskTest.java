@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,11 +57,9 @@ class FullDiskTest {
     Path large = EdgeClips.writeLooped(library.resolve("large.mp4"), 480);
     assumeTrue(mount(disk, "3m"), "mounting a tmpfs needs root");
     Path out = disk.resolve("out");
-    try (JavaSparkContext spark = new JavaSparkContext(new SparkConf().setMaster("local[1,2]")
-        .setAppName("FullDiskTest").set("spark.ui.enabled", "false"))) {
-      RestoreJob.Result result = RestoreJob.run(JobOptions.parse(List.of("--input", library.toString(), "--output",
-          out.toString(), "--model", TestBundles.tinyDir().toString(), "--size", "x2")), spark,
-          new PrintStream(new ByteArrayOutputStream(), true));
+    try (JavaSparkContext spark = TinyJobs.localSpark("FullDiskTest")) {
+      RestoreJob.Result result = RestoreJob.run(TinyJobs.options(out, "--input", library.toString(), "--size", "x2"),
+          spark, new PrintStream(new ByteArrayOutputStream(), true));
       VideoOutcome failed = result.videos().stream().filter(v -> v.input().equals(large.toString())).findFirst()
           .orElseThrow();
       assertEquals("failed", failed.status());

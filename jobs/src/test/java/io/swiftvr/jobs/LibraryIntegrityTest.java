@@ -13,11 +13,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +31,7 @@ class LibraryIntegrityTest {
 
   @BeforeAll
   static void startSpark() {
-    spark = new JavaSparkContext(new SparkConf().setMaster("local[1,2]").setAppName("LibraryIntegrityTest")
-        .set("spark.ui.enabled", "false").set("spark.executor.heartbeatInterval", "1s"));
+    spark = TinyJobs.localSpark("LibraryIntegrityTest");
   }
 
   @AfterAll
@@ -44,9 +40,7 @@ class LibraryIntegrityTest {
   }
 
   private static JobOptions options(Path out, String... extra) {
-    List<String> args = new ArrayList<>(List.of("--output", out.toString(), "--model", TestBundles.tinyDir().toString()));
-    args.addAll(Arrays.asList(extra));
-    return JobOptions.parse(args);
+    return TinyJobs.options(out, extra);
   }
 
   private static RestoreJob.Result run(JobOptions options) throws Exception {

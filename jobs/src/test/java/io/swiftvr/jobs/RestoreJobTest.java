@@ -9,19 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.planner.VideoProber;
-import io.swiftvr.udf.TestBundles;
 import io.swiftvr.udf.video.FrameSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -35,8 +32,7 @@ class RestoreJobTest {
 
   @BeforeAll
   static void startSpark() {
-    spark = new JavaSparkContext(new SparkConf().setMaster("local[1,2]").setAppName("RestoreJobTest")
-        .set("spark.ui.enabled", "false").set("spark.executor.heartbeatInterval", "1s"));
+    spark = TinyJobs.localSpark("RestoreJobTest");
   }
 
   @AfterAll
@@ -45,9 +41,7 @@ class RestoreJobTest {
   }
 
   private static JobOptions options(Path out, String... extra) {
-    List<String> args = new ArrayList<>(List.of("--output", out.toString(), "--model", TestBundles.tinyDir().toString()));
-    args.addAll(Arrays.asList(extra));
-    return JobOptions.parse(args);
+    return TinyJobs.options(out, extra);
   }
 
   private static RestoreJob.Result run(JobOptions options) throws Exception {
