@@ -91,8 +91,12 @@ def export_bundle(model: SwiftVRRestorer, cfg: SwiftVRConfig, out_dir: str, name
 
     info_extra = dict(extra or {})
     if bf16:
-        # the bf16 module is for GPUs, where cuDNN's fast convs want NHWC
-        bf16_model = use_channels_last(copy.deepcopy(model).to(torch.bfloat16))
+        # the bf16 module is for GPUs, where cuDNN's fast convs want NHWC; --no-channels-last keeps NCHW in it too
+        # (an official-protocol bundle then runs the release's conv kernels: bit-identical to it in bfloat16 on a CPU,
+        # docs/parity.md)
+        bf16_model = copy.deepcopy(model).to(torch.bfloat16)
+        if model.channels_last:
+            bf16_model = use_channels_last(bf16_model)
         bf16_path = os.path.join(out_dir, BF16_FILE)
         script_and_save(bf16_model, bf16_path)
         bf16_diff = max_abs_diff_between(reloaded, torch.jit.load(bf16_path), check_clip, (40, 72), 2, protocol)
@@ -178,7 +182,8 @@ def main(argv=None) -> int:
     p.add_argument("--no-goldens", action="store_true")
     p.add_argument("--warmup-clip-chunks", type=int, default=8)
     p.add_argument("--no-channels-last", dest="channels_last", action="store_false",
-                   help="keep NCHW convs in the float32 module (NHWC is faster on CPU and GPU)")
+                   help="keep NCHW convs in the modules (NHWC is faster on CPU and GPU; NCHW runs the conv kernels the "
+                        "official release runs, docs/parity.md)")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
     p.add_argument("--device", default="cpu", help="where the model is built, calibrated and scripted (cpu, cuda)")
     p.add_argument("--bf16-only", action="store_true",
