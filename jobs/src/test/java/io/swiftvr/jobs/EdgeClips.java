@@ -109,6 +109,37 @@ final class EdgeClips {
   }
 
   /**
+   * A 320x240 clip of random noise, {@code frames} long: what no encoder can compress, so its restored segment grows
+   * by about as much as a frame holds with every frame (a disk fills after a few frames, not after minutes).
+   */
+  static Path writeNoise(Path file, int frames) throws Exception {
+    java.util.Random random = new java.util.Random(42);
+    int width = 320;
+    int height = 240;
+    try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0)) {
+      recorder.setFormat("mp4");
+      recorder.setVideoCodecName("libx264");
+      recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
+      recorder.setFrameRate(30);
+      recorder.setVideoOption("preset", "ultrafast");
+      recorder.start();
+      Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3);
+      byte[] row = new byte[width * 3];
+      for (int i = 0; i < frames; i++) {
+        ByteBuffer buf = (ByteBuffer) frame.image[0];
+        for (int y = 0; y < height; y++) {
+          random.nextBytes(row);
+          buf.position(y * frame.imageStride);
+          buf.put(row);
+        }
+        buf.rewind();
+        recorder.record(frame, AV_PIX_FMT_RGB24);
+      }
+    }
+    return file;
+  }
+
+  /**
    * The first {@code frames} frames of the sample scaled up by FFmpeg (swscale, bicubic) to {@code width x height}:
    * a film scan's frame size with real picture content.
    */

@@ -52,13 +52,14 @@ class FullDiskTest {
   @Test
   void aFullDiskFailsOnlyTheVideoThatDidNotFitAndLeavesNothingBroken(@TempDir Path library, @TempDir Path disk)
       throws Exception {
-    Path small = EdgeClips.write(library.resolve("small.mp4"), EdgeClips.frames(9));
-    Path tiny = EdgeClips.write(library.resolve("tiny.mp4"), EdgeClips.frames(5));
-    Path large = EdgeClips.writeLooped(library.resolve("large.mp4"), 480);
+    Path small = EdgeClips.write(library.resolve("small.mp4"), EdgeClips.frames(2));
+    Path tiny = EdgeClips.write(library.resolve("tiny.mp4"), EdgeClips.frames(1));
+    Path large = EdgeClips.writeNoise(library.resolve("large.mp4"), 60);
     assumeTrue(mount(disk, "3m"), "mounting a tmpfs needs root");
     Path out = disk.resolve("out");
     try (JavaSparkContext spark = TinyJobs.localSpark("FullDiskTest")) {
-      RestoreJob.Result result = RestoreJob.run(TinyJobs.options(out, "--input", library.toString(), "--size", "x2"),
+      RestoreJob.Result result = RestoreJob.run(TinyJobs.options(out, "--input", library.toString(), "--size", "x2",
+          "--crf", "0"), // lossless: a frame takes hundreds of kB, so the large clip fills the disk within a few frames
           spark, new PrintStream(new ByteArrayOutputStream(), true));
       VideoOutcome failed = result.videos().stream().filter(v -> v.input().equals(large.toString())).findFirst()
           .orElseThrow();
