@@ -75,7 +75,7 @@ public final class JobPlanner {
         InputIdentity identity = InputIdentity.read(input);
         // FFmpeg reads local files: a video on S3 is probed from a local copy, which the shards may reuse.
         VideoProbe probe = prober.probe(storage.localCopy(input, inputCache).toString()).withUri(input);
-        int[] out = size.resolve(probe.width(), probe.height());
+        int[] out = outputSize(size, probe, bundle.manifest().stream().lq_crop_multiple());
         ShardRestorer.checkFrameSizes(input, probe.width(), probe.height(), out[0], out[1], grid);
         String key = videoKey(input, identity, bundle.fingerprint(), grid, warmup, out, options);
         List<Shard> shards = options.spread() != null ? planner.planForParts(key, probe, options.spread())
@@ -94,6 +94,16 @@ public final class JobPlanner {
     return new JobPlan(output, modelLocation, bundle.manifest().name(),
         bundle.fingerprint(), options.encoder(), options.device(), Instant.now().toString(), List.copyOf(videos),
         List.copyOf(rejected), inputs.skipped());
+  }
+
+  /**
+   * The output size for a video: {@code --size} applied to the picture the model restores. A bundle of the official
+   * protocol first crops the input top-left to a multiple of {@code lqCropMultiple} (8), as the release does, so a
+   * scale multiplies the cropped size (190x139 at x4 gives 736x544, the release's output), not the full one.
+   */
+  static int[] outputSize(OutputSize size, VideoProbe probe, int lqCropMultiple) {
+    int crop = Math.max(1, lqCropMultiple);
+    return size.resolve(probe.width() - probe.width() % crop, probe.height() - probe.height() % crop);
   }
 
   /**

@@ -235,6 +235,20 @@ class LibraryIntegrityTest {
     }
   }
 
+  /** An official-protocol bundle restores the input cropped to a multiple of 8, as the release: x2 of 190x138. */
+  @Test
+  void theOfficialProtocolScalesTheCroppedInputAsTheReleaseDoes(@TempDir Path dir) throws Exception {
+    Path clip = EdgeClips.write(dir.resolve("odd.mp4"), new EdgeClips.Spec(190, 138, 5, 0, null));
+    JobPlan plan = JobPlanner.plan(JobOptions.parse(List.of("--input", clip.toString(), "--output",
+        dir.resolve("out").toString(), "--model", TestBundles.tinyDir().resolveSibling("tiny-official").toString(),
+        "--size", "x2")));
+    assertEquals(List.of(368, 272), List.of(plan.videos().get(0).outWidth(), plan.videos().get(0).outHeight()),
+        "184x136 (the crop to a multiple of 8) times 2");
+    JobPlan ours = JobPlanner.plan(options(dir.resolve("ours"), "--input", clip.toString(), "--size", "x2"));
+    assertEquals(List.of(380, 276), List.of(ours.videos().get(0).outWidth(), ours.videos().get(0).outHeight()),
+        "our protocol restores the whole picture");
+  }
+
   @Test
   void anUnknownSchemeIsRefusedWhereverALocationIsUsed() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
