@@ -68,6 +68,19 @@ final class EdgeClips {
     return file;
   }
 
+  /** An MP4 recorder for H.264 at 30 fps with x264's fastest preset (GOP 24), started: the clips made in bulk. */
+  private static FFmpegFrameRecorder startFastH264(Path file, int width, int height) throws Exception {
+    FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0);
+    recorder.setFormat("mp4");
+    recorder.setVideoCodecName("libx264");
+    recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
+    recorder.setFrameRate(30);
+    recorder.setGopSize(24);
+    recorder.setVideoOption("preset", "ultrafast");
+    recorder.start();
+    return recorder;
+  }
+
   /**
    * A long 320x240 clip: the sample's frames (a crop of their top-left corner) played again and again, {@code frames}
    * in all, for runs that must last long enough to be interrupted.
@@ -86,14 +99,7 @@ final class EdgeClips {
         }
       }
     }
-    try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0)) {
-      recorder.setFormat("mp4");
-      recorder.setVideoCodecName("libx264");
-      recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
-      recorder.setFrameRate(30);
-      recorder.setGopSize(24);
-      recorder.setVideoOption("preset", "ultrafast");
-      recorder.start();
+    try (FFmpegFrameRecorder recorder = startFastH264(file, width, height)) {
       Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3);
       for (int i = 0; i < frames; i++) {
         ByteBuffer buf = (ByteBuffer) frame.image[0];
@@ -116,13 +122,7 @@ final class EdgeClips {
     java.util.Random random = new java.util.Random(42);
     int width = 320;
     int height = 240;
-    try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0)) {
-      recorder.setFormat("mp4");
-      recorder.setVideoCodecName("libx264");
-      recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
-      recorder.setFrameRate(30);
-      recorder.setVideoOption("preset", "ultrafast");
-      recorder.start();
+    try (FFmpegFrameRecorder recorder = startFastH264(file, width, height)) {
       Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3);
       byte[] row = new byte[width * 3];
       for (int i = 0; i < frames; i++) {
@@ -146,13 +146,7 @@ final class EdgeClips {
   static Path writeScaled(Path file, int width, int height, int frames) throws Exception {
     VideoProbe sample = new VideoProber().probe(TestMedia.realShort().toString());
     try (FrameSource source = FrameSource.open(sample, 0);
-        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0)) {
-      recorder.setFormat("mp4");
-      recorder.setVideoCodecName("libx264");
-      recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
-      recorder.setFrameRate(30);
-      recorder.setVideoOption("preset", "ultrafast");
-      recorder.start();
+        FFmpegFrameRecorder recorder = startFastH264(file, width, height)) {
       Frame frame = new Frame(sample.width(), sample.height(), Frame.DEPTH_UBYTE, 3);
       byte[] full = new byte[sample.width() * sample.height() * 3];
       for (int i = 0; i < frames; i++) {
