@@ -170,8 +170,8 @@ class SwiftVRRestorer(nn.Module):
             return out.float().contiguous()
         return (out * 255.0).clamp(0.0, 255.0).to(torch.uint8).contiguous()
 
-    def restore_official(self, frames: Tensor, out_h: int, out_w: int, t_offset: int, flags: int, float_output: bool,
-                         states: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
+    def check_call(self, frames: Tensor, out_h: int, out_w: int, states: List[Tensor]):
+        """The contract's checks on a call's arguments, the same under both protocols."""
         if frames.dim() != 4 or frames.size(3) != 3:
             raise RuntimeError("frames must be [T, H, W, 3] RGB, got " + str(frames.shape))
         if frames.size(0) == 0 or frames.size(0) % self.temporal_factor != 0:
@@ -180,6 +180,10 @@ class SwiftVRRestorer(nn.Module):
             raise RuntimeError("out_size must be positive")
         if len(states) != self.state_tensors:
             raise RuntimeError("expected " + str(self.state_tensors) + " state tensors")
+
+    def restore_official(self, frames: Tensor, out_h: int, out_w: int, t_offset: int, flags: int, float_output: bool,
+                         states: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
+        self.check_call(frames, out_h, out_w, states)
         x = self.preprocess_official(frames, out_h, out_w)
         latents, enc_states = self.encode(x, states[:self.encoder_states])
         latents, carried = self.transform_official(latents, t_offset, flags, states[self.lq_state])
@@ -190,14 +194,7 @@ class SwiftVRRestorer(nn.Module):
 
     def restore(self, frames: Tensor, out_h: int, out_w: int, t_offset: int, float_output: bool,
                 states: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
-        if frames.dim() != 4 or frames.size(3) != 3:
-            raise RuntimeError("frames must be [T, H, W, 3] RGB, got " + str(frames.shape))
-        if frames.size(0) == 0 or frames.size(0) % self.temporal_factor != 0:
-            raise RuntimeError("chunk of " + str(frames.size(0)) + " frames: need a positive multiple of 4")
-        if out_h <= 0 or out_w <= 0:
-            raise RuntimeError("out_size must be positive")
-        if len(states) != self.state_tensors:
-            raise RuntimeError("expected " + str(self.state_tensors) + " state tensors")
+        self.check_call(frames, out_h, out_w, states)
         x = self.preprocess(frames, out_h, out_w)
         latents, enc_states = self.encode(x, states[:self.encoder_states])
         latents = self.transform(latents, t_offset)
