@@ -60,15 +60,7 @@ class OfficialProtocolShardTest {
   }
 
   private static float[][] restore(Shard shard) throws Exception {
-    float[][] frames = new float[shard.frameCount()][];
-    int size = OUT_W * OUT_H * 3;
-    new ShardRestorer(model).restore(probe, shard, OUT_W, OUT_H, (videoFrame, out, i) -> {
-      assertEquals(null, frames[videoFrame], "frame " + videoFrame + " emitted once");
-      float[] copy = new float[size];
-      System.arraycopy(out.floats(), i * size, copy, 0, size);
-      frames[videoFrame] = copy;
-    }, n -> { }, true);
-    return frames;
+    return ShardFloats.restore(model, probe, shard, OUT_W, OUT_H);
   }
 
   @ParameterizedTest
@@ -84,7 +76,7 @@ class OfficialProtocolShardTest {
     for (Shard shard : shards) {
       float[][] part = restore(shard);
       for (int f = shard.emitStartFrame(); f < shard.emitEndFrame(); f++) {
-        maxDiff = Math.max(maxDiff, maxAbsDiff(sequential[f], part[f]));
+        maxDiff = Math.max(maxDiff, ShardFloats.maxAbsDiff(sequential[f], part[f]));
         covered++;
       }
     }
@@ -92,13 +84,5 @@ class OfficialProtocolShardTest {
         + "%d frames%n", shards.size(), chunksPerShard, warmup, maxDiff, covered);
     assertEquals(probe.frameCount(), covered);
     assertTrue(maxDiff <= 1e-6, "max abs diff " + maxDiff);
-  }
-
-  private static double maxAbsDiff(float[] a, float[] b) {
-    double m = 0;
-    for (int i = 0; i < a.length; i++) {
-      m = Math.max(m, Math.abs(a[i] - b[i]));
-    }
-    return m;
   }
 }

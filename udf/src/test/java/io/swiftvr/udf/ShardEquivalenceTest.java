@@ -46,14 +46,7 @@ class ShardEquivalenceTest {
   }
 
   private static float[][] restore(Shard shard) throws Exception {
-    float[][] frames = new float[shard.frameCount()][];
-    int size = OUT_W * OUT_H * 3;
-    new ShardRestorer(model).restore(probe, shard, OUT_W, OUT_H, (videoFrame, out, i) -> {
-      float[] copy = new float[size];
-      System.arraycopy(out.floats(), i * size, copy, 0, size);
-      frames[videoFrame] = copy;
-    }, n -> { }, true);
-    return frames;
+    return ShardFloats.restore(model, probe, shard, OUT_W, OUT_H);
   }
 
   @ParameterizedTest
@@ -68,7 +61,7 @@ class ShardEquivalenceTest {
     for (Shard shard : shards) {
       float[][] part = restore(shard);
       for (int f = shard.emitStartFrame(); f < shard.emitEndFrame(); f++) {
-        maxDiff = Math.max(maxDiff, maxAbsDiff(sequential[f], part[f]));
+        maxDiff = Math.max(maxDiff, ShardFloats.maxAbsDiff(sequential[f], part[f]));
         covered++;
       }
     }
@@ -85,15 +78,7 @@ class ShardEquivalenceTest {
     List<Shard> shards = new ShardPlanner(grid, 0).plan("cold", probe, 2);
     Shard second = shards.get(1);
     float[][] part = restore(second);
-    double diff = maxAbsDiff(sequential[second.emitStartFrame()], part[second.emitStartFrame()]);
+    double diff = ShardFloats.maxAbsDiff(sequential[second.emitStartFrame()], part[second.emitStartFrame()]);
     assertTrue(diff > 1e-3, "a cold start must differ from the sequential pass, diff " + diff);
-  }
-
-  private static double maxAbsDiff(float[] a, float[] b) {
-    double max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
-    }
-    return max;
   }
 }

@@ -1,0 +1,34 @@
+package io.swiftvr.udf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.swiftvr.planner.Shard;
+import io.swiftvr.planner.VideoProbe;
+import io.swiftvr.udf.model.RestorerModel;
+
+/** The equivalence tests' tools: a shard's float output frame by frame, and the largest difference of two frames. */
+final class ShardFloats {
+  private ShardFloats() {}
+
+  /** The shard's emitted frames as floats, indexed by video frame (null where it emits none); each emitted once. */
+  static float[][] restore(RestorerModel model, VideoProbe probe, Shard shard, int outWidth, int outHeight)
+      throws Exception {
+    float[][] frames = new float[shard.frameCount()][];
+    int size = outWidth * outHeight * 3;
+    new ShardRestorer(model).restore(probe, shard, outWidth, outHeight, (videoFrame, out, i) -> {
+      assertEquals(null, frames[videoFrame], "frame " + videoFrame + " emitted once");
+      float[] copy = new float[size];
+      System.arraycopy(out.floats(), i * size, copy, 0, size);
+      frames[videoFrame] = copy;
+    }, n -> { }, true);
+    return frames;
+  }
+
+  static double maxAbsDiff(float[] a, float[] b) {
+    double m = 0;
+    for (int i = 0; i < a.length; i++) {
+      m = Math.max(m, Math.abs(a[i] - b[i]));
+    }
+    return m;
+  }
+}
