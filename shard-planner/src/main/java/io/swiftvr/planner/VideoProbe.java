@@ -10,7 +10,8 @@ import java.util.List;
  * the frame count is {@code framePts.length} and never the container's duration guess. {@code keyframes} holds the
  * display indices of the frames that a decoder can start from. A stream cut in the middle of a group of pictures
  * begins with packets no decoder can decode; they are counted in {@code undecodableLeadingFrames} and are not frames
- * of the video. {@code reordered} tells that frames are stored out of display order (B-frames).
+ * of the video. {@code reordered} tells that frames are stored out of display order (B-frames). {@code damage} is what
+ * the probe found wrong in the packets ({@link Damage#NONE} for a sound file).
  */
 public record VideoProbe(
     String uri,
@@ -30,13 +31,28 @@ public record VideoProbe(
     long[] framePts,
     int[] keyframes,
     ColourInfo colour,
-    List<StreamInfo> otherStreams) implements java.io.Serializable {
+    List<StreamInfo> otherStreams,
+    Damage damage) implements java.io.Serializable {
+
+  /** A probe of a file in which no damage was found. */
+  public VideoProbe(String uri, long sizeBytes, String container, String codec, int width, int height,
+      int rotationDegrees, int timeBaseNum, int timeBaseDen, int frameRateNum, int frameRateDen,
+      boolean variableFrameRate, boolean reordered, int undecodableLeadingFrames, long[] framePts, int[] keyframes,
+      ColourInfo colour, List<StreamInfo> otherStreams) {
+    this(uri, sizeBytes, container, codec, width, height, rotationDegrees, timeBaseNum, timeBaseDen, frameRateNum,
+        frameRateDen, variableFrameRate, reordered, undecodableLeadingFrames, framePts, keyframes, colour,
+        otherStreams, Damage.NONE);
+  }
+
+  public VideoProbe {
+    damage = damage == null ? Damage.NONE : damage; // plans written before damage was probed
+  }
 
   /** The same probe for a copy of the file at another location (a local copy of a remote video). */
   public VideoProbe withUri(String location) {
     return new VideoProbe(location, sizeBytes, container, codec, width, height, rotationDegrees, timeBaseNum,
         timeBaseDen, frameRateNum, frameRateDen, variableFrameRate, reordered, undecodableLeadingFrames, framePts,
-        keyframes, colour, otherStreams);
+        keyframes, colour, otherStreams, damage);
   }
 
   public int frameCount() {
@@ -73,9 +89,10 @@ public record VideoProbe(
   @Override
   public String toString() {
     return String.format(
-        "%s: %s %dx%d, %d frames at %.3f fps%s%s, %d keyframes, %d other streams%s",
+        "%s: %s %dx%d, %d frames at %.3f fps%s%s, %d keyframes, %d other streams%s%s",
         uri, codec, width, height, frameCount(), frameRate(), variableFrameRate ? " (VFR)" : "",
         reordered ? ", B-frames" : "", keyframes.length, otherStreams.size(),
-        undecodableLeadingFrames > 0 ? ", " + undecodableLeadingFrames + " undecodable leading frames skipped" : "");
+        undecodableLeadingFrames > 0 ? ", " + undecodableLeadingFrames + " undecodable leading frames skipped" : "",
+        damage.isEmpty() ? "" : ", damaged: " + damage.describe());
   }
 }

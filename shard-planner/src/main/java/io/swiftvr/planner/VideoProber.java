@@ -1,6 +1,7 @@
 package io.swiftvr.planner;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_CORRUPT;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_DISCARD;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
@@ -44,6 +45,10 @@ import org.bytedeco.javacpp.IntPointer;
  *
  * <p>Counting packets is what makes the frame count exact: container durations are estimates, and users of peer tools
  * lose or duplicate frames by trusting them.
+ *
+ * <p>Reading every packet is also the cheap moment to find damage ({@link Damage}): packets the demuxer marks corrupt
+ * or logs errors about, H.264/HEVC packets whose NAL framing is broken (the decoder drops them whole), and a file
+ * that holds fewer frames than its own index lists (cut off). The caller's {@link DamagePolicy} decides what follows.
  */
 public final class VideoProber {
 
@@ -84,6 +89,13 @@ public final class VideoProber {
       }
 
       PacketTimes times = readVideoPacketTimes(path, ctx, packet, videoIndex);
+      List<String> findings = new ArrayList<>(times.findings);
+      long indexed = video.nb_frames();
+      if (indexed > times.packetsRead) {
+        // Only some containers (MP4, MOV) index every frame; the others give 0 here.
+        findings.add(String.format("cut off: its index lists %d video frames, the file holds %d", indexed,
+            times.packetsRead));
+      }
       if (times.count() == 0) {
         throw new InvalidVideoException(path, "video stream has zero frames");
       }
@@ -92,8 +104,16 @@ public final class VideoProber {
         throw new InvalidVideoException(path, "video stream has no keyframe: no frame can be decoded");
       }
       long[] pts = times.ptsInDisplayOrder();
-      int[] keyframes = times.keyframesInDisplayOrder(pts);
+      int[] keyframes = times.markedInDisplayOrder(times.key, pts);
       AVRational tb = video.time_base();
+      int[] damagedFrames = times.markedInDisplayOrder(times.damaged, pts);
+      if (damagedFrames.length > 0) {
+        String where = FrameRanges.describe(damagedFrames, pts, tb.num(), tb.den());
+        findings.add(0, damagedFrames.length == 1
+            ? String.format("a damaged packet: frame %s%s", where, times.firstDamage)
+            : String.format("%d damaged packets: frames %s; the first%s", damagedFrames.length, where,
+                times.firstDamage));
+      }
       AVRational rate = video.avg_frame_rate().num() > 0 ? video.avg_frame_rate() : video.r_frame_rate();
       int rateNum = rate.num() > 0 ? rate.num() : 25;
       int rateDen = rate.num() > 0 ? rate.den() : 1;
@@ -119,7 +139,8 @@ public final class VideoProber {
               nameOrNull(av_color_primaries_name(par.color_primaries())),
               nameOrNull(av_color_transfer_name(par.color_trc())),
               nameOrNull(av_color_space_name(par.color_space()))),
-          otherStreams(ctx, videoIndex));
+          otherStreams(ctx, videoIndex),
+          findings.isEmpty() ? Damage.NONE : new Damage(findings, damagedFrames));
     } finally {
       av_packet_free(packet);
       avformat_close_input(ctx);
@@ -129,28 +150,49 @@ public final class VideoProber {
   private static PacketTimes readVideoPacketTimes(String path, AVFormatContext ctx, AVPacket packet, int videoIndex)
       throws InvalidVideoException {
     PacketTimes times = new PacketTimes();
+    LengthPrefixedNals nals = LengthPrefixedNals.forStream(ctx.streams(videoIndex).codecpar());
     long previousDts = Long.MIN_VALUE;
     int rc;
-    while ((rc = av_read_frame(ctx, packet)) >= 0) {
-      try {
-        if (packet.stream_index() != videoIndex || (packet.flags() & AV_PKT_FLAG_DISCARD) != 0 || packet.size() == 0) {
-          continue;
+    // What the demuxer logs while reading is damage it met: "partial file", "File ended prematurely", broken elements.
+    try (FfmpegLog.Capture log = FfmpegLog.capture()) {
+      while ((rc = av_read_frame(ctx, packet)) >= 0) {
+        try {
+          if (packet.stream_index() != videoIndex) {
+            continue;
+          }
+          times.packetsRead++;
+          if ((packet.flags() & AV_PKT_FLAG_DISCARD) != 0 || packet.size() == 0) {
+            continue;
+          }
+          long pts = packet.pts();
+          if (pts == AV_NOPTS_VALUE) {
+            // Some containers (AVI, raw streams) carry only decode timestamps; without B-frame reordering they are
+            // the presentation order too, and otherwise FFmpeg fills pts itself.
+            pts = packet.dts() != AV_NOPTS_VALUE ? packet.dts() : (previousDts == Long.MIN_VALUE ? 0 : previousDts + 1);
+          }
+          previousDts = packet.dts() != AV_NOPTS_VALUE ? packet.dts() : pts;
+          String damage = (packet.flags() & AV_PKT_FLAG_CORRUPT) != 0 ? "the demuxer marked it corrupt"
+              : nals == null ? null : nals.problem(packet.data(), packet.size());
+          times.add(pts, (packet.flags() & AV_PKT_FLAG_KEY) != 0, damage, packet.pos());
+        } finally {
+          av_packet_unref(packet);
         }
-        long pts = packet.pts();
-        if (pts == AV_NOPTS_VALUE) {
-          // Some containers (AVI, raw streams) carry only decode timestamps; without B-frame reordering they are
-          // the presentation order too, and otherwise FFmpeg fills pts itself.
-          pts = packet.dts() != AV_NOPTS_VALUE ? packet.dts() : (previousDts == Long.MIN_VALUE ? 0 : previousDts + 1);
-        }
-        previousDts = packet.dts() != AV_NOPTS_VALUE ? packet.dts() : pts;
-        times.add(pts, (packet.flags() & AV_PKT_FLAG_KEY) != 0);
-      } finally {
-        av_packet_unref(packet);
       }
-    }
-    if (rc != AVERROR_EOF()) {
-      throw new InvalidVideoException(
-          path, "truncated or corrupt after " + times.count() + " video packets (" + FfmpegLog.describe(rc) + ")");
+      if (rc != AVERROR_EOF()) {
+        throw new InvalidVideoException(
+            path, "truncated or corrupt after " + times.count() + " video packets (" + log.reason(rc) + ")");
+      }
+      List<String> logged = log.lines();
+      if (!logged.isEmpty()) {
+        // The first lines say what happened; the rest repeat it for the next packets.
+        int shown = Math.min(2, logged.size());
+        List<String> first = new ArrayList<>();
+        for (String line : logged.subList(0, shown)) {
+          first.add(line.endsWith(".") ? line.substring(0, line.length() - 1) : line);
+        }
+        times.findings.add("FFmpeg reported while reading it: " + String.join("; ", first)
+            + (logged.size() > shown ? String.format(" (and %d more)", logged.size() - shown) : ""));
+      }
     }
     return times;
   }
@@ -217,15 +259,24 @@ public final class VideoProber {
   private static final class PacketTimes {
     private long[] pts = new long[1024];
     private boolean[] key = new boolean[1024];
+    private boolean[] damaged = new boolean[1024];
     private int count;
+    private long packetsRead; // every packet of the stream, the discarded and empty ones too, as an index counts
+    private final List<String> findings = new ArrayList<>();
+    private String firstDamage;
 
-    void add(long value, boolean keyframe) {
+    void add(long value, boolean keyframe, String damage, long bytePosition) {
       if (count == pts.length) {
         pts = Arrays.copyOf(pts, count * 2);
         key = Arrays.copyOf(key, count * 2);
+        damaged = Arrays.copyOf(damaged, count * 2);
       }
       pts[count] = value;
       key[count] = keyframe;
+      damaged[count] = damage != null;
+      if (damage != null && firstDamage == null) {
+        firstDamage = (bytePosition >= 0 ? ", at byte " + bytePosition : "") + ": " + damage;
+      }
       count++;
     }
 
@@ -253,6 +304,7 @@ public final class VideoProber {
         if (pts[i] >= keyPts) {
           pts[kept] = pts[i];
           key[kept] = key[i];
+          damaged[kept] = damaged[i];
           kept++;
         }
       }
@@ -277,17 +329,18 @@ public final class VideoProber {
       return sorted;
     }
 
-    int[] keyframesInDisplayOrder(long[] displayPts) {
+    /** The display indices of the packets {@code marked} (keyframes, damaged ones), ascending. */
+    int[] markedInDisplayOrder(boolean[] marked, long[] displayPts) {
       int[] result = new int[count];
       int n = 0;
       for (int i = 0; i < count; i++) {
-        if (key[i]) {
+        if (marked[i]) {
           result[n++] = Arrays.binarySearch(displayPts, pts[i]);
         }
       }
-      int[] keyframes = Arrays.copyOf(result, n);
-      Arrays.sort(keyframes);
-      return keyframes;
+      int[] indices = Arrays.copyOf(result, n);
+      Arrays.sort(indices);
+      return indices;
     }
   }
 }

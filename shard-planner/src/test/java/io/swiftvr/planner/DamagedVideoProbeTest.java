@@ -1,0 +1,68 @@
+package io.swiftvr.planner;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Damage in real clips is found while probing (seconds), not minutes into restoring them (issue 32, item 7). */
+class DamagedVideoProbeTest {
+  private final VideoProber prober = new VideoProber();
+
+  @Test
+  void soundClipsHaveNoDamage(@TempDir Path dir) throws Exception {
+    assertTrue(prober.probe(TestMedia.realShort().toString()).damage().isEmpty());
+    assertTrue(prober.probe(TestMedia.repoRoot().resolve("samples/cockatoo.mp4").toString()).damage().isEmpty());
+    assertTrue(prober.probe(DamagedClips.cockatooAs(dir.resolve("whole.mp4")).toString()).damage().isEmpty());
+    assertTrue(prober.probe(DamagedClips.cockatooAs(dir.resolve("whole.mkv")).toString()).damage().isEmpty());
+  }
+
+  @Test
+  void findsACorruptMiddle(@TempDir Path dir) throws Exception {
+    Path clip = DamagedClips.cockatooCorruptMiddle(dir);
+    VideoProbe probe = prober.probe(clip.toString());
+    assertEquals(280, probe.frameCount(), "the index still gives every frame its time");
+    assertArrayEquals(new int[] {137, 138, 139, 140, 141, 142, 143}, probe.damage().frames());
+    InvalidVideoException e = assertThrows(InvalidVideoException.class, () -> DamagePolicy.FAIL.check(probe));
+    // The packets' NAL framing is broken (what the decoder rejects them for), and FFmpeg's parser says so too.
+    assertEquals(clip + ": damaged: 7 damaged packets: frames 137-143 (6.850 s to 7.150 s); the first, at byte "
+        + "366103: a NAL unit of 1955330880 bytes in a packet of 2532 (Invalid NAL unit size); FFmpeg reported while "
+        + "reading it: Invalid NAL unit size (1955330880 > 2528); missing picture in access unit with size 2532 (and 11 "
+        + "more) (--damaged repair restores it with each lost frame filled from the last good one)", e.getMessage());
+    DamagePolicy.REPAIR.check(probe); // repair goes on
+  }
+
+  @Test
+  void findsACutOffEndThatStillOpens(@TempDir Path dir) throws Exception {
+    Path mp4 = DamagedClips.cutOff(DamagedClips.cockatooAs(dir.resolve("whole.mp4")), dir.resolve("cut.mp4"), 0.7);
+    VideoProbe probe = prober.probe(mp4.toString());
+    // MP4 indexes every frame, so the cut is certain; the last packet that remains is short, and marked corrupt.
+    assertEquals(188, probe.frameCount());
+    assertArrayEquals(new int[] {187}, probe.damage().frames());
+    assertEquals("a damaged packet: frame 187 (9.350 s), at byte 509598: the demuxer marked it corrupt; FFmpeg "
+        + "reported while reading it: Invalid NAL unit size (1457 > 526); missing picture in access unit with size 530 "
+        + "(and 1 more); cut off: its index lists 280 video frames, the file holds 188", probe.damage().describe());
+
+    Path mkv = DamagedClips.cutOff(DamagedClips.cockatooAs(dir.resolve("whole.mkv")), dir.resolve("cut.mkv"), 0.7);
+    VideoProbe cutMkv = prober.probe(mkv.toString());
+    // Matroska has no index of every frame: the demuxer's complaint is what tells; the packets left are whole.
+    assertEquals(188, cutMkv.frameCount());
+    assertArrayEquals(new int[0], cutMkv.damage().frames());
+    assertEquals("FFmpeg reported while reading it: File ended prematurely", cutMkv.damage().describe());
+  }
+
+  @Test
+  void findsACorruptMiddleInMatroska(@TempDir Path dir) throws Exception {
+    Path mkv = DamagedClips.overwriteMiddle(DamagedClips.cockatooAs(dir.resolve("whole.mkv")),
+        dir.resolve("corrupt-middle.mkv"), 20 * 1024);
+    VideoProbe probe = prober.probe(mkv.toString());
+    // The demuxer skips the broken part of the file: the packets in it never reach the probe.
+    assertEquals(270, probe.frameCount());
+    assertEquals("FFmpeg reported while reading it: Element at 0x589e5 ending at 0xbc8e82f exceeds containing master "
+        + "element ending at 0x5faca", probe.damage().describe());
+  }
+}
