@@ -1,6 +1,8 @@
 package io.swiftvr.udf;
 
 import io.swiftvr.planner.ChunkGrid;
+import io.swiftvr.planner.DamagePolicy;
+import io.swiftvr.planner.FrameRanges;
 import io.swiftvr.planner.InvalidVideoException;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.VideoProbe;
@@ -11,6 +13,7 @@ import io.swiftvr.udf.model.StreamingRestorer;
 import io.swiftvr.udf.video.FrameSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -78,13 +81,22 @@ public final class ShardRestorer {
   /** A restored chunk on its way to the sink, readable once {@code copy} has landed; {@code index < 0} ends it. */
   private record Restored(int index, ChunkFrames frames, HostCopy copy) {}
 
-  /**
-   * @param progress told the number of frames emitted after every chunk (for progress displays)
-   * @param floatOutput hand the sink the network's float output instead of rounded bytes
-   */
+  /** Restores a shard of a video in which a lost frame fails the shard ({@code --damaged fail}). */
   public ShardResult restore(
       VideoProbe probe, Shard shard, int outWidth, int outHeight, FrameSink sink, IntConsumer progress,
       boolean floatOutput) throws InvalidVideoException, IOException {
+    return restore(probe, shard, outWidth, outHeight, sink, progress, floatOutput, DamagePolicy.FAIL);
+  }
+
+  /**
+   * @param progress told the number of frames emitted after every chunk (for progress displays)
+   * @param floatOutput hand the sink the network's float output instead of rounded bytes
+   * @param damaged what a frame the decoder loses does: fail the shard, or be filled from the last good frame (the
+   *     model then restores the filled frame like any other, and the result lists it)
+   */
+  public ShardResult restore(
+      VideoProbe probe, Shard shard, int outWidth, int outHeight, FrameSink sink, IntConsumer progress,
+      boolean floatOutput, DamagePolicy damaged) throws InvalidVideoException, IOException {
     long start = System.nanoTime();
     BlockingQueue<Decoded> decoded = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
     BlockingQueue<Restored> restored = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
@@ -96,8 +108,9 @@ public final class ShardRestorer {
     int[] emitted = {0};
     long modelNanos = 0;
     int modelled = 0;
+    int[] repaired;
 
-    try (FrameSource source = FrameSource.open(probe, firstInput);
+    try (FrameSource source = FrameSource.open(probe, firstInput, damaged);
         StreamingRestorer stream = model.newStream(outHeight, outWidth)) {
       ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "swiftvr-" + shard.segmentName());
@@ -175,6 +188,9 @@ public final class ShardRestorer {
         emitter.cancel(true);
         stopAndWait(threads); // the decoder must be out of FFmpeg before the source closes
       }
+      // Warm-up frames are another shard's to report; this one reports the frames it emits.
+      repaired = Arrays.stream(source.repairedFrames())
+          .filter(f -> f >= shard.emitStartFrame() && f < shard.emitEndFrame()).toArray();
     }
     if (emitted[0] != shard.emittedFrames()) {
       throw new IllegalStateException(String.format(
@@ -183,7 +199,8 @@ public final class ShardRestorer {
     return new ShardResult(
         shard.videoId(), shard.shardIndex(), decodedFrames[0], modelled, emitted[0],
         decodeNanos[0] / 1e9, modelNanos / 1e9, emitNanos[0] / 1e9, (System.nanoTime() - start) / 1e9,
-        DeviceNames.describe(model.device()));
+        DeviceNames.describe(model.device()), repaired,
+        FrameRanges.describe(repaired, probe.framePts(), probe.timeBaseNum(), probe.timeBaseDen()));
   }
 
   private static void stopAndWait(ExecutorService threads) throws IOException {

@@ -2,11 +2,14 @@ package io.swiftvr.udf.video;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 
+import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.planner.FfmpegLog;
 import io.swiftvr.planner.InvalidVideoException;
 import io.swiftvr.planner.VideoProbe;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
@@ -15,26 +18,39 @@ import org.bytedeco.javacv.FrameGrabber;
  * Decodes a video's frames as packed RGB bytes in display order, knowing the display index of every frame it
  * returns. Frames are identified by their timestamps against the probe (never by counting from a seek), so a seek
  * that lands early or late cannot shift the frame numbering, and a decoder that drops or repeats a frame is caught.
+ *
+ * <p>What a caught frame means is the {@link DamagePolicy}'s choice: under {@code FAIL} a lost or repeated frame fails
+ * the read; under {@code REPAIR} each frame the decoder loses (damaged packets, a cut-off end) is returned as a copy of
+ * the last good one, so the frames keep their number and their timestamps, and {@link #repairedFrames} lists them. A
+ * frame lost before the first good one of this source is filled from the next good one instead.
  */
 public final class FrameSource implements AutoCloseable {
   private final VideoProbe probe;
   private final FFmpegFrameGrabber grabber;
   private final long[] frameMicros;
+  private final Repair repair; // null under FAIL
   private long clockOffset;
   private Frame pending;
   private int pendingIndex = -1;
 
-  private FrameSource(VideoProbe probe, FFmpegFrameGrabber grabber) {
+  private FrameSource(VideoProbe probe, FFmpegFrameGrabber grabber, DamagePolicy damaged) {
     this.probe = probe;
     this.grabber = grabber;
+    this.repair = damaged == DamagePolicy.REPAIR ? new Repair(probe.width() * probe.height() * 3) : null;
     this.frameMicros = new long[probe.frameCount()];
     for (int i = 0; i < frameMicros.length; i++) {
       frameMicros[i] = Math.round(probe.framePts()[i] * 1e6 * probe.timeBaseNum() / probe.timeBaseDen());
     }
   }
 
-  /** Opens the video so that the next {@link #read} returns frame {@code startFrame}. */
+  /** Opens the video so that the next {@link #read} returns frame {@code startFrame}; a lost frame fails the read. */
   public static FrameSource open(VideoProbe probe, int startFrame) throws InvalidVideoException {
+    return open(probe, startFrame, DamagePolicy.FAIL);
+  }
+
+  /** Opens the video so that the next {@link #read} returns frame {@code startFrame}, treating lost frames as told. */
+  public static FrameSource open(VideoProbe probe, int startFrame, DamagePolicy damaged)
+      throws InvalidVideoException {
     if (startFrame < 0 || startFrame >= probe.frameCount()) {
       throw new IllegalArgumentException(String.format(
           "%s: start frame %d outside 0..%d", probe.uri(), startFrame, probe.frameCount() - 1));
@@ -42,7 +58,7 @@ public final class FrameSource implements AutoCloseable {
     FfmpegLog.quiet();
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(probe.uri());
     grabber.setPixelFormat(AV_PIX_FMT_RGB24);
-    FrameSource source = new FrameSource(probe, grabber);
+    FrameSource source = new FrameSource(probe, grabber, damaged);
     try {
       // JavaCV's message names only the failed call; FFmpeg's log says why.
       try (FfmpegLog.Capture log = FfmpegLog.capture()) {
@@ -59,7 +75,11 @@ public final class FrameSource implements AutoCloseable {
         source.pending = null;
         source.pendingIndex = -1;
       }
-      source.skipTo(startFrame);
+      if (source.repair != null) {
+        source.repair.next = startFrame;
+      } else {
+        source.skipTo(startFrame);
+      }
       return source;
     } catch (FrameGrabber.Exception e) {
       source.close();
@@ -123,16 +143,66 @@ public final class FrameSource implements AutoCloseable {
 
   /** Index of the frame the next {@link #read} returns. */
   public int nextIndex() {
+    if (repair != null) {
+      return repair.next;
+    }
     return pending != null ? pendingIndex : pendingIndex + 1;
   }
 
   /** Decodes the next frame into {@code dst} at {@code offset} ({@code width·height·3} bytes). */
   public void read(byte[] dst, int offset) throws InvalidVideoException {
+    if (repair != null) {
+      readRepairing(dst, offset);
+      return;
+    }
     if (pending == null) {
       advance();
     }
     copy(pending, dst, offset);
     pending = null;
+  }
+
+  /**
+   * The display indices of the frames returned so far as copies of a good frame because the decoder lost them,
+   * ascending; empty under {@code FAIL}.
+   */
+  public int[] repairedFrames() {
+    return repair == null ? new int[0] : repair.filled.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * Returns frame {@code repair.next}: the decoded one when the decoder gives it, else (the decoder skipped it, or
+   * stopped before the end) a copy of the last good frame. Frames decoded again or late are passed over; frames
+   * before the wanted one (after a seek) are kept as the last good one, as a pass from the start would have it.
+   */
+  private void readRepairing(byte[] dst, int offset) throws InvalidVideoException {
+    int wanted = repair.next;
+    while (!repair.decoderEnded && (pending == null || pendingIndex < wanted)) {
+      if (pending != null) {
+        repair.keep(pending, pendingIndex);
+      }
+      pending = grabRaw();
+      if (pending == null) {
+        repair.decoderEnded = true;
+      } else {
+        pendingIndex = indexOf(pending.timestamp - clockOffset);
+      }
+    }
+    if (pending != null && pendingIndex == wanted) {
+      repair.keep(pending, pendingIndex);
+      pending = null;
+    } else {
+      if (repair.lastGoodIndex < 0) {
+        if (pending == null) {
+          throw new InvalidVideoException(probe.uri(), String.format(
+              "damaged beyond repair: the decoder returned no frame from frame %d on", wanted));
+        }
+        repair.keep(pending, pendingIndex); // nothing good came before: the next good frame stands in
+      }
+      repair.filled.add(wanted);
+    }
+    System.arraycopy(repair.lastGood, 0, dst, offset, repair.lastGood.length);
+    repair.next++;
   }
 
   private int indexOf(long micros) {
@@ -163,6 +233,27 @@ public final class FrameSource implements AutoCloseable {
     for (int y = 0; y < height; y++) {
       view.position(y * frame.imageStride);
       view.get(dst, offset + y * rowBytes, rowBytes);
+    }
+  }
+
+  /** What reading under {@code REPAIR} keeps: the last good frame and the frames filled from it. */
+  private final class Repair {
+    final byte[] lastGood;
+    int lastGoodIndex = -1;
+    final List<Integer> filled = new ArrayList<>();
+    boolean decoderEnded;
+    int next;
+
+    Repair(int frameBytes) {
+      lastGood = new byte[frameBytes];
+    }
+
+    /** Keeps a decoded frame as the last good one, unless a later one is already kept (a frame decoded late). */
+    void keep(Frame frame, int index) {
+      if (index > lastGoodIndex || lastGoodIndex < 0) {
+        copy(frame, lastGood, 0);
+        lastGoodIndex = index;
+      }
     }
   }
 
