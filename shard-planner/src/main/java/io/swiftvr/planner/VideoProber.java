@@ -29,6 +29,7 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
@@ -104,8 +105,12 @@ public final class VideoProber {
         throw new InvalidVideoException(path, "video stream has no keyframe: no frame can be decoded");
       }
       long[] pts = times.ptsInDisplayOrder();
-      int[] keyframes = times.markedInDisplayOrder(times.key, pts);
       AVRational tb = video.time_base();
+      // Where the file is damaged, frames the demuxer skipped are frames of the video all the same: they keep their
+      // place (and a repair fills them), so the frame count and timing stay those of the undamaged file.
+      long[] missing = findings.isEmpty() && times.firstDamage == null ? new long[0] : TimestampGaps.missing(pts);
+      pts = withTimestamps(pts, missing);
+      int[] keyframes = times.markedInDisplayOrder(times.key, pts);
       int[] damagedFrames = times.markedInDisplayOrder(times.damaged, pts);
       if (damagedFrames.length > 0) {
         String where = FrameRanges.describe(damagedFrames, pts, tb.num(), tb.den());
@@ -113,6 +118,16 @@ public final class VideoProber {
             ? String.format("a damaged packet: frame %s%s", where, times.firstDamage)
             : String.format("%d damaged packets: frames %s; the first%s", damagedFrames.length, where,
                 times.firstDamage));
+      }
+      if (missing.length > 0) {
+        int[] missingFrames = new int[missing.length];
+        for (int i = 0; i < missing.length; i++) {
+          missingFrames[i] = Arrays.binarySearch(pts, missing[i]);
+        }
+        findings.add(String.format("%d frames missing (no packet, a gap in the timestamps): %s", missing.length,
+            FrameRanges.describe(missingFrames, pts, tb.num(), tb.den())));
+        damagedFrames = IntStream.concat(Arrays.stream(damagedFrames), Arrays.stream(missingFrames))
+            .sorted().toArray();
       }
       AVRational rate = video.avg_frame_rate().num() > 0 ? video.avg_frame_rate() : video.r_frame_rate();
       int rateNum = rate.num() > 0 ? rate.num() : 25;
@@ -195,6 +210,17 @@ public final class VideoProber {
       }
     }
     return times;
+  }
+
+  /** Ascending {@code pts} with the ascending {@code extra} merged in. */
+  private static long[] withTimestamps(long[] pts, long[] extra) {
+    if (extra.length == 0) {
+      return pts;
+    }
+    long[] all = Arrays.copyOf(pts, pts.length + extra.length);
+    System.arraycopy(extra, 0, all, pts.length, extra.length);
+    Arrays.sort(all);
+    return all;
   }
 
   private static int rotation(AVCodecParameters par) {

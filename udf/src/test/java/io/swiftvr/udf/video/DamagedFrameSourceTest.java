@@ -70,6 +70,35 @@ class DamagedFrameSourceTest {
     assertArrayEquals(frames[186], frames[187], "the short last packet's frame is frame 186 held");
   }
 
+  @Test
+  void framesAMatroskaDemuxerSkippedAreFilled(@TempDir Path dir) throws Exception {
+    Path mkv = DamagedClips.overwriteMiddle(DamagedClips.cockatooAs(dir.resolve("whole.mkv")),
+        dir.resolve("corrupt-middle.mkv"), 20 * 1024);
+    VideoProbe probe = new VideoProber().probe(mkv.toString());
+    byte[] frame = new byte[probe.width() * probe.height() * 3];
+    InvalidVideoException e = assertThrows(InvalidVideoException.class, () -> {
+      try (FrameSource source = FrameSource.open(probe, 130)) {
+        for (int i = 130; i < probe.frameCount(); i++) {
+          source.read(frame, 0);
+        }
+      }
+    });
+    assertEquals(probe.uri() + ": decoder returned frame 145 where frame 135 was expected: frames are missing or "
+        + "repeated", e.getMessage());
+
+    byte[][] frames = new byte[probe.frameCount()][frame.length];
+    try (FrameSource source = FrameSource.open(probe, 130, DamagePolicy.REPAIR)) {
+      for (int i = 130; i < probe.frameCount(); i++) {
+        source.read(frames[i], 0);
+      }
+      assertArrayEquals(probe.damage().frames(), source.repairedFrames());
+    }
+    for (int i = 135; i <= 144; i++) {
+      assertArrayEquals(frames[134], frames[i], "frame " + i + " is frame 134 held");
+    }
+    assertFalse(Arrays.equals(frames[134], frames[145]));
+  }
+
   /** Every frame from {@code start} under repair; checks that exactly the lost ones were filled. */
   private static byte[][] readAll(VideoProbe probe, int start) throws Exception {
     byte[][] frames = new byte[probe.frameCount()][probe.width() * probe.height() * 3];
