@@ -21,7 +21,7 @@ everything else maps one to one. converted.json (beside converted.pt) is our con
 the tensors dropped); export.py puts both into the bundle's manifest.
 
   python3 -m swiftvr.convert_official --checkpoint SwiftVR/ --out converted.pt
-  python3 export.py --config converted.json --checkpoint converted.pt --out bundle/ --bf16 --no-goldens
+  python3 -m swiftvr.export --config converted.json --checkpoint converted.pt --out bundle/ --bf16 --no-goldens
 """
 
 from __future__ import annotations

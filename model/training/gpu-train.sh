@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One training call on the GPU machine: any number of train.py runs side by side, each with its own
+# One training call on the GPU machine: any number of swiftvr.train runs side by side, each with its own
 # arguments; run i (counting from 0) goes to GPU i mod the number of visible GPUs, so with more runs
 # than GPUs several processes share one GPU. Sharing runs experiments side by side; it did not add
 # throughput: two joint runs on one H200 made 3,757 steps in 520 s together (about 225 ms a step
@@ -12,7 +12,7 @@
 #   model/training/gpu-train.sh NAME "TRAIN ARGS..." [NAME "TRAIN ARGS..."]...
 #   e.g. model/training/gpu-train.sh a "--init-from models/swiftvr-small --schedule detail:320,joint:180 --reuse 4"
 # Each NAME trains into /tmp/train/NAME (kept while the machine stays warm, so a next call can
-# --resume /tmp/train/NAME, also into the same folder: train.py then appends to its CSVs) and lands
+# --resume /tmp/train/NAME, also into the same folder: swiftvr.train then appends to its CSVs) and lands
 # in $OUT/NAME-*.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,8 +28,9 @@ while (( $# )); do
   name=$1 args=$2; shift 2
   gpu=$((run % gpus)); run=$((run + 1))
   echo "== $name on GPU $gpu: $args"
+  # the package runs from the tree (PYTHONPATH), uninstalled: the GPU machine has no package index
   # shellcheck disable=SC2086  # the arguments are a word list on purpose
-  CUDA_VISIBLE_DEVICES=$gpu python3 model/training/train.py --out "/tmp/train/$name" $args \
+  CUDA_VISIBLE_DEVICES=$gpu PYTHONPATH="$repo/model" python3 -m swiftvr.train --out "/tmp/train/$name" $args \
     >"/tmp/train/$name.log" 2>&1 &
   pids+=($!) names+=("$name")
 done

@@ -2,12 +2,12 @@
 # The GPU machine's benchmark of the Java restore path (issue 6), run from the repo root there with the payload of
 # pack-pipeline-payload.sh carried:
 #   setup   facts; JRE, jars and FFmpeg natives unpacked to /tmp; our JNI built and installed (build.sh --install)
-#   export  bundles written by model/export.py on that machine: official (random weights, bfloat16 only, built on
+#   export  bundles written by swiftvr.export (model/) on that machine: official (random weights, bfloat16 only, built on
 #           the GPU) and the default model (models/swiftvr-small when the repo has it, else `small` random weights)
 #   java-*  RestoreBenchmark on gpu: CLIP → sizes → libx264 $PRESET, one JVM per bundle
-#   py-*    model/bench_gpu.py --torchscript on the same files, clip and sizes (model-only and with host copies)
+#   py-*    swiftvr.bench_gpu --torchscript on the same files, clip and sizes (model-only and with host copies)
 #   follow-ups, named only: java-official-medium (x264 preset medium at 2560x1440), java-official-expandable (4K with
-#           PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True), py-official-copies (bench_gpu.py --copy-variants),
+#           PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True), py-official-copies (swiftvr.bench_gpu --copy-variants),
 #           check-copies (EngineCheck of the byte output through the asynchronous host copies), java-official-long
 #           and java-official-long-sync (the 56 s clip of the payload, with and without those copies), java-small-long
 #           (the default model on it); the long runs also write their rows as throughput tables into $OUT.
@@ -72,7 +72,7 @@ setup() {
 
 export_official() {
   rm -rf /tmp/bundles/official
-  python3 model/export.py --config official --seed 0 --device cuda --bf16-only --warmup-chunks 4 \
+  PYTHONPATH="$PWD/model" python3 -m swiftvr.export --config official --seed 0 --device cuda --bf16-only --warmup-chunks 4 \
     --description "random weights (seed 0), untrained; GPU-only benchmark bundle" --out /tmp/bundles/official
 }
 
@@ -82,7 +82,7 @@ export_small() {
     cp -r models/swiftvr-small /tmp/bundles/small
   else
     rm -rf /tmp/bundles/small
-    python3 model/export.py --config small --seed 0 --bf16 --no-goldens --threads "$(nproc)" --out /tmp/bundles/small
+    PYTHONPATH="$PWD/model" python3 -m swiftvr.export --config small --seed 0 --bf16 --no-goldens --threads "$(nproc)" --out /tmp/bundles/small
   fi
   python3 -c 'import json;m=json.load(open("/tmp/bundles/small/manifest.json"));print(m["name"],m["description"],list(m["modules"]))'
 }
@@ -104,9 +104,9 @@ check_copies() {  # EngineCheck on the GPU with the test bundle: goldens, then b
     -cp "$CP" io.swiftvr.udf.bench.EngineCheck udf/src/test/resources/bundles/tiny gpu --repeat 2
 }
 
-py_bench() {  # MODULE_FILE [SIZES] [more bench_gpu.py arguments]
+py_bench() {  # MODULE_FILE [SIZES] [more swiftvr.bench_gpu arguments]
   local s=${2:-$sizes}
-  python3 model/bench_gpu.py --torchscript "$1" --clip "$clip" --resolutions ${s//,/ } "${@:3}"
+  PYTHONPATH="$PWD/model" python3 -m swiftvr.bench_gpu --torchscript "$1" --clip "$clip" --resolutions ${s//,/ } "${@:3}"
 }
 
 export -f setup export_official export_small java_bench check_copies py_bench

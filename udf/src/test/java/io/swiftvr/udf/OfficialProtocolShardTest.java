@@ -31,7 +31,7 @@ class OfficialProtocolShardTest {
   private static VideoProbe probe;
   private static float[][] sequential;
 
-  /** Exported by model/export.py --protocol official with random weights (seed 0), tiny dims, no detail path. */
+  /** Exported by model/swiftvr/export.py --protocol official, random weights (seed 0), tiny dims, no detail path. */
   static ModelBundle bundle() throws Exception {
     Path dir = TestMedia.repoRoot().resolve("udf/src/test/resources/bundles/tiny-official");
     return ModelBundle.open(dir, Path.of(System.getProperty("java.io.tmpdir")));

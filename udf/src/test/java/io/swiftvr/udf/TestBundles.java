@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 public final class TestBundles {
   private TestBundles() {}
 
-  /** Exported by model/export.py with random weights (seed 0); its goldens come from PyTorch. */
+  /** Exported by model/swiftvr/export.py with random weights (seed 0); its goldens come from PyTorch. */
   public static Path tinyDir() {
     return TestMedia.repoRoot().resolve("udf/src/test/resources/bundles/tiny");
   }
