@@ -64,15 +64,15 @@ run python3 native/djl-torch-jni/test/golden_check.py "$bundle" cuda
 run python3 native/djl-torch-jni/test/golden_check.py "$bundle" cuda --tf32 0
 
 step "EngineCheck cpu"
-run $JAVA "${jvm[@]}" io.swiftvr.udf.bench.EngineCheck "$bundle" cpu
+run $JAVA "${jvm[@]}" io.swiftvr.bench.EngineCheck "$bundle" cpu
 step "EngineCheck gpu, float32 module (libtorch defaults: TF32 convolutions)"
-run $JAVA "${jvm[@]}" io.swiftvr.udf.bench.EngineCheck "$bundle" gpu --precision float32 --repeat 3
+run $JAVA "${jvm[@]}" io.swiftvr.bench.EngineCheck "$bundle" gpu --precision float32 --repeat 3
 step "EngineCheck gpu, float32 module, DJL_TORCH_ALLOW_TF32=0"
-DJL_TORCH_ALLOW_TF32=0 run $JAVA "${jvm[@]}" io.swiftvr.udf.bench.EngineCheck "$bundle" gpu --precision float32
+DJL_TORCH_ALLOW_TF32=0 run $JAVA "${jvm[@]}" io.swiftvr.bench.EngineCheck "$bundle" gpu --precision float32
 if python3 -c "import json,sys; sys.exit(0 if 'bfloat16' in json.load(open('$bundle/manifest.json'))['modules'] else 1)"; then
   step "bfloat16 module on gpu: PyTorch, then EngineCheck (what RestorerModel.load picks on a GPU)"
   run python3 native/djl-torch-jni/test/golden_check.py "$bundle" cuda --precision bfloat16
-  run $JAVA "${jvm[@]}" io.swiftvr.udf.bench.EngineCheck "$bundle" gpu --precision auto
+  run $JAVA "${jvm[@]}" io.swiftvr.bench.EngineCheck "$bundle" gpu --precision auto
 fi
 
 step "done: $failed failed step(s)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs what the GPU machine needs besides the repo for device-check.sh: a Java runtime, the jars EngineCheck and
 # JniSmoke use (no FFmpeg, no DJL pytorch-jni/pytorch-native: the host's libtorch and our JNI replace them), the
-# JNI headers to compile against, and JniSmoke compiled. Run here after `./mvnw -q -B -o -pl udf -am install
+# JNI headers to compile against, and JniSmoke compiled. Run here after `./mvnw -q -B -o -pl bench -am install
 # -DskipTests`; name the folder in the device call's `carry` (it must stay git-ignored, e.g. under .device/).
 #
 #   native/djl-torch-jni/pack-payload.sh [PAYLOAD_DIR]      (default .device/payload)
@@ -15,7 +15,7 @@ mkdir -p "$payload/lib" "$payload/jni-include/linux"
 rm -f "$payload"/lib/*.jar
 cd "$repo"
 cp=$(mktemp)
-./mvnw -q -B -o -pl udf dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp"
+./mvnw -q -B -o -pl bench dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp"
 tr ':' '\n' <"$cp" | grep -v -e pytorch-native -e pytorch-jni -e javacv -e javacpp -e /ffmpeg/ -e error_prone -e junit -e opentest4j -e apiguardian \
   | while read -r jar; do cp "$jar" "$payload/lib/"; done
 rm -f "$cp"
@@ -24,7 +24,7 @@ if ! ls "$payload"/lib/slf4j-simple-*.jar >/dev/null 2>&1; then
   api=$(basename "$payload"/lib/slf4j-api-*.jar .jar); version=${api#slf4j-api-}
   cp "$HOME/.m2/repository/org/slf4j/slf4j-simple/$version/slf4j-simple-$version.jar" "$payload/lib/"
 fi
-cp udf/target/swiftvr-udf-*-SNAPSHOT.jar "$payload/lib/"
+cp udf/target/swiftvr-udf-*-SNAPSHOT.jar bench/target/swiftvr-bench-*-SNAPSHOT.jar "$payload/lib/"
 rm -f "$payload"/lib/*-tests.jar
 cp "$jdk/include/jni.h" "$payload/jni-include/"
 cp "$jdk/include/linux/jni_md.h" "$payload/jni-include/linux/"

@@ -11,7 +11,7 @@
 # jars without DJL's pytorch-jni/pytorch-native (the host's libtorch and our JNI replace them) and without the
 # FFmpeg natives jar, that jar's shared libraries (xz; its ffmpeg/ffprobe executables left out), jni.h,
 # JniSmoke, and a 56 s clip for steady-state runs. pipeline-bench.sh unpacks it to /tmp there and rebuilds the FFmpeg natives jar.
-# Run here after `./mvnw -q -B -o -pl udf -am install -DskipTests`.
+# Run here after `./mvnw -q -B -o -pl bench -am install -DskipTests`.
 #
 #   native/djl-torch-jni/pack-pipeline-payload.sh [PAYLOAD_DIR]      (default .device/pipeline; keep it git-ignored)
 set -euo pipefail
@@ -23,7 +23,7 @@ mkdir -p "$payload/lib" "$payload/jni-include/linux"
 rm -f "$payload"/lib/*.jar
 cd "$repo"
 cp=$(mktemp)
-./mvnw -q -B -o -pl udf dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp"
+./mvnw -q -B -o -pl bench dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp"
 natives=$(tr ':' '\n' <"$cp" | grep -E '/ffmpeg-[^/]*-linux-x86_64(-gpl)?\.jar$' | head -1)
 tr ':' '\n' <"$cp" | grep -v -e pytorch-native -e pytorch-jni -e error_prone -e junit -e opentest4j -e apiguardian \
     -e -tests.jar | grep -v -x -F "$natives" | while read -r jar; do cp "$jar" "$payload/lib/"; done
@@ -33,7 +33,7 @@ if ! ls "$payload"/lib/slf4j-simple-*.jar >/dev/null 2>&1; then
   cp "$HOME/.m2/repository/org/slf4j/slf4j-simple/$version/slf4j-simple-$version.jar" "$payload/lib/"
 fi
 rm -f "$payload"/lib/swiftvr-udf-*.jar
-cp udf/target/swiftvr-udf-*-SNAPSHOT.jar "$payload/lib/"
+cp udf/target/swiftvr-udf-*-SNAPSHOT.jar bench/target/swiftvr-bench-*-SNAPSHOT.jar "$payload/lib/"
 rm -f "$payload"/lib/*-tests.jar
 cp "$jdk/include/jni.h" "$payload/jni-include/"
 cp "$jdk/include/linux/jni_md.h" "$payload/jni-include/linux/"

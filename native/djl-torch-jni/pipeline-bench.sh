@@ -91,17 +91,17 @@ java_bench() {  # BUNDLE [SIZES] [PRESET] [PYTORCH_CUDA_ALLOC_CONF]; env BENCH_C
   local s=${2:-$sizes} p=${3:-$preset} c=${BENCH_CLIP:-$clip}
   [[ -n "${4:-}" ]] && export PYTORCH_CUDA_ALLOC_CONF=$4 && echo "PYTORCH_CUDA_ALLOC_CONF=$4"
   echo "$JAVA -Xmx24g -Dai.djl.offline=true -Djna.library.path=$CUDART_DIR -Dai.djl.pytorch.cudnn_benchmark=true" \
-    "${JVM_EXTRA:+$JVM_EXTRA }-cp '$CP' io.swiftvr.udf.bench.RestoreBenchmark $c $1 $s gpu libx264 $p"
+    "${JVM_EXTRA:+$JVM_EXTRA }-cp '$CP' io.swiftvr.bench.RestoreBenchmark $c $1 $s gpu libx264 $p"
   # shellcheck disable=SC2086 # JVM_EXTRA holds whole options
   $JAVA -Xmx24g -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp-cache -Djna.library.path="$CUDART_DIR" \
     -Dai.djl.pytorch.cudnn_benchmark=true ${JVM_EXTRA:-} \
-    -cp "$CP" io.swiftvr.udf.bench.RestoreBenchmark "$c" "$1" "$s" gpu libx264 "$p"
+    -cp "$CP" io.swiftvr.bench.RestoreBenchmark "$c" "$1" "$s" gpu libx264 "$p"
 }
 
 check_copies() {  # EngineCheck on the GPU with the test bundle: goldens, then byte output through the host copies
   $JAVA -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Djna.library.path="$CUDART_DIR" \
-    -cp "$CP" io.swiftvr.udf.bench.EngineCheck udf/src/test/resources/bundles/tiny gpu --repeat 2
+    -cp "$CP" io.swiftvr.bench.EngineCheck udf/src/test/resources/bundles/tiny gpu --repeat 2
 }
 
 py_bench() {  # MODULE_FILE [SIZES] [more swiftvr.bench_gpu arguments]

@@ -3,6 +3,11 @@ package io.swiftvr.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swiftvr.jobs.cli.Main;
+import io.swiftvr.jobs.plan.JobOptions;
+import io.swiftvr.jobs.restore.Devices;
+import io.swiftvr.jobs.spark.RestoreJob;
+import io.swiftvr.jobs.spark.SparkTaskEnvironment;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.udf.TestBundles;
 import java.io.ByteArrayOutputStream;
@@ -98,9 +103,11 @@ class ClusterProfilesTest {
         .set("spark.executor.extraJavaOptions", profileConf.get("spark.executor.extraJavaOptions")
             + " -Dorg.bytedeco.javacpp.cachedir=" + TestMedia.repoRoot().resolve("target/cache/javacpp"));
     try (JavaSparkContext spark = new JavaSparkContext(conf)) {
-      List<String> seen = spark.parallelize(List.of(0, 1), 2).map(i -> ShardTaskRunner.chooseDevice("auto")
-          + " threads " + ShardTaskRunner.encoderThreads() + " file names " + System.getProperty("sun.jnu.encoding"))
-          .collect();
+      List<String> seen = spark.parallelize(List.of(0, 1), 2).map(i -> {
+        SparkTaskEnvironment task = new SparkTaskEnvironment();
+        return Devices.choose("auto", task.assignedGpus()) + " threads " + task.encoderThreads() + " file names "
+            + System.getProperty("sun.jnu.encoding");
+      }).collect();
       for (String s : seen) {
         assertTrue(s.matches("gpu\\([01]\\) threads " + profileConf.get("spark.task.cpus") + " file names UTF-8"),
             profile + ": " + s);
@@ -132,7 +139,7 @@ class ClusterProfilesTest {
     SparkConf conf = new SparkConf().setAppName("ClusterProfilesTest").set("spark.ui.enabled", "false");
     read("local").forEach(conf::set);
     try (JavaSparkContext spark = new JavaSparkContext(conf)) {
-      JobOptions options = JobOptions.parse(List.of("--input", TestMedia.realShort().toString(), "--output",
+      JobOptions options = Main.parseRunOptions(List.of("--input", TestMedia.realShort().toString(), "--output",
           out.toString(), "--model", TestBundles.tinyDir().toString()));
       RestoreJob.Result result = RestoreJob.run(options, spark, new PrintStream(new ByteArrayOutputStream()));
       assertEquals("restored", result.videos().get(0).status());

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swiftvr.jobs.cli.Main;
+import io.swiftvr.jobs.merge.Chapters;
+import io.swiftvr.jobs.spark.RestoreJob;
+import io.swiftvr.jobs.state.VideoOutcome;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.planner.VideoProber;
 import io.swiftvr.udf.TestBundles;
@@ -40,7 +44,7 @@ class EdgeCaseJobTest {
     List<String> args = new java.util.ArrayList<>(List.of("--input", input.toString(), "--output", out.toString(),
         "--model", TestBundles.tinyDir().toString()));
     args.addAll(Arrays.asList(extra));
-    RestoreJob.Result result = RestoreJob.run(JobOptions.parse(args), spark, new PrintStream(new ByteArrayOutputStream()));
+    RestoreJob.Result result = RestoreJob.run(Main.parseRunOptions(args), spark, new PrintStream(new ByteArrayOutputStream()));
     VideoOutcome video = result.videos().get(0);
     assertEquals("restored", video.status(), String.valueOf(video.error()));
     VideoProbe source = new VideoProber().probe(input.toString());

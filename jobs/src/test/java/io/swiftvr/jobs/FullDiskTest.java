@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.swiftvr.jobs.spark.RestoreJob;
+import io.swiftvr.jobs.state.VideoOutcome;
 import io.swiftvr.planner.VideoProber;
 import io.swiftvr.udf.TestBundles;
 import java.io.ByteArrayOutputStream;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swiftvr.jobs.cli.Main;
 import io.swiftvr.udf.TestBundles;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;

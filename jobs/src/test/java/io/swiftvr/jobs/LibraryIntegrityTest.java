@@ -5,9 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swiftvr.jobs.cli.Main;
+import io.swiftvr.jobs.merge.MergeStage;
+import io.swiftvr.jobs.plan.JobOptions;
+import io.swiftvr.jobs.plan.JobPlan;
+import io.swiftvr.jobs.plan.JobPlanner;
+import io.swiftvr.jobs.plan.RejectedInput;
+import io.swiftvr.jobs.plan.VideoPlan;
+import io.swiftvr.jobs.restore.ShardTask;
+import io.swiftvr.jobs.restore.ShardTaskRunner;
+import io.swiftvr.jobs.restore.TaskEnvironment;
+import io.swiftvr.jobs.spark.RestoreJob;
+import io.swiftvr.jobs.spark.ShardStage;
+import io.swiftvr.jobs.state.OutcomeRows;
+import io.swiftvr.jobs.state.ShardOutcome;
+import io.swiftvr.jobs.state.VideoOutcome;
+import io.swiftvr.jobs.storage.Location;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.udf.TestBundles;
 import io.swiftvr.udf.bundle.ModelBundle;
+import io.swiftvr.udf.video.FrameSize;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -86,7 +103,7 @@ class LibraryIntegrityTest {
     assertEquals(List.of(second + ": its output clip.swiftvr.mp4 would also be the output of " + first
             + "; restore files of the same name from different folders by giving their common folder as --input "
             + "(outputs mirror the folders below it), or in separate runs"),
-        plan.rejected().stream().map(VideoOutcome::error).toList());
+        plan.rejected().stream().map(RejectedInput::error).toList());
   }
 
   @Test
@@ -102,7 +119,7 @@ class LibraryIntegrityTest {
         new PrintStream(new ByteArrayOutputStream()), false);
     assertEquals(1, shards.size());
     assertTrue(shards.get(0).error().startsWith(input + ": changed after it was planned ("), shards.get(0).error());
-    List<VideoOutcome> merged = MergeStage.merge(plan);
+    List<VideoOutcome> merged = MergeStage.merge(plan, OutcomeRows.read(plan));
     assertEquals("failed", merged.get(0).status());
     assertFalse(Files.exists(out.resolve("film.swiftvr.mp4")));
   }
@@ -114,7 +131,8 @@ class LibraryIntegrityTest {
     JobPlan plan = JobPlanner.plan(options(out, "--input", input.toString(), "--chunks-per-shard", "1"));
     plan.write();
     VideoPlan video = plan.videos().get(0);
-    assertEquals("restored", ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(0), false), n -> { })
+    assertEquals("restored", ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(0), false), TaskEnvironment.NONE,
+        n -> { })
         .status());
     // replaced while shard 2 restores: it must not publish its segment
     ShardTaskRunner.beforePublish = task -> {
@@ -127,7 +145,8 @@ class LibraryIntegrityTest {
     };
     ShardOutcome second;
     try {
-      second = ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(1), false), n -> { });
+      second = ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(1), false), TaskEnvironment.NONE,
+        n -> { });
     } finally {
       ShardTaskRunner.beforePublish = task -> { };
     }
@@ -138,7 +157,7 @@ class LibraryIntegrityTest {
       assertEquals(List.of("shard-00000-of-00002.mp4"),
           staged.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList());
     }
-    VideoOutcome merged = MergeStage.merge(plan).get(0);
+    VideoOutcome merged = MergeStage.merge(plan, OutcomeRows.read(plan)).get(0);
     assertEquals("failed", merged.status());
     assertFalse(Files.exists(out.resolve("film.swiftvr.mp4")));
   }
@@ -201,7 +220,7 @@ class LibraryIntegrityTest {
   @Test
   void aBundleChangedAfterPlanningIsRefusedByEveryTask(@TempDir Path dir, @TempDir Path out) throws Exception {
     Path bundle = TestBundles.copyOf(TestBundles.tinyDir(), dir.resolve("bundle"));
-    JobPlan plan = JobPlanner.plan(JobOptions.parse(List.of("--output", out.toString(), "--model", bundle.toString(),
+    JobPlan plan = JobPlanner.plan(Main.parseRunOptions(List.of("--output", out.toString(), "--model", bundle.toString(),
         "--input", TestMedia.realShort().toString())));
     Path manifest = bundle.resolve("manifest.json");
     Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"warmup_chunks\": *(\\d+)",
@@ -209,7 +228,8 @@ class LibraryIntegrityTest {
     String now = ModelBundle.open(bundle, dir).fingerprint();
     VideoPlan video = plan.videos().get(0);
 
-    ShardOutcome outcome = ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(0), false), n -> { });
+    ShardOutcome outcome = ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(0), false), TaskEnvironment.NONE,
+        n -> { });
     assertEquals(TestMedia.realShort() + ": shard 1 of 1 failed: InvalidBundleException: the model bundle at "
         + bundle + " is " + now + ", but the plan was made with " + plan.modelFingerprint() + ": it changed after "
         + "planning, and one video is never restored with two models; rerun the same command to plan again with the "
@@ -239,22 +259,22 @@ class LibraryIntegrityTest {
   @Test
   void theOfficialProtocolScalesTheCroppedInputAsTheReleaseDoes(@TempDir Path dir) throws Exception {
     Path clip = EdgeClips.write(dir.resolve("odd.mp4"), new EdgeClips.Spec(190, 138, 5, 0, null));
-    JobPlan plan = JobPlanner.plan(JobOptions.parse(List.of("--input", clip.toString(), "--output",
+    JobPlan plan = JobPlanner.plan(Main.parseRunOptions(List.of("--input", clip.toString(), "--output",
         dir.resolve("out").toString(), "--model", TestBundles.tinyDir().resolveSibling("tiny-official").toString(),
         "--size", "x2")));
-    assertEquals(List.of(368, 272), List.of(plan.videos().get(0).outWidth(), plan.videos().get(0).outHeight()),
+    assertEquals(new FrameSize(368, 272), plan.videos().get(0).outputSize(),
         "184x136 (the crop to a multiple of 8) times 2");
     JobPlan ours = JobPlanner.plan(options(dir.resolve("ours"), "--input", clip.toString(), "--size", "x2"));
-    assertEquals(List.of(380, 276), List.of(ours.videos().get(0).outWidth(), ours.videos().get(0).outHeight()),
+    assertEquals(new FrameSize(380, 276), ours.videos().get(0).outputSize(),
         "our protocol restores the whole picture");
   }
 
   @Test
   void anUnknownSchemeIsRefusedWhereverALocationIsUsed() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Storage.forLocation("gs://bucket/films"));
+        () -> Location.of("gs://bucket/films").storage());
     assertEquals("Unsupported location 'gs://bucket/films': gs: is not a supported scheme; use a local path, a file: "
         + "URI or an s3a:// URI", e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Storage.forLocation("s3://bucket/films"));
+    assertThrows(IllegalArgumentException.class, () -> Location.of("s3://bucket/films").storage());
   }
 }

@@ -3,6 +3,12 @@ package io.swiftvr.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swiftvr.jobs.cli.Main;
+import io.swiftvr.jobs.plan.JobOptions;
+import io.swiftvr.jobs.restore.Devices;
+import io.swiftvr.jobs.spark.RestoreJob;
+import io.swiftvr.jobs.spark.SparkTaskEnvironment;
+import io.swiftvr.jobs.state.VideoOutcome;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.planner.VideoProber;
@@ -53,21 +59,22 @@ class LocalClusterTest {
   void concurrentTasksAreBoundToDifferentGpus() {
     List<String> devices = spark.parallelize(List.of(0, 1), 2).map(i -> {
       Thread.sleep(500); // hold the GPU, so both tasks run at once
-      return ShardTaskRunner.chooseDevice("auto").toString();
+      return Devices.choose("auto", new SparkTaskEnvironment().assignedGpus()).toString();
     }).collect();
     assertEquals(new TreeSet<>(List.of("gpu(0)", "gpu(1)")), new TreeSet<>(devices));
   }
 
   @Test
   void encodersUseTheTaskCpuShare() {
-    List<Integer> threads = spark.parallelize(List.of(0, 1), 2).map(i -> ShardTaskRunner.encoderThreads()).collect();
+    List<Integer> threads =
+        spark.parallelize(List.of(0, 1), 2).map(i -> new SparkTaskEnvironment().encoderThreads()).collect();
     assertEquals(List.of(1, 1), threads);
-    assertEquals(0, ShardTaskRunner.encoderThreads(), "outside a task the encoder chooses");
+    assertEquals(0, new SparkTaskEnvironment().encoderThreads(), "outside a task the encoder chooses");
   }
 
   @Test
   void executorsRestoreWithTheirOwnModel(@TempDir Path out) throws Exception {
-    JobOptions options = JobOptions.parse(List.of("--input", TestMedia.realShort().toString(), "--output",
+    JobOptions options = Main.parseRunOptions(List.of("--input", TestMedia.realShort().toString(), "--output",
         out.toString(), "--model", TestBundles.tinyDir().toString(), "--spread", "2", "--device", "cpu"));
     RestoreJob.Result result = RestoreJob.run(options, spark, new PrintStream(new ByteArrayOutputStream()));
     VideoOutcome video = result.videos().get(0);

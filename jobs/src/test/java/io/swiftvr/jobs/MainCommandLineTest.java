@@ -1,6 +1,7 @@
 package io.swiftvr.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swiftvr.planner.TestMedia;
@@ -23,7 +24,7 @@ class MainCommandLineTest {
         "-cp", System.getProperty("java.class.path"),
         "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
         "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir"),
-        "io.swiftvr.jobs.Main"));
+        "io.swiftvr.jobs.cli.Main"));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).start();
     process.getOutputStream().close();
@@ -35,16 +36,45 @@ class MainCommandLineTest {
   }
 
   @Test
-  void helpPrintsTheUsageAndSucceedsWhereverItStands() throws Exception {
-    for (List<String> args : List.of(List.of("-h"), List.of("--help"), List.of("plan", "--help"),
-        List.of("run", "-h"), List.of("--input", "x.mp4", "--help"))) {
+  void helpListsTheCommandsAndSucceeds() throws Exception {
+    for (String help : List.of("-h", "--help")) {
+      Result result = main(help);
+      assertEquals(0, result.status(), help + ": " + result);
+      assertTrue(result.out().startsWith("Usage: swiftvr [-h] [COMMAND]\n"), result.out());
+      for (String command : List.of("run", "plan", "restore", "merge", "report", "doctor")) {
+        assertTrue(result.out().contains("\n  " + command + " "), command + " in " + result.out());
+      }
+      assertEquals("", result.err(), help);
+    }
+  }
+
+  @Test
+  void eachCommandHasItsOwnHelpWithOnlyItsOptions() throws Exception {
+    String crf = "--crf=N";
+    for (List<String> args : List.of(List.of("plan", "--help"), List.of("run", "-h"),
+        List.of("--input", "x.mp4", "--help"))) {
       Result result = main(args.toArray(String[]::new));
       assertEquals(0, result.status(), args + ": " + result);
-      assertTrue(result.out().startsWith("Usage: swiftvr [COMMAND] [options]\nCommands:\n"), args + ": " + result);
-      assertTrue(result.out().contains("\n  --crf N             encoder quality, 0..51, lower is better (default 18)\n"),
-          args + ": " + result);
+      assertTrue(result.out().startsWith("Usage: swiftvr " + (args.get(0).equals("plan") ? "plan" : "run") + " "),
+          args + ": " + result.out());
+      assertTrue(result.out().contains(crf) && result.out().contains(
+          "encoder quality, 0..51, lower is better (default: 18)"), args + ": " + result.out());
       assertEquals("", result.err(), args.toString());
     }
+    Result restore = main("restore", "--help");
+    assertEquals(0, restore.status(), restore.toString());
+    assertTrue(restore.out().contains("--retry-failed") && restore.out().contains("--output=DIR"), restore.out());
+    assertFalse(restore.out().contains(crf), restore.out());
+  }
+
+  @Test
+  void anOptionACommandDoesNotTakeIsRefused() throws Exception {
+    assertEquals(new Result(2, "", "Unknown options: '--crf', '20'\nSee 'swiftvr restore --help'.\n"),
+        main("restore", "--crf", "20"));
+    assertEquals(new Result(2, "", "Unknown option: '--prices'\nSee 'swiftvr merge --help'.\n"),
+        main("merge", "--prices"));
+    assertEquals(new Result(2, "", "Unmatched argument at index 0: 'bogus'\nSee 'swiftvr --help'.\n"),
+        main("bogus"));
   }
 
   @Test
@@ -63,8 +93,9 @@ class MainCommandLineTest {
   @Test
   void aBadOptionValueNamesTheOptionAndExits2() throws Exception {
     Result result = main("plan", "--crf", "abc");
-    assertEquals(new Result(2, "", "--crf: expected a whole number, got 'abc'\n"), result);
-    assertEquals(new Result(2, "", "--chunks-per-shard: expected a whole number, got '1e3'\n"),
-        main("--chunks-per-shard=1e3"));
+    assertEquals(new Result(2, "", "Invalid value for option '--crf': expected a whole number, got 'abc'\n"
+        + "See 'swiftvr plan --help'.\n"), result);
+    assertEquals(new Result(2, "", "Invalid value for option '--chunks-per-shard': expected a whole number, got '1e3'\n"
+        + "See 'swiftvr run --help'.\n"), main("--chunks-per-shard=1e3"));
   }
 }

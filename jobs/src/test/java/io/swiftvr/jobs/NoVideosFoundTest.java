@@ -2,6 +2,8 @@ package io.swiftvr.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.swiftvr.jobs.plan.InputLister;
+import io.swiftvr.jobs.plan.NoVideosFoundException;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.udf.TestBundles;
 import java.nio.file.Files;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.swiftvr.jobs.cli.Main;
+import io.swiftvr.jobs.plan.JobOptions;
+import io.swiftvr.jobs.spark.RestoreJob;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.udf.TestBundles;
 import java.awt.image.BufferedImage;
@@ -54,7 +57,7 @@ class NotebooksTest {
     Path out = dir.resolve("out");
     try (JavaSparkContext spark = new JavaSparkContext(new SparkConf().setMaster("local[1]")
         .setAppName("NotebooksTest").set("spark.ui.enabled", "false"))) {
-      JobOptions options = JobOptions.parse(List.of("--input", TestMedia.realShort().toString(), "--output",
+      JobOptions options = Main.parseRunOptions(List.of("--input", TestMedia.realShort().toString(), "--output",
           out.toString(), "--model", TestBundles.tinyDir().toString(), "--prices", writePrices(dir).toString()));
       RestoreJob.Result result = RestoreJob.run(options, spark, new PrintStream(new ByteArrayOutputStream()));
       assertEquals("restored", result.videos().get(0).status());

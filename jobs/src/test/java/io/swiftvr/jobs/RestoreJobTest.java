@@ -6,6 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swiftvr.jobs.merge.MergeStage;
+import io.swiftvr.jobs.plan.JobOptions;
+import io.swiftvr.jobs.plan.JobPlan;
+import io.swiftvr.jobs.plan.JobPlanner;
+import io.swiftvr.jobs.plan.RejectedInput;
+import io.swiftvr.jobs.plan.VideoPlan;
+import io.swiftvr.jobs.report.JobReport;
+import io.swiftvr.jobs.restore.ShardTask;
+import io.swiftvr.jobs.restore.ShardTaskRunner;
+import io.swiftvr.jobs.restore.TaskEnvironment;
+import io.swiftvr.jobs.spark.RestoreJob;
+import io.swiftvr.jobs.spark.ShardStage;
+import io.swiftvr.jobs.state.OutcomeRows;
+import io.swiftvr.jobs.state.ShardOutcome;
+import io.swiftvr.jobs.state.VideoOutcome;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.planner.VideoProber;
@@ -124,7 +139,7 @@ class RestoreJobTest {
     assertEquals(List.of(TestMedia.realShort().toString()),
         plan.videos().stream().map(v -> v.probe().uri()).toList());
     assertEquals(List.of(dir.resolve("missing.mp4") + ": file not found"),
-        plan.rejected().stream().map(VideoOutcome::error).toList());
+        plan.rejected().stream().map(RejectedInput::error).toList());
   }
 
   @Test
@@ -158,7 +173,8 @@ class RestoreJobTest {
     JobPlan plan = JobPlanner.plan(interrupted);
     plan.write();
     VideoPlan video = plan.videos().get(0);
-    ShardOutcome first = ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(0), false), n -> { });
+    ShardOutcome first = ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(0), false), TaskEnvironment.NONE,
+        n -> { });
     assertEquals("restored", first.status());
     // A task that died mid-write leaves only a temporary file, which must never be taken for a segment.
     Files.writeString(Path.of(plan.stagingDir(video)).resolve(".shard-00001-of-00002.mp4.tmp-dead.mp4"), "partial");
@@ -207,11 +223,13 @@ class RestoreJobTest {
     assertEquals(plan.videos().get(0).key(), read.videos().get(0).key());
     assertEquals(36, read.videos().get(0).probe().frameCount());
 
-    assertEquals("pending", MergeStage.merge(read).get(0).status(), "nothing to merge before restore");
+    assertEquals("pending", MergeStage.merge(read, OutcomeRows.read(read)).get(0).status(),
+        "nothing to merge before restore");
     ShardStage.restore(read, spark, new PrintStream(new ByteArrayOutputStream()), false);
-    List<VideoOutcome> merged = MergeStage.merge(read);
+    List<VideoOutcome> merged = MergeStage.merge(read, OutcomeRows.read(read));
     assertEquals("restored", merged.get(0).status());
-    JobReport.write(read, MergeStage.outcomesWithoutMerging(read), 0, Map.of(), List.of());
+    JobReport.write(read, OutcomeRows.all(OutcomeRows.read(read)),
+        MergeStage.outcomesWithoutMerging(read, OutcomeRows.read(read)), 0, Map.of(), List.of());
     assertTrue(Files.readString(out.resolve("report/videos.csv")).contains(",restored,"));
     assertEquals(2, Files.readAllLines(out.resolve("report/shards.csv")).size());
   }

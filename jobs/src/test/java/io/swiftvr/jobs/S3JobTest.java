@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swiftvr.jobs.cli.Main;
+import io.swiftvr.jobs.spark.RestoreJob;
+import io.swiftvr.jobs.state.VideoOutcome;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.planner.VideoProber;
@@ -83,7 +86,7 @@ class S3JobTest {
   }
 
   private RestoreJob.Result run(String... args) throws Exception {
-    return RestoreJob.run(JobOptions.parse(List.of(args)), spark, new PrintStream(new ByteArrayOutputStream()));
+    return RestoreJob.run(Main.parseRunOptions(List.of(args)), spark, new PrintStream(new ByteArrayOutputStream()));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swiftvr.jobs.merge.SegmentMerger;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.planner.VideoProber;

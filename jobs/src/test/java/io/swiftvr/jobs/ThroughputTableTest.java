@@ -4,12 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swiftvr.jobs.plan.InputIdentity;
+import io.swiftvr.jobs.plan.JobPlan;
+import io.swiftvr.jobs.plan.VideoPlan;
+import io.swiftvr.jobs.report.ThroughputTable;
+import io.swiftvr.jobs.state.ShardOutcome;
+import io.swiftvr.planner.ChunkGrid;
 import io.swiftvr.planner.ColourInfo;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.udf.ShardResult;
 import io.swiftvr.udf.ThroughputRow;
 import io.swiftvr.udf.video.EncoderSettings;
+import io.swiftvr.udf.video.FrameSize;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,9 +39,10 @@ class ThroughputTableTest {
     }
     VideoProbe probe = new VideoProbe("in.mp4", 0, "mp4", "h264", 64, 48, 0, 1, 24, 24, 1, false, false, 0, pts,
         new int[] {0}, new ColourInfo(null, null, null, null), List.of());
-    VideoPlan video = new VideoPlan("v", "in.mp4", new InputIdentity(1, 1, "00"), probe, List.<Shard>of(), 128, 96,
-        "in.swiftvr.mp4");
-    JobPlan plan = new JobPlan(dir.toString(), "m", "m", "f", EncoderSettings.defaults(), "auto", "now",
+    VideoPlan video = new VideoPlan("v", "in.mp4", new InputIdentity(1, 1, "00"), probe, List.<Shard>of(),
+        new FrameSize(128, 96), "in.swiftvr.mp4");
+    JobPlan plan = new JobPlan(dir.toString(), "m", "m", "f", ChunkGrid.SWIFTVR, 2, EncoderSettings.defaults(), "auto",
+        "now",
         List.of(video), List.of(), "");
     List<ThroughputRow> rows = ThroughputTable.compute(plan, List.of(
         shard("NVIDIA H100 80GB HBM3", 240, 5), shard("NVIDIA H100 80GB HBM3", 240, 5), shard("CPU x2", 240, 40)),

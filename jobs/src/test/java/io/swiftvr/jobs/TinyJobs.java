@@ -1,5 +1,7 @@
 package io.swiftvr.jobs;
 
+import io.swiftvr.jobs.cli.Main;
+import io.swiftvr.jobs.plan.JobOptions;
 import io.swiftvr.udf.TestBundles;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +24,6 @@ final class TinyJobs {
   static JobOptions options(Path out, String... extra) {
     List<String> args = new ArrayList<>(List.of("--output", out.toString(), "--model", TestBundles.tinyDir().toString()));
     args.addAll(Arrays.asList(extra));
-    return JobOptions.parse(args);
+    return Main.parseRunOptions(args);
   }
 }

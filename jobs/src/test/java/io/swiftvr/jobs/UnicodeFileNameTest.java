@@ -45,7 +45,7 @@ class UnicodeFileNameTest {
   private static Run plan(Path folder, Path output, boolean launcherLocale) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return bashUnderLangC((launcherLocale ? ". \"$1\"; " : "") + "exec \"$2\" -cp \"$3\" -Djava.io.tmpdir=\"$4\" "
-            + "-Dorg.bytedeco.javacpp.cachedir=\"$5\" io.swiftvr.jobs.Main plan --input \"$6\" --output \"$7\" "
+            + "-Dorg.bytedeco.javacpp.cachedir=\"$5\" io.swiftvr.jobs.cli.Main plan --input \"$6\" --output \"$7\" "
             + "--model \"$8\"",
         TestMedia.repoRoot().resolve("bin/utf8-locale.sh").toString(), java, System.getProperty("java.class.path"),
         System.getProperty("java.io.tmpdir"), System.getProperty("org.bytedeco.javacpp.cachedir"),

@@ -49,10 +49,10 @@ public final class OutputSize implements Serializable {
         "Output size '" + text + "' is neither a scale (x2, x4) nor a size (3840x2160)");
   }
 
-  /** Output {@code [width, height]} for an input of {@code width×height}. */
-  public int[] resolve(int width, int height) {
+  /** The output size for an input of {@code width×height}. */
+  public FrameSize resolve(int width, int height) {
     double factor = scale > 0 ? scale : Math.min((double) boxWidth / width, (double) boxHeight / height);
-    return new int[] {even(width * factor), even(height * factor)};
+    return new FrameSize(even(width * factor), even(height * factor));
   }
 
   private static int even(double v) {

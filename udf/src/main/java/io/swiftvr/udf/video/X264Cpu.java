@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * The CPU code paths x264 may use. On CPUs with AVX-512, x264's AVX-512 functions made the encoded bytes depend on
  * the contents of native memory: encoding the same 160×96 frames 60 times, with other native allocations in
  * between (as decoder and model threads make in a shard), gave 4 different files; capped at AVX2, 1 file in 60
- * (udf's {@code bench.EncoderRepeatability}; docs/sharding.md, "Encoder determinism"). A retried or resumed shard
+ * (the bench module's {@code EncoderRepeatability}; docs/sharding.md, "Encoder determinism"). A retried or resumed shard
  * must encode to the same bytes, so x264 is capped at AVX2 there, at about 5% more encoder CPU time. CPUs without
  * AVX-512 keep x264's own detection, which never picks those paths for them.
  */

@@ -1,0 +1,29 @@
+package io.swiftvr.jobs.cli;
+
+import io.swiftvr.jobs.merge.MergeStage;
+import io.swiftvr.jobs.plan.JobPlan;
+import io.swiftvr.jobs.state.OutcomeRows;
+import io.swiftvr.jobs.state.VideoOutcome;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "merge",
+    description = "Merge and publish every video whose shards all finished.")
+final class MergeCommand implements JobCommand {
+  @Mixin HelpOption help;
+  @Mixin OutputOption output;
+
+  @Override
+  public String writesTo() {
+    return output.location();
+  }
+
+  @Override
+  public int call() throws Exception {
+    JobPlan plan = JobPlan.read(output.location());
+    long started = System.nanoTime();
+    List<VideoOutcome> videos = MergeStage.merge(plan, OutcomeRows.read(plan));
+    return Outcomes.print(plan, videos, (System.nanoTime() - started) / 1e9);
+  }
+}

@@ -1,0 +1,42 @@
+package io.swiftvr.jobs.plan;
+
+import io.swiftvr.udf.video.EncoderSettings;
+import io.swiftvr.udf.video.OutputSize;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a run was asked to do, already checked by the command line ({@code jobs.cli}): locations normalised (local
+ * output and model absolute, inputs as given), values in range.
+ *
+ * @param inputs video files, folders, or {@code @FILE} manifests
+ * @param size the output size, or null for the model's own scale
+ * @param spread cut every video into this many shards of equal length, or null to cut by {@code chunksPerShard}
+ * @param warmupChunks the warm-up per shard, or null for the model's measured value
+ * @param device {@code auto}, {@code cpu} or {@code gpu}
+ * @param prices a CSV of prices per device hour, or null
+ * @param estimateFrom an earlier run's throughput table to estimate device-hours from (plan), or null
+ * @param addThroughput other throughput tables to join the report's
+ * @param retryFailed run again shards an earlier run failed for good
+ */
+public record JobOptions(
+    List<String> inputs,
+    String outputDir,
+    String model,
+    OutputSize size,
+    EncoderSettings encoder,
+    int chunksPerShard,
+    Integer spread,
+    Integer warmupChunks,
+    String device,
+    Path prices,
+    Path estimateFrom,
+    List<Path> addThroughput,
+    boolean retryFailed) implements Serializable {
+
+  public static final String DEFAULT_INPUT = "samples/realshort.mp4";
+  public static final String DEFAULT_MODEL = "models/swiftvr-small";
+  public static final String DEFAULT_OUTPUT = "out";
+  public static final int DEFAULT_CHUNKS_PER_SHARD = 40;
+}

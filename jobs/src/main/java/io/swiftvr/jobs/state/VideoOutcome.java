@@ -1,0 +1,70 @@
+package io.swiftvr.jobs.state;
+
+import io.swiftvr.jobs.plan.RejectedInput;
+import io.swiftvr.jobs.plan.VideoPlan;
+import io.swiftvr.planner.VideoProbe;
+import java.util.List;
+
+/**
+ * One row of the video report: a published restored video, or why there is none.
+ *
+ * @param status {@code restored}; {@code reused} (published by an earlier run with the same input and parameters);
+ *     {@code failed} (with the reason); {@code pending} (shards still to run: rerun {@code restore})
+ */
+public record VideoOutcome(
+    String input,
+    String output,
+    String status,
+    String error,
+    int frames,
+    double videoSeconds,
+    int inWidth,
+    int inHeight,
+    int outWidth,
+    int outHeight,
+    double decodeSeconds,
+    double modelSeconds,
+    double encodeSeconds,
+    double mergeSeconds,
+    String device) implements java.io.Serializable {
+
+  public static VideoOutcome failed(String input, String error) {
+    return new VideoOutcome(input, null, "failed", error, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+  }
+
+  public static VideoOutcome pending(String input, String error) {
+    return new VideoOutcome(input, null, "pending", error, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+  }
+
+  public static VideoOutcome restored(VideoPlan video, String output, List<ShardOutcome> shards, double mergeSeconds) {
+    VideoProbe probe = video.probe();
+    double decode = 0;
+    double model = 0;
+    double encode = 0;
+    String device = null;
+    for (ShardOutcome s : shards) {
+      decode += s.result().decodeSeconds();
+      model += s.result().modelSeconds();
+      encode += s.result().encodeSeconds();
+      device = s.result().device();
+    }
+    return new VideoOutcome(video.input(), output, "restored", null, probe.frameCount(),
+        probe.durationSeconds(), probe.width(), probe.height(), video.outputSize().width(), video.outputSize().height(),
+        decode, model, encode, mergeSeconds, device);
+  }
+
+  /** The same published video seen by a later run: no work was done for it. */
+  public VideoOutcome asReused() {
+    return new VideoOutcome(input, output, "reused", null, frames, videoSeconds, inWidth, inHeight, outWidth,
+        outHeight, 0, 0, 0, 0, device);
+  }
+
+  /** A rejected input as a row of the video report. */
+  public static VideoOutcome rejected(RejectedInput input) {
+    return failed(input.input(), input.error());
+  }
+
+  public boolean ok() {
+    return "restored".equals(status) || "reused".equals(status);
+  }
+}
