@@ -1,4 +1,4 @@
-# Sourced by the GPU machine's scripts (pipeline-bench.sh, cluster-conf/multi-gpu-run/run-scaling.sh): finds the
+# Sourced by the GPU machine's scripts (pipeline-bench.sh, gpu-machine/multi-gpu-run/run-scaling.sh): finds the
 # host's PyTorch and exports what DJL needs to use it with our JNI library (build.sh --install):
 #   TORCH (the torch package folder), TORCH_VERSION_SHORT, TORCH_FLAVOR, CUDART_DIR (libcudart of the CUDA wheels,
 #   for JNA: -Djna.library.path), and DJL_CACHE_DIR (/tmp/djl-cache unless set), PYTORCH_LIBRARY_PATH,

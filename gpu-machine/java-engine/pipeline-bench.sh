@@ -17,7 +17,7 @@
 # warm), so a second run resumes; a step that would not fit in what is left of $DEADLINE seconds is skipped.
 # Everything is printed (tee it into $OUT); nvidia-smi samples the GPU's used memory every 200 ms into $OUT/mem.csv.
 #
-#   native/djl-torch-jni/pipeline-bench.sh [STEP...]      (default: every step, in priority order)
+#   gpu-machine/java-engine/pipeline-bench.sh [STEP...]      (default: every step, in priority order)
 # Environment: PAYLOAD (.device/pipeline), DEADLINE (seconds, 540), CLIP (samples/cockatoo.mp4),
 #   SIZES (1920x1080,2560x1440,3840x2160), PRESET (veryfast), OUT, STATE (/tmp/svb), and where setup puts the JRE
 #   (JRE, /tmp/jre; a folder named jre) and the FFmpeg natives jar (NATIVES, /tmp/svb-natives/ffmpeg-natives.jar).
@@ -35,7 +35,7 @@ mkdir -p "$out" "$state"
 t_start=$(date +%s)
 failed=0
 # shellcheck source=device-steps.sh
-source "$repo/native/djl-torch-jni/device-steps.sh"
+source "$repo/gpu-machine/java-engine/device-steps.sh"
 
 # shellcheck source=torch-env.sh
 source "$repo/native/djl-torch-jni/torch-env.sh"
@@ -63,7 +63,7 @@ setup() {
   if [[ -z $archive && -f $NATIVES ]]; then
     echo "FFmpeg natives: $NATIVES from an earlier call"
   else
-    native/djl-torch-jni/ffmpeg-natives-jar.sh "$archive" "$NATIVES" || return 1
+    gpu-machine/java-engine/ffmpeg-natives-jar.sh "$archive" "$NATIVES" || return 1
   fi
   JNI_INCLUDE_DIR=$payload/jni-include BUILD_DIR=/tmp/djlt-build \
     native/djl-torch-jni/build.sh --install >/tmp/svb-build.log 2>&1 || { tail -30 /tmp/svb-build.log; return 1; }

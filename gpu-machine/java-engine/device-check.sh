@@ -5,7 +5,7 @@
 #   6. EngineCheck (Java, DJL + our JNI) on cpu and gpu, gpu also without TF32.
 # Every step runs even if an earlier one failed; the exit status counts the failed steps.
 #
-#   native/djl-torch-jni/device-check.sh [BUNDLE_DIR]    (default udf/src/test/resources/bundles/tiny)
+#   gpu-machine/java-engine/device-check.sh [BUNDLE_DIR]    (default udf/src/test/resources/bundles/tiny)
 # Environment: PAYLOAD (.device/payload, made by pack-payload.sh), OUT (where the built library and logs are copied).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)

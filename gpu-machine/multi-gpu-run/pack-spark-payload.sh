@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
-# Packs everything the GPU machine needs to run the real Spark job (io.swiftvr.jobs.Main run on a standalone master
+# Packs everything the GPU machine needs to run the real Spark job (io.swiftvr.jobs.cli.Main run on a standalone master
 # and worker started from plain java; the machine has no Java, no Spark, no network) and cuts it into parts of at
 # most PART_MIB MiB, so that one part plus the repo (~25 MB) fits the 64 MiB a device call may carry.
 #
-#   cluster-conf/multi-gpu-run/pack-spark-payload.sh [OUT_DIR]       (default .device/spark; keep it git-ignored)
+#   gpu-machine/multi-gpu-run/pack-spark-payload.sh [OUT_DIR]       (default .device/spark; keep it git-ignored)
 #
-# Run it here after `./mvnw -q -B -o -pl jobs -am package -DskipTests` (thin jars, jobs/target/classpath-*.txt)
+# Run it here after `./mvnw -q -B -o -pl jobs,bench -am package -DskipTests` (thin jars, jobs/target/classpath-*.txt)
 # and a test-compile of jobs (jobs/target/spark-home/jars, Spark with its dependencies: any earlier test run made it).
 # What it makes (OUT_DIR/build/ holds the pieces, OUT_DIR/payload.bin their concatenation):
 #   pipeline/   pack-pipeline-payload.sh's JRE, FFmpeg natives and jni.h (stage.sh lays them out as that script's
 #               payload, so pipeline-bench.sh can use them too), the JRE jlinked with Spark's modules below
 #   spark-jars  Spark 4.1's jars without what a standalone run of our job does not load ($PRUNE below), stored
 #               (uncompressed) and without other platforms' native libraries, one xz stream
-#   app         our thin jars (shard-planner, udf, jobs), their runtime dependencies that Spark lacks, the ClipTools
-#               jar; no DJL pytorch-jni/pytorch-native (the host's libtorch and our JNI), no S3 client (hadoop-aws,
+#   app         our thin jars (shard-planner, udf, jobs; bench for ClipTools), their runtime dependencies that Spark
+#               lacks; no DJL pytorch-jni/pytorch-native (the host's libtorch and our JNI), no S3 client (hadoop-aws,
 #               AWS SDK: add them back for s3a://), the FFmpeg natives travel in pipeline/
 # then OUT_DIR/part00, part01, ... (byte slices of payload.bin, in the order above, so the first call already brings
 # the JRE and jni.h) and OUT_DIR/MANIFEST (component, offset, length, sha256; parts and their sha256). stage.sh
@@ -84,7 +84,7 @@ mkdir -p "$build/tree/spark-home/jars" "$build/tree/app" "$build/components"
 
 # 1. JRE, FFmpeg natives, jni.h: pack-pipeline-payload.sh with the Spark module set (its JRE is rebuilt only when
 #    the module list changes; its lib/ is not used here).
-JRE_MODULES=$SPARK_JRE_MODULES native/djl-torch-jni/pack-pipeline-payload.sh "$build/pipeline" >/dev/null
+JRE_MODULES=$SPARK_JRE_MODULES gpu-machine/java-engine/pack-pipeline-payload.sh "$build/pipeline" >/dev/null
 tar -C "$build/pipeline" -cf "$build/components/pipeline-jni.tar" jni-include
 cp "$build/pipeline/jre.tar.xz" "$build/components/pipeline-jre.tar.xz"
 cp "$build/pipeline"/ffmpeg-*.tar.xz "$build/components/"
@@ -96,7 +96,8 @@ for jar in jobs/target/spark-home/jars/*.jar; do
   pruned "$(basename "$jar")" || spark_jars+=("$jar")
 done
 mapfile -t runtime < <(tr ':' '\n' <jobs/target/classpath-runtime.txt | grep '\.jar$')
-app_jars=("$jobs_jar")
+bench_jar=$(ls bench/target/swiftvr-bench-*-SNAPSHOT.jar | grep -v -e -tests.jar | head -1) # ClipTools
+app_jars=("$jobs_jar" "$bench_jar")
 for jar in "${runtime[@]}"; do
   name=$(basename "$jar")
   [[ $name =~ $APP_DROP ]] && continue
@@ -106,16 +107,12 @@ for jar in "${runtime[@]}"; do
 done
 python3 "$here/repack-jars.py" "$build/tree/spark-home/jars" "${spark_jars[@]}" >"$build/repack-spark.txt"
 python3 "$here/repack-jars.py" "$build/tree/app" "${app_jars[@]}" >"$build/repack-app.txt"
-classes=$(mktemp -d)
-javac --release 17 -nowarn -cp "$build/tree/app/*" -d "$classes" "$here/ClipTools.java"
-jar --create --no-compress --file "$build/tree/app/swiftvr-run-tools.jar" -C "$classes" .
-rm -rf "$classes"
 echo "spark-home/jars: ${#spark_jars[@]} jars, $(du -sm "$build/tree/spark-home/jars" | cut -f1) MB stored;" \
   "app: $(ls "$build/tree/app" | wc -l) jars, $(du -sm "$build/tree/app" | cut -f1) MB stored"
 
 if [[ -n ${TREE_ONLY:-} ]]; then   # for trying a jar set: the tree is ready to run (see README.md), nothing packed
   xz -dc "$build/components/pipeline-jre.tar.xz" | tar -xf - -C "$build/tree"
-  native/djl-torch-jni/ffmpeg-natives-jar.sh "$build/components/$ffmpeg_component" "$build/tree/app/ffmpeg-natives.jar"
+  gpu-machine/java-engine/ffmpeg-natives-jar.sh "$build/components/$ffmpeg_component" "$build/tree/app/ffmpeg-natives.jar"
   echo "tree: $build/tree"; exit 0
 fi
 xz_tree() {  # COMPONENT DIR...: one xz stream over the folders below $build/tree
@@ -130,7 +127,7 @@ order=(pipeline-jni.tar pipeline-jre.tar.xz app.tar.xz "$ffmpeg_component" spark
 offset=0
 : >"$out/payload.bin"
 {
-  echo "# component offset length sha256   (stage.sh: cluster-conf/multi-gpu-run/stage.sh)"
+  echo "# component offset length sha256   (stage.sh: gpu-machine/multi-gpu-run/stage.sh)"
   for c in "${order[@]}"; do
     f=$build/components/$c
     len=$(stat -c %s "$f")

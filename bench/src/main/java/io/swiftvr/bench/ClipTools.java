@@ -1,3 +1,5 @@
+package io.swiftvr.bench;
+
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
@@ -19,7 +21,7 @@ import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 
 /**
- * Clip tools for the multi-GPU run (cluster-conf/multi-gpu-run), for hosts with Java but no ffmpeg command:
+ * Clip tools for the multi-GPU run (gpu-machine/multi-gpu-run), for hosts with Java but no ffmpeg command:
  *
  * <pre>
  *   make-clip SRC OUT WxH FRAMES [FPS] [GOP]   SRC scaled to WxH, played forwards and backwards until FRAMES frames,

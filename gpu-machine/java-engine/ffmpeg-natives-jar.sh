@@ -2,7 +2,7 @@
 # Rebuilds the FFmpeg natives jar on the GPU machine from the xz tar that pack-pipeline-payload.sh carries (the
 # jar's libraries without its ffmpeg/ffprobe executables); the machine has python3 but no zip or jar command.
 # Does nothing when JAR exists.
-#   native/djl-torch-jni/ffmpeg-natives-jar.sh FFMPEG_TAR_XZ JAR
+#   gpu-machine/java-engine/ffmpeg-natives-jar.sh FFMPEG_TAR_XZ JAR
 set -euo pipefail
 src=$(readlink -f "$1"); jar=$2
 [[ -f $jar ]] && exit 0

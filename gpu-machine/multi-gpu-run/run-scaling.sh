@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The multi-GPU scaling run of issue 9, on the GPU machine after stage.sh (from the repo root there): the real Spark
-# job (io.swiftvr.jobs.Main run) on a Spark standalone master and worker started from plain java (no spark-submit,
+# job (io.swiftvr.jobs.cli.Main run) on a Spark standalone master and worker started from plain java (no spark-submit,
 # no sbin scripts), the worker announcing N GPUs through cluster-conf/gpu-discovery.sh, one executor per GPU
 # (spark.executor.resource.gpu.amount=1, the rest from cluster-conf/profiles/standalone.conf), for N = 1, 2 (and 4
 # when 4 GPUs are visible) on the same long clip, for each bundle.
 #
-#   cluster-conf/multi-gpu-run/run-scaling.sh [STEP...]        (default: every step below, in this order)
+#   gpu-machine/multi-gpu-run/run-scaling.sh [STEP...]        (default: every step below, in this order)
 #
 # Steps; each leaves a marker in $STATE and is skipped in later calls once done, or when its inputs are not staged
 # yet, or when it would not fit in what is left of $DEADLINE (a second call resumes):
@@ -49,8 +49,8 @@ mkdir -p "$work" "$state" "$out"
 t_start=$(date +%s)
 failed=0
 STEP_LOG_DIR=$work/logs  # each step's output also in $work/logs/NAME.log
-# shellcheck source=../../native/djl-torch-jni/device-steps.sh
-source native/djl-torch-jni/device-steps.sh
+# shellcheck source=../../gpu-machine/java-engine/device-steps.sh
+source gpu-machine/java-engine/device-steps.sh
 
 JAVA=$run/jre/bin/java
 SPARK_HOME=$run/spark-home
@@ -109,7 +109,7 @@ make_clip() {
   mkdir -p "$work/tmp"
   local frames=$(( 28 + (shards * chunks_per_shard - 1) * 24 ))
   "$JAVA" -Xmx4g -Djava.io.tmpdir="$work/tmp" -Dorg.bytedeco.javacpp.cachedir="$work/javacpp" -cp "$APP/*" \
-    ClipTools make-clip samples/cockatoo.mp4 "$clip" "$clip_size" "$frames" 24 48
+    io.swiftvr.bench.ClipTools make-clip samples/cockatoo.mp4 "$clip" "$clip_size" "$frames" 24 48
 }
 
 # One run of the job: standalone master + worker (N GPUs) + the driver; everything under $work/runs/B-nN.
@@ -173,12 +173,12 @@ spark_run() {  # BUNDLE_NAME N [opt|again]
   fi
   local -a job=(run --input "$clip" --output "$d/out" --model "$bundle" --device "$device"
     --chunks-per-shard "$chunks_per_shard" --size "$size" --preset "$preset")
-  echo "driver: java ... io.swiftvr.jobs.Main ${job[*]}"
+  echo "driver: java ... io.swiftvr.jobs.cli.Main ${job[*]}"
   printf '%s\n' "${conf[@]}" >"$d/driver-conf.txt"
   local t0 t1
   t0=$(date +%s.%N)
   env "${env_common[@]}" "$JAVA" "${modopts[@]}" -Xmx8g ${xopts} -cp "$APP/*:$SPARK_HOME/jars/*" "${conf[@]}" \
-    io.swiftvr.jobs.Main "${job[@]}" >"$d/logs/driver.out" 2>"$d/logs/driver.log"
+    io.swiftvr.jobs.cli.Main "${job[@]}" >"$d/logs/driver.out" 2>"$d/logs/driver.log"
   rc=$?
   t1=$(date +%s.%N)
   echo "{\"bundle\": \"$label\", \"n\": $n, \"rc\": $rc, \"start\": $t0, \"end\": $t1," \
@@ -219,7 +219,7 @@ compare_outputs() {  # BUNDLE_NAME: frame hashes of every run's output; each com
     [[ -n $(ls "$d"/out/*.swiftvr.* 2>/dev/null) ]] && dirs+=("$d")
   done
   for d in "${dirs[@]}"; do
-    "$JAVA" -Xmx2g -Dorg.bytedeco.javacpp.cachedir="$work/javacpp" -cp "$APP/*" ClipTools hashes \
+    "$JAVA" -Xmx2g -Dorg.bytedeco.javacpp.cachedir="$work/javacpp" -cp "$APP/*" io.swiftvr.bench.ClipTools hashes \
       "$(ls "$d"/out/*.swiftvr.* | head -1)" "$d/frame-hashes.txt" >/dev/null &
   done
   wait
@@ -234,7 +234,7 @@ compare_outputs() {  # BUNDLE_NAME: frame hashes of every run's output; each com
     else
       echo "$(basename "$d") vs N=1: frames differ: $(diff "$ref/frame-hashes.txt" "$d/frame-hashes.txt" \
         | grep '^>' | awk '$1 != "all" {print $2}' | tr '\n' ' ' | cut -c1-300)"
-      "$JAVA" -Xmx2g -Dorg.bytedeco.javacpp.cachedir="$work/javacpp" -cp "$APP/*" ClipTools compare \
+      "$JAVA" -Xmx2g -Dorg.bytedeco.javacpp.cachedir="$work/javacpp" -cp "$APP/*" io.swiftvr.bench.ClipTools compare \
         "$(ls "$ref"/out/*.swiftvr.* | head -1)" "$(ls "$d"/out/*.swiftvr.* | head -1)" | tee "$d/compare.txt"
     fi
   done
@@ -296,7 +296,7 @@ for s in "${steps[@]}"; do
       b=${s#export-}
       [[ $device == gpu && -z $(eval echo "\${BUNDLE_$b:-}") ]] || continue
       step "$s" "$([[ $b == official ]] && echo 150 || echo 40)" env STATE="$state/pb" OUT="$work/pb-out" \
-        DEADLINE="$(left)" native/djl-torch-jni/pipeline-bench.sh "$s" ;;
+        DEADLINE="$(left)" gpu-machine/java-engine/pipeline-bench.sh "$s" ;;
     export-*) ;;
     clip)
       [[ -f $clip ]] || rm -f "$state/done-clip"      # markers go with the file: another CLIP_SIZE, SHARDS, ...

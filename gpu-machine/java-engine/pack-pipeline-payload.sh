@@ -4,16 +4,16 @@
 # files are 23.2 MB, and the two together are 64.1 MiB, just over the 64 MiB a call carries. So it goes in two calls
 # back to back (/tmp survives while the machine stays warm); this two-call form has not yet run on the device:
 #   carry [".device/pipeline/ffmpeg-8.0.1-1.5.13-linux-x86_64-gpl.tar.xz"]
-#     native/djl-torch-jni/ffmpeg-natives-jar.sh .device/pipeline/ffmpeg-*.tar.xz /tmp/svb-natives/ffmpeg-natives.jar
+#     gpu-machine/java-engine/ffmpeg-natives-jar.sh .device/pipeline/ffmpeg-*.tar.xz /tmp/svb-natives/ffmpeg-natives.jar
 #   carry [".device/pipeline/jre.tar.xz", ".device/pipeline/lib", ".device/pipeline/jni-include", ".device/pipeline/clips"]
-#     native/djl-torch-jni/pipeline-bench.sh ...   (setup finds the natives jar the first call made)
+#     gpu-machine/java-engine/pipeline-bench.sh ...   (setup finds the natives jar the first call made)
 # Contents: a slim JRE (xz), the runtime
 # jars without DJL's pytorch-jni/pytorch-native (the host's libtorch and our JNI replace them) and without the
 # FFmpeg natives jar, that jar's shared libraries (xz; its ffmpeg/ffprobe executables left out), jni.h,
 # JniSmoke, and a 56 s clip for steady-state runs. pipeline-bench.sh unpacks it to /tmp there and rebuilds the FFmpeg natives jar.
 # Run here after `./mvnw -q -B -o -pl bench -am install -DskipTests`.
 #
-#   native/djl-torch-jni/pack-pipeline-payload.sh [PAYLOAD_DIR]      (default .device/pipeline; keep it git-ignored)
+#   gpu-machine/java-engine/pack-pipeline-payload.sh [PAYLOAD_DIR]      (default .device/pipeline; keep it git-ignored)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 payload=${1:-$repo/.device/pipeline}

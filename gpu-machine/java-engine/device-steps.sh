@@ -1,4 +1,4 @@
-# Sourced by the GPU machine's resumable scripts (pipeline-bench.sh, cluster-conf/multi-gpu-run/run-scaling.sh):
+# Sourced by the GPU machine's resumable scripts (pipeline-bench.sh, gpu-machine/multi-gpu-run/run-scaling.sh):
 # steps that run within a deadline and are skipped in later calls once done. The sourcing script sets deadline
 # (seconds), t_start (epoch seconds), state (folder of done markers) and failed (a counter), and may set
 # STEP_LOG_DIR to keep each step's output in STEP_LOG_DIR/NAME.log as well.

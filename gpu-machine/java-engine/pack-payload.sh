@@ -4,7 +4,7 @@
 # JNI headers to compile against, and JniSmoke compiled. Run here after `./mvnw -q -B -o -pl bench -am install
 # -DskipTests`; name the folder in the device call's `carry` (it must stay git-ignored, e.g. under .device/).
 #
-#   native/djl-torch-jni/pack-payload.sh [PAYLOAD_DIR]      (default .device/payload)
+#   gpu-machine/java-engine/pack-payload.sh [PAYLOAD_DIR]      (default .device/payload)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 payload=${1:-$repo/.device/payload}

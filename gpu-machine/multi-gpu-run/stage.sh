@@ -10,7 +10,7 @@
 # Idempotent (markers in $ROOT/spark-stage); a MANIFEST of another payload starts over. Prints what is still missing;
 # exits 0 unless a part or component fails its checksum (1) or nothing was carried (2).
 #
-#   cluster-conf/multi-gpu-run/stage.sh [PAYLOAD_DIR]          (default .device/spark)
+#   gpu-machine/multi-gpu-run/stage.sh [PAYLOAD_DIR]          (default .device/spark)
 # Environment: ROOT (/tmp; the local test stages into a temporary folder instead)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -65,7 +65,7 @@ unpack() {  # COMPONENT FILE
     ffmpeg-*.tar.xz)
       mkdir -p "$run/pipeline" "$run/app" && cp "$2" "$run/pipeline/$1"
       rm -f "$run/app/ffmpeg-natives.jar"
-      "$repo/native/djl-torch-jni/ffmpeg-natives-jar.sh" "$run/pipeline/$1" "$run/app/ffmpeg-natives.jar" ;;
+      "$repo/gpu-machine/java-engine/ffmpeg-natives-jar.sh" "$run/pipeline/$1" "$run/app/ffmpeg-natives.jar" ;;
     app.tar.xz | spark-jars.tar.xz) mkdir -p "$run" && xz -dc "$2" | tar -xf - -C "$run" ;;
     *) echo "unknown component $1"; return 1 ;;
   esac
