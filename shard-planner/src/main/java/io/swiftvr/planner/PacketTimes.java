@@ -65,6 +65,19 @@ final class PacketTimes {
     return dropped;
   }
 
+  /**
+   * True when a packet before the first keyframe is itself damaged: then the stream does not start after a cut but
+   * with a broken keyframe, and the frames before the next one are frames of the video whose decoding was lost.
+   */
+  boolean leadDamaged() {
+    for (int i = 0; i < count && !key[i]; i++) {
+      if (damaged[i]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True when some packet is stored before a packet that displays earlier: B-frames. */
   boolean reordered() {
     for (int i = 1; i < count; i++) {

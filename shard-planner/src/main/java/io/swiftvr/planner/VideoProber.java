@@ -100,7 +100,9 @@ public final class VideoProber {
       if (times.count() == 0) {
         throw new InvalidVideoException(path, "video stream has zero frames");
       }
-      int undecodable = times.dropUndecodableLead();
+      // A damaged first keyframe is damage to repair, not the start of a cut stream to skip.
+      boolean leadDamaged = times.leadDamaged();
+      int undecodable = leadDamaged ? 0 : times.dropUndecodableLead();
       if (times.count() == 0) {
         throw new InvalidVideoException(path, "video stream has no keyframe: no frame can be decoded");
       }
@@ -119,6 +121,13 @@ public final class VideoProber {
             : String.format("%d damaged packets: frames %s; the first%s", damagedFrames.length, where,
                 times.firstDamage));
       }
+      if (leadDamaged && keyframes.length > 0 && keyframes[0] > 0) {
+        int[] lead = IntStream.range(0, keyframes[0]).toArray();
+        findings.add(String.format("no keyframe before frame %d, so frames %s cannot be decoded", keyframes[0],
+            FrameRanges.describe(lead, pts, tb.num(), tb.den())));
+        damagedFrames = IntStream.concat(Arrays.stream(damagedFrames), Arrays.stream(lead)).distinct().sorted()
+            .toArray();
+      }
       if (missing.length > 0) {
         int[] missingFrames = new int[missing.length];
         for (int i = 0; i < missing.length; i++) {
@@ -126,7 +135,7 @@ public final class VideoProber {
         }
         findings.add(String.format("%d frames missing (no packet, a gap in the timestamps): %s", missing.length,
             FrameRanges.describe(missingFrames, pts, tb.num(), tb.den())));
-        damagedFrames = IntStream.concat(Arrays.stream(damagedFrames), Arrays.stream(missingFrames))
+        damagedFrames = IntStream.concat(Arrays.stream(damagedFrames), Arrays.stream(missingFrames)).distinct()
             .sorted().toArray();
       }
       AVRational rate = video.avg_frame_rate().num() > 0 ? video.avg_frame_rate() : video.r_frame_rate();

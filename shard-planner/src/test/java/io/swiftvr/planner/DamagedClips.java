@@ -46,10 +46,22 @@ public final class DamagedClips {
 
   /** {@code source} with {@code bytes} seeded random bytes written from its middle on, as {@code target}. */
   public static Path overwriteMiddle(Path source, Path target, int bytes) throws IOException {
+    return overwrite(source, target, Files.size(source) / 2, bytes);
+  }
+
+  /**
+   * samples/realshort.mp4 with the length field of its first video packet (the keyframe, at byte 32) overwritten:
+   * the first keyframe cannot be decoded, and the next one is frame 30.
+   */
+  public static Path realShortBrokenFirstKeyframe(Path dir) throws IOException {
+    return overwrite(TestMedia.realShort(), dir.resolve("broken-first-keyframe.mp4"), 32, 8);
+  }
+
+  private static Path overwrite(Path source, Path target, long offset, int bytes) throws IOException {
     byte[] data = Files.readAllBytes(source);
     byte[] noise = new byte[bytes];
     new Random(27).nextBytes(noise);
-    System.arraycopy(noise, 0, data, data.length / 2, bytes);
+    System.arraycopy(noise, 0, data, (int) offset, bytes);
     return Files.write(target, data);
   }
 

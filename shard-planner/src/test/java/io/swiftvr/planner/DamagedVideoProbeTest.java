@@ -37,6 +37,18 @@ class DamagedVideoProbeTest {
   }
 
   @Test
+  void aBrokenFirstKeyframeIsDamageNotACut(@TempDir Path dir) throws Exception {
+    VideoProbe probe = prober.probe(DamagedClips.realShortBrokenFirstKeyframe(dir).toString());
+    // Before, the frames up to the next keyframe were taken for the undecodable start of a cut stream and dropped.
+    assertEquals(36, probe.frameCount());
+    assertEquals(0, probe.undecodableLeadingFrames());
+    assertArrayEquals(java.util.stream.IntStream.range(0, 30).toArray(), probe.damage().frames());
+    assertEquals("a damaged packet: frame 0 (0.000 s), at byte 32: a NAL unit of 3028964795 bytes in a packet of 5231 "
+        + "(Invalid NAL unit size); no keyframe before frame 30, so frames 0-29 (0.000 s to 0.966 s) cannot be decoded",
+        probe.damage().describe());
+  }
+
+  @Test
   void findsACutOffEndThatStillOpens(@TempDir Path dir) throws Exception {
     Path mp4 = DamagedClips.cutOff(DamagedClips.cockatooAs(dir.resolve("whole.mp4")), dir.resolve("cut.mp4"), 0.7);
     VideoProbe probe = prober.probe(mp4.toString());

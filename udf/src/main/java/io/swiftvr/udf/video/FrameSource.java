@@ -58,6 +58,11 @@ public final class FrameSource implements AutoCloseable {
     FfmpegLog.quiet();
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(probe.uri());
     grabber.setPixelFormat(AV_PIX_FMT_RGB24);
+    if (damaged == DamagePolicy.REPAIR && !probe.damage().isEmpty()) {
+      // With frame threads, what the decoder makes of damaged packets (which frames it loses, what it conceals the
+      // next ones with) depends on thread timing; one thread makes the repair, and so every shard, repeatable.
+      grabber.setVideoOption("threads", "1");
+    }
     FrameSource source = new FrameSource(probe, grabber, damaged);
     try {
       // JavaCV's message names only the failed call; FFmpeg's log says why.
@@ -99,6 +104,15 @@ public final class FrameSource implements AutoCloseable {
     clockOffset = first.timestamp - frameMicros[0];
     pending = first;
     pendingIndex = 0;
+    if (repair != null && probe.damage().frames().length > 0 && probe.damage().frames()[0] == 0) {
+      // Frame 0 may be lost (a broken first keyframe): then the first frame decoded is a later one, and with JavaCV's
+      // clock on the stream's own timestamps it names itself.
+      int index = indexOf(first.timestamp);
+      if (index > 0 && Math.abs(frameMicros[index] - first.timestamp) <= 1) {
+        clockOffset = 0;
+        pendingIndex = index;
+      }
+    }
   }
 
   private void skipTo(int frame) throws InvalidVideoException {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.planner.DamagedClips;
 import io.swiftvr.planner.InvalidVideoException;
+import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.planner.VideoProber;
 import java.nio.file.Path;
@@ -97,6 +98,38 @@ class DamagedFrameSourceTest {
       assertArrayEquals(frames[134], frames[i], "frame " + i + " is frame 134 held");
     }
     assertFalse(Arrays.equals(frames[134], frames[145]));
+  }
+
+  @Test
+  void framesBeforeTheFirstGoodKeyframeAreFilledFromIt(@TempDir Path dir) throws Exception {
+    VideoProbe probe = new VideoProber().probe(DamagedClips.realShortBrokenFirstKeyframe(dir).toString());
+    VideoProbe sound = new VideoProber().probe(TestMedia.realShort().toString());
+    byte[] frame = new byte[probe.width() * probe.height() * 3];
+    byte[] expected = new byte[frame.length];
+    try (FrameSource source = FrameSource.open(probe, 0, DamagePolicy.REPAIR);
+        FrameSource undamaged = FrameSource.open(sound, 0)) {
+      byte[] thirty = new byte[frame.length];
+      for (int i = 0; i < probe.frameCount(); i++) {
+        source.read(i < 30 ? frame : expected, 0);
+        undamaged.read(i < 30 ? expected : frame, 0);
+        if (i == 30) {
+          System.arraycopy(expected, 0, thirty, 0, thirty.length);
+        }
+        if (i >= 30) {
+          assertArrayEquals(frame, expected, "frame " + i + " decodes from the keyframe at 30, in its place");
+        }
+      }
+      assertArrayEquals(IntStream.range(0, 30).toArray(), source.repairedFrames());
+    }
+    // Nothing good came before the damage: the next good frame, 30, stands in for 0-29.
+    try (FrameSource source = FrameSource.open(probe, 0, DamagePolicy.REPAIR);
+        FrameSource undamaged = FrameSource.open(sound, 30)) {
+      undamaged.read(expected, 0);
+      for (int i = 0; i < 30; i++) {
+        source.read(frame, 0);
+        assertArrayEquals(expected, frame, "frame " + i + " holds frame 30");
+      }
+    }
   }
 
   /** Every frame from {@code start} under repair; checks that exactly the lost ones were filled. */
