@@ -9,6 +9,7 @@ import io.swiftvr.udf.bundle.Goldens;
 import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.model.RestorerModel;
 import io.swiftvr.udf.model.StreamingRestorer;
+import io.swiftvr.udf.video.FrameSize;
 import java.io.IOException;
 import java.lang.management.MemoryUsage;
 import java.nio.file.DirectoryStream;
@@ -118,12 +119,11 @@ public final class EngineCheck {
     boolean pass = true;
     int chunkIndex = 0;
     long passStart = System.nanoTime();
-    try (StreamingRestorer stream = model.newStream(golden.outHeight(), golden.outWidth())) {
+    try (StreamingRestorer stream = model.newStream(new FrameSize(golden.outWidth(), golden.outHeight()))) {
       for (Goldens.Chunk chunk : golden.chunks()) {
         float[] expected = chunk.expected();
         long t = System.nanoTime();
-        float[] actual = stream.restoreFloat(chunk.input(), chunk.frames(), chunk.height(), chunk.width(),
-            chunk.latentOffset());
+        float[] actual = stream.restore(input(chunk), StreamingRestorer.floats());
         double ms = (System.nanoTime() - t) / 1e6;
         double maxDiff = 0;
         double sumDiff = 0;
@@ -164,12 +164,11 @@ public final class EngineCheck {
   private static boolean checkByteOutput(RestorerModel model, Goldens golden) {
     int worst = 0;
     int chunks = 0;
-    try (StreamingRestorer bytes = model.newStream(golden.outHeight(), golden.outWidth());
-        StreamingRestorer floats = model.newStream(golden.outHeight(), golden.outWidth())) {
+    try (StreamingRestorer bytes = model.newStream(new FrameSize(golden.outWidth(), golden.outHeight()));
+        StreamingRestorer floats = model.newStream(new FrameSize(golden.outWidth(), golden.outHeight()))) {
       for (Goldens.Chunk chunk : golden.chunks()) {
-        byte[] b = bytes.restore(chunk.input(), chunk.frames(), chunk.height(), chunk.width(), chunk.latentOffset());
-        float[] f = floats.restoreFloat(chunk.input(), chunk.frames(), chunk.height(), chunk.width(),
-            chunk.latentOffset());
+        byte[] b = bytes.restore(input(chunk), StreamingRestorer.bytes());
+        float[] f = floats.restore(input(chunk), StreamingRestorer.floats());
         if (b.length != f.length) {
           System.out.printf(Locale.ROOT, "byte output: chunk %d has %d bytes for %d floats: FAIL%n", chunks,
               b.length, f.length);
@@ -255,4 +254,9 @@ public final class EngineCheck {
     }
   }
 
+  /** A golden chunk as the stream's input. */
+  private static StreamingRestorer.Chunk input(Goldens.Chunk chunk) {
+    return new StreamingRestorer.Chunk(chunk.input(), chunk.frames(), new FrameSize(chunk.width(), chunk.height()),
+        chunk.latentOffset(), 0);
+  }
 }

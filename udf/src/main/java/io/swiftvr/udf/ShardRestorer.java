@@ -10,6 +10,7 @@ import io.swiftvr.udf.model.DeviceNames;
 import io.swiftvr.udf.model.HostCopy;
 import io.swiftvr.udf.model.RestorerModel;
 import io.swiftvr.udf.model.StreamingRestorer;
+import io.swiftvr.udf.video.FrameSize;
 import io.swiftvr.udf.video.FrameSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -102,6 +103,7 @@ public final class ShardRestorer {
     BlockingQueue<Restored> restored = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
     int frames = probe.frameCount();
     int firstInput = Math.min(frames - 1, shard.warmupStartFrame());
+    FrameSize inputSize = new FrameSize(probe.width(), probe.height());
     long[] decodeNanos = {0};
     long[] emitNanos = {0};
     int[] decodedFrames = {0};
@@ -111,7 +113,7 @@ public final class ShardRestorer {
     int[] repaired;
 
     try (FrameSource source = FrameSource.open(probe, firstInput, damaged);
-        StreamingRestorer stream = model.newStream(outHeight, outWidth)) {
+        StreamingRestorer stream = model.newStream(new FrameSize(outWidth, outHeight))) {
       ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "swiftvr-" + shard.segmentName());
         t.setDaemon(true);
@@ -145,12 +147,14 @@ public final class ShardRestorer {
           int k = chunk.index();
           int length = grid.chunkLength(k, frames);
           long offset = grid.latentOffset(k, frames);
-          long flags = grid.flags(k, frames); // the official protocol's last chunk and dit_overlap; 0 under ours
+          // flags: the official protocol's last chunk and dit_overlap; 0 under ours
+          StreamingRestorer.Chunk input = new StreamingRestorer.Chunk(chunk.frames(), length, inputSize, offset,
+              grid.flags(k, frames));
           long t0 = System.nanoTime();
           if (k < shard.firstChunk()) { // warm-up chunks only leave their state behind
             StopSignal.enterModel();
             try {
-              stream.advance(chunk.frames(), length, probe.height(), probe.width(), offset, flags);
+              stream.restore(input, StreamingRestorer.discard());
             } finally {
               StopSignal.leaveModel();
             }
@@ -164,14 +168,12 @@ public final class ShardRestorer {
           StopSignal.enterModel();
           try {
             if (floatOutput) {
-              out = new ChunkFrames(null, stream.restoreFloat(chunk.frames(), length, probe.height(), probe.width(),
-                  offset, flags), outHeight, outWidth);
+              out = new ChunkFrames(null, stream.restore(input, StreamingRestorer.floats()), outHeight, outWidth);
             } else if (buffers) {
-              copy = stream.restore(chunk.frames(), length, probe.height(), probe.width(), offset, flags, buffer);
+              copy = stream.restore(input, StreamingRestorer.into(buffer));
               out = new ChunkFrames(null, null, buffer, outHeight, outWidth);
             } else {
-              out = new ChunkFrames(stream.restore(chunk.frames(), length, probe.height(), probe.width(),
-                  offset, flags), null, outHeight, outWidth);
+              out = new ChunkFrames(stream.restore(input, StreamingRestorer.bytes()), null, outHeight, outWidth);
             }
           } finally {
             StopSignal.leaveModel();

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.swiftvr.udf.bundle.ModelBundle;
+import io.swiftvr.udf.video.FrameSize;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -57,9 +58,9 @@ public final class RestorerModel implements AutoCloseable {
     return new RestorerModel(bundle, device, precision, model);
   }
 
-  /** Starts a new stream (a shard, or a whole video) with empty state, restoring to {@code outHeight×outWidth}. */
-  public StreamingRestorer newStream(int outHeight, int outWidth) {
-    return new StreamingRestorer(this, model.getNDManager().newSubManager(device), outHeight, outWidth);
+  /** Starts a new stream (a shard, or a whole video) with empty state, restoring to frames of {@code output}. */
+  public StreamingRestorer newStream(FrameSize output) {
+    return new StreamingRestorer(this, model.getNDManager().newSubManager(device), output);
   }
 
   /**

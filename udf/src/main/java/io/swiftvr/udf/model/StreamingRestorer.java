@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.util.NativeResource;
+import io.swiftvr.udf.video.FrameSize;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -40,11 +41,11 @@ public final class StreamingRestorer implements AutoCloseable {
   private long lastForward;
   private static volatile boolean copyIntoWorks = true;
 
-  StreamingRestorer(RestorerModel model, NDManager streamScope, int outHeight, int outWidth) {
+  StreamingRestorer(RestorerModel model, NDManager streamScope, FrameSize output) {
     this.model = model;
     this.streamScope = streamScope;
-    this.outHeight = outHeight;
-    this.outWidth = outWidth;
+    this.outHeight = output.height();
+    this.outWidth = output.width();
     this.asyncCopies = model.copiesAsynchronously();
     // Under the official protocol the module takes t_offset = [latent offset, chunk flags] (docs/bundle-format.md).
     this.takesFlags = model.bundle().chunkGrid().official();
@@ -57,73 +58,134 @@ public final class StreamingRestorer implements AutoCloseable {
   }
 
   /**
-   * Restores one chunk.
-   *
-   * @param rgb {@code frames × height × width × 3} RGB bytes at input resolution, frame after frame
-   * @param latentOffset index of the chunk's first latent within the whole video (the DiT's temporal position)
-   * @return {@code frames × outHeight × outWidth × 3} RGB bytes
+   * One chunk of input: {@code frames} RGB frames of {@code size} at input resolution, frame after frame, in
+   * {@code rgb}; the index of its first latent within the whole video (the DiT's temporal position); and its flags
+   * ({@link io.swiftvr.planner.ChunkGrid#flags}; non-zero only under the official protocol).
    */
-  public byte[] restore(byte[] rgb, int frames, int height, int width, long latentOffset) {
-    return restore(rgb, frames, height, width, latentOffset, 0L);
+  public record Chunk(byte[] rgb, int frames, FrameSize size, long latentOffset, long flags) {}
+
+  /**
+   * What becomes of a restored chunk: rounded bytes in a new array ({@link #bytes}), the same copied straight into a
+   * reused direct buffer ({@link #into}), the network's float output before rounding ({@link #floats}, for exactness
+   * checks), or nothing at all ({@link #discard}: a warm-up chunk, whose only effect is the state it leaves).
+   */
+  public abstract static sealed class Output<R> permits Bytes, Into, Floats, Discard {
+    private Output() {}
+
+    /** Whether the module returns floats in [0, 1] instead of rounded bytes. */
+    abstract boolean floats();
+
+    /** Takes the module's frames out of the chunk's scope (which closes after this returns). */
+    abstract R take(StreamingRestorer stream, NDManager chunkScope, NDArray frames, int count);
+  }
+
+  /** {@code frames × outHeight × outWidth × 3} RGB bytes in a new array. */
+  public static Output<byte[]> bytes() {
+    return new Bytes();
   }
 
   /**
-   * Restores one chunk with its flags ({@link io.swiftvr.planner.ChunkGrid#flags}; non-zero only under the official
-   * protocol).
+   * Into a direct buffer from {@link #borrowOutputBuffer}, reused from chunk to chunk: the output is copied from the
+   * device straight into it, with no new CPU tensor per chunk (whose fresh pages hold the copy to ~1 GB/s) and no
+   * {@code byte[]}. On a GPU with our JNI library the copy runs on a side stream while the caller goes on to the next
+   * chunk: bytes {@code [0, outputBytes(frames))} of {@code out} hold the frames once the returned copy has been
+   * {@linkplain HostCopy#await awaited}. Its position and limit are left alone.
    */
-  public byte[] restore(byte[] rgb, int frames, int height, int width, long latentOffset, long flags) {
-    int outBytes = outputBytes(frames);
-    outputScratch = atLeast(outputScratch, outBytes);
-    restore(rgb, frames, height, width, latentOffset, flags, outputScratch).await();
-    long t0 = System.nanoTime();
-    byte[] result = new byte[outBytes];
-    outputScratch.get(0, result);
-    model.stageTimes().addToJava(System.nanoTime() - t0);
-    return result;
+  public static Output<HostCopy> into(ByteBuffer out) {
+    return new Into(out);
   }
 
-  /**
-   * Restores one chunk into a direct buffer from {@link #borrowOutputBuffer}, reused from chunk to chunk: the output
-   * is copied from the device straight into it, with no new CPU tensor per chunk (whose fresh pages hold the copy to
-   * ~1 GB/s) and no {@code byte[]}. On a GPU with our JNI library the copy runs on a side stream while the caller goes
-   * on to the next chunk: bytes {@code [0, outputBytes(frames))} of {@code out} hold the frames once the returned
-   * copy has been {@linkplain HostCopy#await awaited}. Its position and limit are left alone.
-   */
-  public HostCopy restore(byte[] rgb, int frames, int height, int width, long latentOffset, ByteBuffer out) {
-    return restore(rgb, frames, height, width, latentOffset, 0L, out);
+  /** The network's float output in [0, 1] before rounding, {@code frames × outHeight × outWidth × 3}. */
+  public static Output<float[]> floats() {
+    return new Floats();
   }
 
-  /** {@link #restore(byte[], int, int, int, long, ByteBuffer)} with the chunk's flags (official protocol). */
-  public HostCopy restore(
-      byte[] rgb, int frames, int height, int width, long latentOffset, long flags, ByteBuffer out) {
-    int outBytes = outputBytes(frames);
-    if (!out.isDirect() || out.capacity() < outBytes) {
-      throw new IllegalArgumentException(String.format(
-          "Output buffer: %s of %d bytes, %d frames of %dx%d need a direct one of %d",
-          out.isDirect() ? "direct" : "heap", out.capacity(), frames, outWidth, outHeight, outBytes));
+  /** Nothing: the state advances as for any chunk, the output is dropped without being copied. */
+  public static Output<Void> discard() {
+    return new Discard();
+  }
+
+  private static final class Bytes extends Output<byte[]> {
+    @Override
+    boolean floats() {
+      return false;
     }
-    inFlight.removeIf(HostCopy::awaited);
-    try (NDManager chunkScope = streamScope.newSubManager()) {
-      NDArray result = run(chunkScope, rgb, frames, height, width, latentOffset, flags, false);
+
+    @Override
+    byte[] take(StreamingRestorer stream, NDManager chunkScope, NDArray frames, int count) {
+      int outBytes = stream.outputBytes(count);
+      stream.outputScratch = stream.atLeast(stream.outputScratch, outBytes);
+      new Into(stream.outputScratch).take(stream, chunkScope, frames, count).await();
       long t0 = System.nanoTime();
-      HostCopy copy = asyncCopies ? copyAsync(result, out, outBytes) : copyNow(chunkScope, result, out, outBytes);
-      model.stageTimes().add(lastHostToDevice, lastForward, System.nanoTime() - t0);
-      return copy;
-    } // closing the scope frees the device output; with a copy in flight libtorch keeps its memory until it is read
+      byte[] result = new byte[outBytes];
+      stream.outputScratch.get(0, result);
+      stream.model.stageTimes().addToJava(System.nanoTime() - t0);
+      return result;
+    }
+  }
+
+  private static final class Into extends Output<HostCopy> {
+    private final ByteBuffer out;
+
+    Into(ByteBuffer out) {
+      this.out = out;
+    }
+
+    @Override
+    boolean floats() {
+      return false;
+    }
+
+    @Override
+    HostCopy take(StreamingRestorer stream, NDManager chunkScope, NDArray frames, int count) {
+      int outBytes = stream.outputBytes(count);
+      if (!out.isDirect() || out.capacity() < outBytes) {
+        throw new IllegalArgumentException(String.format(
+            "Output buffer: %s of %d bytes, %d frames of %dx%d need a direct one of %d",
+            out.isDirect() ? "direct" : "heap", out.capacity(), count, stream.outWidth, stream.outHeight, outBytes));
+      }
+      stream.inFlight.removeIf(HostCopy::awaited);
+      long t0 = System.nanoTime();
+      HostCopy copy = stream.asyncCopies ? stream.copyAsync(frames, out, outBytes)
+          : stream.copyNow(chunkScope, frames, out, outBytes);
+      stream.model.stageTimes().add(stream.lastHostToDevice, stream.lastForward, System.nanoTime() - t0);
+      return copy; // closing the scope frees the device output; a copy in flight keeps its memory until it is read
+    }
+  }
+
+  private static final class Floats extends Output<float[]> {
+    @Override
+    boolean floats() {
+      return true;
+    }
+
+    @Override
+    float[] take(StreamingRestorer stream, NDManager chunkScope, NDArray frames, int count) {
+      return frames.toFloatArray();
+    }
+  }
+
+  private static final class Discard extends Output<Void> {
+    @Override
+    boolean floats() {
+      return false;
+    }
+
+    @Override
+    Void take(StreamingRestorer stream, NDManager chunkScope, NDArray frames, int count) {
+      stream.model.stageTimes().add(stream.lastHostToDevice, stream.lastForward, 0);
+      return null;
+    }
   }
 
   /**
-   * Runs a warm-up chunk: the state advances as in {@link #restore}, the output is dropped without being copied.
+   * Restores one chunk, carrying the stream's state on to the next, and hands its frames to {@code output}. The one
+   * entry for every kind of output, so a chunk is run the same way whatever becomes of it.
    */
-  public void advance(byte[] rgb, int frames, int height, int width, long latentOffset) {
-    advance(rgb, frames, height, width, latentOffset, 0L);
-  }
-
-  /** A warm-up chunk with its flags (official protocol). */
-  public void advance(byte[] rgb, int frames, int height, int width, long latentOffset, long flags) {
+  public <R> R restore(Chunk chunk, Output<R> output) {
     try (NDManager chunkScope = streamScope.newSubManager()) {
-      run(chunkScope, rgb, frames, height, width, latentOffset, flags, false);
-      model.stageTimes().add(lastHostToDevice, lastForward, 0);
+      NDArray frames = run(chunkScope, chunk, output.floats());
+      return output.take(this, chunkScope, frames, chunk.frames());
     }
   }
 
@@ -199,20 +261,13 @@ public final class StreamingRestorer implements AutoCloseable {
     }
   }
 
-  /** Like {@link #restore} but returns the network's float output in [0, 1] before rounding, for exactness checks. */
-  public float[] restoreFloat(byte[] rgb, int frames, int height, int width, long latentOffset) {
-    return restoreFloat(rgb, frames, height, width, latentOffset, 0L);
-  }
-
-  /** {@link #restoreFloat(byte[], int, int, int, long)} with the chunk's flags (official protocol). */
-  public float[] restoreFloat(byte[] rgb, int frames, int height, int width, long latentOffset, long flags) {
-    try (NDManager chunkScope = streamScope.newSubManager()) {
-      return run(chunkScope, rgb, frames, height, width, latentOffset, flags, true).toFloatArray();
-    }
-  }
-
-  private NDArray run(NDManager chunkScope, byte[] rgb, int frames, int height, int width, long latentOffset,
-      long flags, boolean floatOutput) {
+  private NDArray run(NDManager chunkScope, Chunk chunk, boolean floatOutput) {
+    byte[] rgb = chunk.rgb();
+    int frames = chunk.frames();
+    int height = chunk.size().height();
+    int width = chunk.size().width();
+    long latentOffset = chunk.latentOffset();
+    long flags = chunk.flags();
     if (flags != 0 && !takesFlags) {
       throw new IllegalArgumentException("Chunk flags " + flags + " for a bundle of the swiftvr protocol, which has none");
     }
@@ -264,12 +319,9 @@ public final class StreamingRestorer implements AutoCloseable {
     return frameOut;
   }
 
-  public int outHeight() {
-    return outHeight;
-  }
-
-  public int outWidth() {
-    return outWidth;
+  /** The size of the frames this stream restores to. */
+  public FrameSize outputSize() {
+    return new FrameSize(outWidth, outHeight);
   }
 
   /** Live native arrays in this stream's scope: the state, and nothing else between chunks. */

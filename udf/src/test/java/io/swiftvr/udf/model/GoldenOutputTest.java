@@ -7,6 +7,7 @@ import ai.djl.Device;
 import io.swiftvr.udf.TestBundles;
 import io.swiftvr.udf.bundle.Goldens;
 import io.swiftvr.udf.bundle.ModelBundle;
+import io.swiftvr.udf.video.FrameSize;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,11 +21,10 @@ class GoldenOutputTest {
     ModelBundle bundle = TestBundles.tiny();
     Goldens golden = Goldens.read(bundle);
     try (RestorerModel model = RestorerModel.load(bundle, Device.cpu());
-        StreamingRestorer stream = model.newStream(golden.outHeight(), golden.outWidth())) {
+        StreamingRestorer stream = model.newStream(new FrameSize(golden.outWidth(), golden.outHeight()))) {
       int chunkIndex = 0;
       for (Goldens.Chunk chunk : golden.chunks()) {
-        float[] actual = stream.restoreFloat(chunk.input(), chunk.frames(), chunk.height(), chunk.width(),
-            chunk.latentOffset());
+        float[] actual = stream.restore(input(chunk), StreamingRestorer.floats());
         float[] expected = chunk.expected();
         assertEquals(expected.length, actual.length);
         double maxDiff = 0;
@@ -44,16 +44,22 @@ class GoldenOutputTest {
     ModelBundle bundle = TestBundles.tiny();
     int states = bundle.manifest().stream().state_tensors();
     try (RestorerModel model = RestorerModel.load(bundle, Device.cpu());
-        StreamingRestorer stream = model.newStream(64, 96)) {
+        StreamingRestorer stream = model.newStream(new FrameSize(96, 64))) {
       byte[] chunk = new byte[24 * 30 * 45 * 3];
       for (int i = 0; i < chunk.length; i++) {
         chunk[i] = (byte) (i * 31);
       }
       for (int k = 0; k < 6; k++) {
-        stream.restore(chunk, 24, 30, 45, k * 6L);
+        stream.restore(new StreamingRestorer.Chunk(chunk, 24, new FrameSize(45, 30), k * 6L, 0),
+            StreamingRestorer.bytes());
         assertEquals(states, stream.liveArrays(), "after chunk " + k + " only the state is alive");
       }
     }
   }
 
+  /** A golden chunk as the stream's input. */
+  private static StreamingRestorer.Chunk input(Goldens.Chunk chunk) {
+    return new StreamingRestorer.Chunk(chunk.input(), chunk.frames(), new FrameSize(chunk.width(), chunk.height()),
+        chunk.latentOffset(), 0);
+  }
 }
