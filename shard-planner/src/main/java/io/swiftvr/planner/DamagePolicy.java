@@ -12,14 +12,14 @@ public enum DamagePolicy {
   FAIL,
   REPAIR;
 
-  /** {@code fail} or {@code repair}, as the option is spelled. */
+  /** {@code fail} or {@code repair}, as the option is spelled; the message of a wrong one says what is expected. */
   public static DamagePolicy parse(String value) {
     for (DamagePolicy policy : values()) {
       if (policy.optionValue().equals(value)) {
         return policy;
       }
     }
-    throw new IllegalArgumentException("--damaged: expected fail or repair, got '" + value + "'");
+    throw new IllegalArgumentException("expected fail or repair, got '" + value + "'");
   }
 
   public String optionValue() {

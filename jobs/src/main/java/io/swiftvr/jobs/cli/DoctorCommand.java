@@ -21,7 +21,8 @@ final class DoctorCommand implements JobCommand {
   @Override
   public int call() {
     JobOptions options = new JobOptions(List.of(), output.location(), model.location(), null, encoder.settings(),
-        JobOptions.DEFAULT_CHUNKS_PER_SHARD, null, null, "auto", null, null, List.of(), false);
+        JobOptions.DEFAULT_CHUNKS_PER_SHARD, null, null, "auto", null, null, List.of(), false,
+        JobOptions.DEFAULT_DAMAGED);
     return Doctor.run(options, System.out);
   }
 }

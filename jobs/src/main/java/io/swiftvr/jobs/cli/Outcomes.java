@@ -15,8 +15,9 @@ final class Outcomes {
     if (plan.skipped() != null && !plan.skipped().isEmpty()) {
       System.out.println("  " + plan.skipped() + " (left alone)");
     }
-    videos.stream().filter(v -> "restored".equals(v.status()))
-        .forEach(v -> System.out.println("  wrote " + v.output()));
+    videos.stream().filter(v -> "restored".equals(v.status())).forEach(v -> System.out.println("  wrote " + v.output()
+        + (v.repaired() != null ? " (damaged: repaired frames " + v.repaired() + ")"
+            : v.damage() != null ? " (damaged: no frame lost)" : "")));
     System.out.println("  report in " + plan.location("report"));
     return videos.stream().allMatch(VideoOutcome::ok) ? 0 : 1;
   }

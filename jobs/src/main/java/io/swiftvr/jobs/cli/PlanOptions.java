@@ -2,6 +2,7 @@ package io.swiftvr.jobs.cli;
 
 import io.swiftvr.jobs.plan.JobOptions;
 import io.swiftvr.jobs.storage.Location;
+import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.udf.video.OutputSize;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,6 +42,11 @@ final class PlanOptions {
       description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}: the GPU Spark assigned, else the CPU)")
   String device;
 
+  @Option(names = "--damaged", paramLabel = "M", converter = DamagedValue.class,
+      description = "a video with damaged packets: repair (restore it, each frame the decoder loses held from the "
+          + "last good one, listed in report/videos.csv) or fail (reject it when planning) (default: repair)")
+  DamagePolicy damaged = JobOptions.DEFAULT_DAMAGED;
+
   /** The checked values of a run; throws IllegalArgumentException with one line naming the option. */
   JobOptions toJobOptions(String outputDir, Path prices, Path estimateFrom, List<Path> addThroughput,
       boolean retryFailed) {
@@ -73,7 +79,8 @@ final class PlanOptions {
         prices,
         estimateFrom,
         addThroughput,
-        retryFailed);
+        retryFailed,
+        damaged);
   }
 
   /** Inputs keep relative paths as given (they name the files in reports); {@code @FILE} names a local manifest. */

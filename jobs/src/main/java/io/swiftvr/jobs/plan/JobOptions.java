@@ -1,5 +1,6 @@
 package io.swiftvr.jobs.plan;
 
+import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.udf.video.EncoderSettings;
 import io.swiftvr.udf.video.OutputSize;
 import java.io.Serializable;
@@ -19,6 +20,7 @@ import java.util.List;
  * @param estimateFrom an earlier run's throughput table to estimate device-hours from (plan), or null
  * @param addThroughput other throughput tables to join the report's
  * @param retryFailed run again shards an earlier run failed for good
+ * @param damaged what to do with a video whose packets are damaged: repair it, or reject it when planning
  */
 public record JobOptions(
     List<String> inputs,
@@ -33,10 +35,13 @@ public record JobOptions(
     Path prices,
     Path estimateFrom,
     List<Path> addThroughput,
-    boolean retryFailed) implements Serializable {
+    boolean retryFailed,
+    DamagePolicy damaged) implements Serializable {
 
   public static final String DEFAULT_INPUT = "samples/realshort.mp4";
   public static final String DEFAULT_MODEL = "models/swiftvr-small";
   public static final String DEFAULT_OUTPUT = "out";
   public static final int DEFAULT_CHUNKS_PER_SHARD = 40;
+  /** Archive files are often damaged and rarely have a better copy: restore them, and list what was filled. */
+  public static final DamagePolicy DEFAULT_DAMAGED = DamagePolicy.REPAIR;
 }

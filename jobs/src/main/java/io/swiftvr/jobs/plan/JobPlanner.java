@@ -81,11 +81,16 @@ public final class JobPlanner {
         VideoProbe probe = prober.probe(storage.localCopy(input, inputCache).toString()).withUri(input);
         FrameSize out = outputSize(size, probe, bundle.manifest().stream().lq_crop_multiple());
         ShardRestorer.checkFrameSizes(input, probe.width(), probe.height(), out.width(), out.height(), grid);
+        options.damaged().check(probe); // under fail, a damaged file costs the seconds of its probe
+        if (!probe.damage().isEmpty()) {
+          LOG.warn("Damaged {}: {}; restoring it with each lost frame filled from the last good one (--damaged "
+              + "repair)", input, probe.damage().describe());
+        }
         String key = videoKey(input, identity, bundle.fingerprint(), grid, warmup, out, options);
         List<Shard> shards = options.spread() != null ? planner.planForParts(key, probe, options.spread())
             : planner.plan(key, probe, options.chunksPerShard());
         LOG.info("Planned {}: {} shards, output {}", probe, shards.size(), out);
-        videos.add(new VideoPlan(key, input, identity, probe, shards, out, outputName));
+        videos.add(new VideoPlan(key, input, identity, probe, shards, out, outputName, options.damaged()));
       } catch (InvalidVideoException e) {
         LOG.warn("Rejected {}", e.getMessage());
         outputOwners.values().remove(input);

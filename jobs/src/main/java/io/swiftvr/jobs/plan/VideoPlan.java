@@ -1,6 +1,7 @@
 package io.swiftvr.jobs.plan;
 
 import io.swiftvr.jobs.storage.Location;
+import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.udf.video.FrameSize;
@@ -12,12 +13,18 @@ import java.util.List;
  * planned, its probe, its shards, the output size, its output's path below the output folder ({@code outputName},
  * mirroring the input's folders below the input folder) and the key under which its segments are stored. {@code key}
  * derives from the input's location and identity and the parameters hash ({@code JobPlanner.videoKey}), so a rerun
- * with the same inputs and parameters finds its earlier work.
+ * with the same inputs and parameters finds its earlier work. {@code damaged} says what a task does with a frame the
+ * decoder loses ({@code --damaged}); it is not in the key, since it changes no pixel of a video that restores under
+ * both.
  */
 public record VideoPlan(
     String key, String input, InputIdentity identity, VideoProbe probe, List<Shard> shards, FrameSize outputSize,
-    String outputName)
+    String outputName, DamagePolicy damaged)
     implements Serializable {
+
+  public VideoPlan {
+    damaged = damaged == null ? DamagePolicy.FAIL : damaged; // plans written before repair: as they ran then
+  }
 
   /** The probe pointing at a local file FFmpeg can open: the input itself, or its copy in {@code cache}. */
   public VideoProbe localProbe(java.nio.file.Path cache) throws java.io.IOException {

@@ -50,7 +50,8 @@ public final class ReportTables {
       decimal("decode_s", result(ShardResult::decodeSeconds)), decimal("model_s", result(ShardResult::modelSeconds)),
       decimal("encode_s", result(ShardResult::encodeSeconds)), decimal("total_s", result(ShardResult::totalSeconds)),
       text("device", result(ShardResult::device)), text("host", ShardOutcome::host),
-      text("executor", ShardOutcome::executor), text("segment", ShardOutcome::segment));
+      text("executor", ShardOutcome::executor), text("segment", ShardOutcome::segment),
+      text("repaired", result(r -> r.repaired().isEmpty() ? null : r.repaired())));
 
   public static final List<Column<VideoOutcome>> VIDEOS = List.of(
       text("input", VideoOutcome::input), text("output", VideoOutcome::output), text("status", VideoOutcome::status),
@@ -59,7 +60,8 @@ public final class ReportTables {
       integer("in_h", VideoOutcome::inHeight), integer("out_w", VideoOutcome::outWidth),
       integer("out_h", VideoOutcome::outHeight), decimal("decode_s", VideoOutcome::decodeSeconds),
       decimal("model_s", VideoOutcome::modelSeconds), decimal("encode_s", VideoOutcome::encodeSeconds),
-      decimal("merge_s", VideoOutcome::mergeSeconds), text("device", VideoOutcome::device));
+      decimal("merge_s", VideoOutcome::mergeSeconds), text("device", VideoOutcome::device),
+      text("damage", VideoOutcome::damage), text("repaired", VideoOutcome::repaired));
 
   /** The Parquet twin of {@link ThroughputRow#csv}: the same columns, in its header's order; no price is null. */
   public static final List<Column<ThroughputRow>> THROUGHPUT = List.of(

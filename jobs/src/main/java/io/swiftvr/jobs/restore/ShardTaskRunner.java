@@ -92,7 +92,7 @@ public final class ShardTaskRunner {
         try (SegmentEncoder encoder = new SegmentEncoder(
             temp, out.width(), out.height(), probe.frameRate(), task.encoder(), env.encoderThreads())) {
           result = new ShardRestorer(model).restore(probe, shard, out.width(), out.height(),
-              FrameSink.encoding(encoder), progress, false);
+              FrameSink.encoding(encoder), progress, false, video.damaged());
         } catch (IOException e) {
           throw new IOException("cannot write " + segment + ": " + withReason(e.getMessage()), e);
         }

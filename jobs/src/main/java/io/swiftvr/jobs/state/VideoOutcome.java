@@ -3,6 +3,7 @@ package io.swiftvr.jobs.state;
 import io.swiftvr.jobs.plan.RejectedInput;
 import io.swiftvr.jobs.plan.VideoPlan;
 import io.swiftvr.planner.VideoProbe;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -10,6 +11,10 @@ import java.util.List;
  *
  * @param status {@code restored}; {@code reused} (published by an earlier run with the same input and parameters);
  *     {@code failed} (with the reason); {@code pending} (shards still to run: rerun {@code restore})
+ * @param damage what the probe found wrong in the source's packets ({@code --damaged repair} restored it anyway), or
+ *     null
+ * @param repaired the frames the decoder lost, filled from the last good one, with their source timestamps
+ *     ("137-143 (6.850 s to 7.150 s)"), or null when none was
  */
 public record VideoOutcome(
     String input,
@@ -26,14 +31,16 @@ public record VideoOutcome(
     double modelSeconds,
     double encodeSeconds,
     double mergeSeconds,
-    String device) implements java.io.Serializable {
+    String device,
+    String damage,
+    String repaired) implements java.io.Serializable {
 
   public static VideoOutcome failed(String input, String error) {
-    return new VideoOutcome(input, null, "failed", error, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+    return new VideoOutcome(input, null, "failed", error, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null);
   }
 
   public static VideoOutcome pending(String input, String error) {
-    return new VideoOutcome(input, null, "pending", error, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+    return new VideoOutcome(input, null, "pending", error, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null);
   }
 
   public static VideoOutcome restored(VideoPlan video, String output, List<ShardOutcome> shards, double mergeSeconds) {
@@ -42,21 +49,26 @@ public record VideoOutcome(
     double model = 0;
     double encode = 0;
     String device = null;
+    List<String> repaired = new ArrayList<>();
     for (ShardOutcome s : shards) {
       decode += s.result().decodeSeconds();
       model += s.result().modelSeconds();
       encode += s.result().encodeSeconds();
       device = s.result().device();
+      if (!s.result().repaired().isEmpty()) {
+        repaired.add(s.result().repaired());
+      }
     }
     return new VideoOutcome(video.input(), output, "restored", null, probe.frameCount(),
         probe.durationSeconds(), probe.width(), probe.height(), video.outputSize().width(), video.outputSize().height(),
-        decode, model, encode, mergeSeconds, device);
+        decode, model, encode, mergeSeconds, device, probe.damage().isEmpty() ? null : probe.damage().describe(),
+        repaired.isEmpty() ? null : String.join(", ", repaired));
   }
 
   /** The same published video seen by a later run: no work was done for it. */
   public VideoOutcome asReused() {
     return new VideoOutcome(input, output, "reused", null, frames, videoSeconds, inWidth, inHeight, outWidth,
-        outHeight, 0, 0, 0, 0, device);
+        outHeight, 0, 0, 0, 0, device, damage, repaired);
   }
 
   /** A rejected input as a row of the video report. */

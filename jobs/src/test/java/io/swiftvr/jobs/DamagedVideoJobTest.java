@@ -1,0 +1,88 @@
+package io.swiftvr.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.swiftvr.jobs.spark.RestoreJob;
+import io.swiftvr.jobs.state.VideoOutcome;
+import io.swiftvr.planner.DamagePolicy;
+import io.swiftvr.planner.DamagedClips;
+import io.swiftvr.planner.TestMedia;
+import io.swiftvr.planner.VideoProbe;
+import io.swiftvr.planner.VideoProber;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real clip with 4 KB corrupted in its middle (issues 27.5 and 32.7): by default it is restored with its frame count
+ * and timestamps, the two frames the decoder loses filled and listed in the report; with {@code --damaged fail} it is
+ * rejected when planning, in seconds, with what was found.
+ */
+class DamagedVideoJobTest {
+  private static JavaSparkContext spark;
+
+  @BeforeAll
+  static void startSpark() {
+    spark = TinyJobs.localSpark("DamagedVideoJobTest");
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.close();
+  }
+
+  @Test
+  void aDamagedVideoIsRepairedByDefaultAndListed(@TempDir Path dir) throws Exception {
+    Path clip = DamagedClips.overwriteMiddle(TestMedia.realShort(), dir.resolve("damaged.mp4"), 4096);
+    Path out = dir.resolve("out");
+    RestoreJob.Result result = RestoreJob.run(TinyJobs.options(out, "--input", clip.toString()), spark,
+        new PrintStream(new ByteArrayOutputStream()));
+    VideoOutcome video = result.videos().get(0);
+    assertEquals("restored", video.status(), String.valueOf(video.error()));
+    assertEquals("23-24 (0.766 s to 0.799 s)", video.repaired());
+    assertEquals("2 damaged packets: frames 23-24 (0.766 s to 0.799 s); the first, at byte 49441: a NAL unit of "
+        + "3158251649 bytes in a packet of 2561 (Invalid NAL unit size)", video.damage());
+
+    VideoProbe source = new VideoProber().probe(TestMedia.realShort().toString());
+    VideoProbe restored = new VideoProber().probe(video.output());
+    assertEquals(36, restored.frameCount());
+    assertArrayEquals(MediaAssertions.frameSeconds(source), MediaAssertions.frameSeconds(restored), 1e-6);
+    List<String> rows = Files.readAllLines(out.resolve("report/videos.csv"));
+    assertTrue(rows.get(0).endsWith(",damage,repaired"), rows.get(0));
+    assertTrue(rows.get(1).endsWith(",23-24 (0.766 s to 0.799 s)"), rows.get(1));
+  }
+
+  @Test
+  void underFailItIsRejectedWhenPlanning(@TempDir Path dir) throws Exception {
+    Path clip = DamagedClips.overwriteMiddle(TestMedia.realShort(), dir.resolve("damaged.mp4"), 4096);
+    long start = System.nanoTime();
+    RestoreJob.Result result = RestoreJob.run(TinyJobs.options(dir.resolve("out"), "--input", clip.toString(),
+        "--damaged", "fail"), spark, new PrintStream(new ByteArrayOutputStream()));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    VideoOutcome video = result.videos().get(0);
+    assertEquals("failed", video.status());
+    assertEquals(clip + ": damaged: 2 damaged packets: frames 23-24 (0.766 s to 0.799 s); the first, at byte 49441: a "
+        + "NAL unit of 3158251649 bytes in a packet of 2561 (Invalid NAL unit size) (--damaged repair restores it with "
+        + "each lost frame filled from the last good one)", video.error());
+    assertTrue(seconds < 30, "rejected after " + seconds + " s, before any restoring");
+  }
+
+  @Test
+  void theOptionTakesFailOrRepair() {
+    assertEquals(DamagePolicy.REPAIR, TinyJobs.options(Path.of("out")).damaged());
+    assertEquals(DamagePolicy.FAIL, TinyJobs.options(Path.of("out"), "--damaged", "fail").damaged());
+    assertEquals("Invalid value for option '--damaged': expected fail or repair, got 'skip'",
+        assertThrows(IllegalArgumentException.class, () -> TinyJobs.options(Path.of("out"), "--damaged", "skip"))
+            .getMessage());
+  }
+}
