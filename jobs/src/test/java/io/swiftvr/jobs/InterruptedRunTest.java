@@ -29,7 +29,7 @@ class InterruptedRunTest {
 
   @BeforeAll
   static void writeLongClip(@TempDir Path dir) throws Exception {
-    clip = EdgeClips.writeLooped(dir.resolve("long.mp4"), 240);
+    clip = EdgeClips.writeLooped(dir.resolve("long.mp4"), 124); // five chunks, five shards
   }
 
   /** The job's command in a new JVM started in {@code workDir}, with the test JVM's module options and class path. */

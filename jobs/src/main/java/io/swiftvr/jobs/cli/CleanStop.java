@@ -42,6 +42,10 @@ public final class CleanStop {
       return;
     }
     Configurator.setRootLevel(Level.OFF);
+    // Spark's threads die with the JVM now, and some print their stack traces straight to System.err (Scala futures
+    // report a rejected task with printStackTrace, past any logger): after a stop that is noise, so System.err goes
+    // quiet and the one line below is printed on the stream saved when the hook was installed.
+    System.setErr(new PrintStream(java.io.OutputStream.nullOutputStream()));
     boolean idle;
     try {
       idle = StopSignal.stopAndAwaitIdle(MODEL_WAIT_MILLIS);
