@@ -177,10 +177,12 @@ public final class VideoProber {
     LengthPrefixedNals nals = LengthPrefixedNals.forStream(ctx.streams(videoIndex).codecpar());
     long previousDts = Long.MIN_VALUE;
     int rc;
+    SkippedBytes skipped = new SkippedBytes(ctx.iformat().name().getString());
     // What the demuxer logs while reading is damage it met: "partial file", "File ended prematurely", broken elements.
     try (FfmpegLog.Capture log = FfmpegLog.capture()) {
       while ((rc = av_read_frame(ctx, packet)) >= 0) {
         try {
+          skipped.packet(packet.pos(), packet.size());
           if (packet.stream_index() != videoIndex) {
             continue;
           }
@@ -205,6 +207,9 @@ public final class VideoProber {
       if (rc != AVERROR_EOF()) {
         throw new InvalidVideoException(
             path, "truncated or corrupt after " + times.count() + " video packets (" + log.reason(rc) + ")");
+      }
+      if (skipped.finding() != null) {
+        times.findings.add(skipped.finding());
       }
       List<String> logged = log.lines();
       if (!logged.isEmpty()) {

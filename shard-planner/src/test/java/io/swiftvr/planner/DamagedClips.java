@@ -81,6 +81,12 @@ public final class DamagedClips {
     return target;
   }
 
+  /** samples/realshort.mp4 (36 frames) copied packet by packet into {@code target}, as {@link #cockatooAs}. */
+  public static Path realShortAs(Path target) throws IOException {
+    remux(TestMedia.realShort().toString(), target.toString());
+    return target;
+  }
+
   private static void remux(String in, String out) throws IOException {
     FfmpegLog.quiet();
     AVFormatContext input = new AVFormatContext(null);

@@ -19,6 +19,7 @@ class DamagedVideoProbeTest {
     assertTrue(prober.probe(TestMedia.repoRoot().resolve("samples/cockatoo.mp4").toString()).damage().isEmpty());
     assertTrue(prober.probe(DamagedClips.cockatooAs(dir.resolve("whole.mp4")).toString()).damage().isEmpty());
     assertTrue(prober.probe(DamagedClips.cockatooAs(dir.resolve("whole.mkv")).toString()).damage().isEmpty());
+    assertTrue(prober.probe(DamagedClips.realShortAs(dir.resolve("short.mkv")).toString()).damage().isEmpty());
   }
 
   @Test
@@ -49,6 +50,17 @@ class DamagedVideoProbeTest {
   }
 
   @Test
+  void findsWhatAMatroskaDemuxerSkippedWithoutAWord(@TempDir Path dir) throws Exception {
+    Path mkv = DamagedClips.overwriteMiddle(DamagedClips.realShortAs(dir.resolve("whole.mkv")),
+        dir.resolve("corrupt-middle.mkv"), 4096);
+    VideoProbe probe = prober.probe(mkv.toString());
+    // FFmpeg logs nothing and marks nothing here: the hole between two packets' bytes is the only trace.
+    assertEquals(36, probe.frameCount(), "the frames in the hole keep their place");
+    assertEquals("the demuxer skipped 28214 bytes it could not read from byte 48341; 10 frames missing (no packet, a "
+        + "gap in the timestamps): 20-29 (0.666 s to 0.966 s)", probe.damage().describe());
+  }
+
+  @Test
   void findsACutOffEndThatStillOpens(@TempDir Path dir) throws Exception {
     Path mp4 = DamagedClips.cutOff(DamagedClips.cockatooAs(dir.resolve("whole.mp4")), dir.resolve("cut.mp4"), 0.7);
     VideoProbe probe = prober.probe(mp4.toString());
@@ -75,7 +87,8 @@ class DamagedVideoProbeTest {
     // The demuxer skips the broken part of the file: its packets never reach the probe, but their frames keep their
     // place, found as a gap of whole frame durations in a constant-rate stream.
     assertEquals(280, probe.frameCount());
-    assertEquals("FFmpeg reported while reading it: Element at 0x589e5 ending at 0xbc8e82f exceeds containing master "
+    assertEquals("the demuxer skipped 28924 bytes it could not read from byte 362977; "
+        + "FFmpeg reported while reading it: Element at 0x589e5 ending at 0xbc8e82f exceeds containing master "
         + "element ending at 0x5faca; 10 frames missing (no packet, a gap in the timestamps): 135-144 (6.819 s to "
         + "7.269 s)", probe.damage().describe());
     assertArrayEquals(java.util.stream.IntStream.rangeClosed(135, 144).toArray(), probe.damage().frames());
