@@ -98,7 +98,7 @@ public final class RestoreBenchmark {
             grid.emitEnd(warmEnd - 1, probe.frameCount()));
         long w0 = System.nanoTime();
         for (int pass = 0; pass < 3; pass++) {
-          restorer.restore(probe, warm, out.width(), out.height(), (f, frames, i) -> { }, n -> { }, false);
+          restorer.restore(ShardRestorer.Job.of(probe, warm, out), (f, frames, i) -> { }, n -> { });
         }
         System.out.printf(Locale.ROOT, "%dx%d: warm-up (3 x %d chunks) %.1f s%n", out.width(), out.height(), warmEnd,
             (System.nanoTime() - w0) / 1e9);
@@ -108,7 +108,7 @@ public final class RestoreBenchmark {
         ShardResult r;
         try (GpuMemorySampler memory = new GpuMemorySampler(device);
             SegmentEncoder enc = new SegmentEncoder(segment, out.width(), out.height(), probe.frameRate(), encoder)) {
-          r = restorer.restore(probe, whole, out.width(), out.height(), FrameSink.encoding(enc), n -> { }, false);
+          r = restorer.restore(ShardRestorer.Job.of(probe, whole, out), FrameSink.encoding(enc), n -> { });
           enc.close();
           rows.add(row(probe, bundle, out, model, r, memory.peakMiB(), Files.size(segment)));
           throughput.add(ThroughputRow.of(deviceName(model) + ", " + bundle.manifest().name() + " " + out.width() + "x"

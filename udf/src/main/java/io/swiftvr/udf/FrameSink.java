@@ -20,6 +20,29 @@ public interface FrameSink {
     return false;
   }
 
+  /**
+   * Whether this sink reads {@link ChunkFrames#floats()}: the network's output in [0, 1] before rounding, for
+   * exactness checks ({@link #ofFloats}).
+   */
+  default boolean wantsFloats() {
+    return false;
+  }
+
+  /** {@code each} as a sink of the network's float output. */
+  static FrameSink ofFloats(FrameSink each) {
+    return new FrameSink() {
+      @Override
+      public void accept(int videoFrame, ChunkFrames frames, int index) throws IOException {
+        each.accept(videoFrame, frames, index);
+      }
+
+      @Override
+      public boolean wantsFloats() {
+        return true;
+      }
+    };
+  }
+
   /** A sink that encodes each frame, reading the reused buffers. */
   static FrameSink encoding(io.swiftvr.udf.video.SegmentEncoder encoder) {
     return new FrameSink() {

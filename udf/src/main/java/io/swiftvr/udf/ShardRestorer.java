@@ -82,22 +82,30 @@ public final class ShardRestorer {
   /** A restored chunk on its way to the sink, readable once {@code copy} has landed; {@code index < 0} ends it. */
   private record Restored(int index, ChunkFrames frames, HostCopy copy) {}
 
-  /** Restores a shard of a video in which a lost frame fails the shard ({@code --damaged fail}). */
-  public ShardResult restore(
-      VideoProbe probe, Shard shard, int outWidth, int outHeight, FrameSink sink, IntConsumer progress,
-      boolean floatOutput) throws InvalidVideoException, IOException {
-    return restore(probe, shard, outWidth, outHeight, sink, progress, floatOutput, DamagePolicy.FAIL);
+  /**
+   * What to restore: a shard of a probed video, to frames of {@code output}, and what a frame the decoder loses does
+   * ({@code damaged}): fail the shard, or be filled from the last good frame (the model then restores the filled frame
+   * like any other, and the result lists it).
+   */
+  public record Job(VideoProbe probe, Shard shard, FrameSize output, DamagePolicy damaged) {
+    /** A shard of a video in which a lost frame fails the shard ({@code --damaged fail}). */
+    public static Job of(VideoProbe probe, Shard shard, FrameSize output) {
+      return new Job(probe, shard, output, DamagePolicy.FAIL);
+    }
   }
 
   /**
+   * Restores a shard into {@code sink}, which says how it takes frames: rounded bytes, reused direct buffers, or the
+   * network's floats ({@link FrameSink#acceptsBuffers}, {@link FrameSink#wantsFloats}).
+   *
    * @param progress told the number of frames emitted after every chunk (for progress displays)
-   * @param floatOutput hand the sink the network's float output instead of rounded bytes
-   * @param damaged what a frame the decoder loses does: fail the shard, or be filled from the last good frame (the
-   *     model then restores the filled frame like any other, and the result lists it)
    */
-  public ShardResult restore(
-      VideoProbe probe, Shard shard, int outWidth, int outHeight, FrameSink sink, IntConsumer progress,
-      boolean floatOutput, DamagePolicy damaged) throws InvalidVideoException, IOException {
+  public ShardResult restore(Job job, FrameSink sink, IntConsumer progress) throws InvalidVideoException, IOException {
+    VideoProbe probe = job.probe();
+    Shard shard = job.shard();
+    int outWidth = job.output().width();
+    int outHeight = job.output().height();
+    boolean floatOutput = sink.wantsFloats();
     long start = System.nanoTime();
     BlockingQueue<Decoded> decoded = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
     BlockingQueue<Restored> restored = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
@@ -112,8 +120,8 @@ public final class ShardRestorer {
     int modelled = 0;
     int[] repaired;
 
-    try (FrameSource source = FrameSource.open(probe, firstInput, damaged);
-        StreamingRestorer stream = model.newStream(new FrameSize(outWidth, outHeight))) {
+    try (FrameSource source = FrameSource.open(probe, firstInput, job.damaged());
+        StreamingRestorer stream = model.newStream(job.output())) {
       ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "swiftvr-" + shard.segmentName());
         t.setDaemon(true);

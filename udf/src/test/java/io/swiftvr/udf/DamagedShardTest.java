@@ -14,6 +14,7 @@ import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.planner.VideoProber;
 import io.swiftvr.udf.model.RestorerModel;
+import io.swiftvr.udf.video.FrameSize;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,8 @@ class DamagedShardTest {
 
       Shard last = shards.get(shards.size() - 1);
       InvalidVideoException e = assertThrows(InvalidVideoException.class,
-          () -> restorer.restore(probe, last, 64, 48, (frame, frames, i) -> { }, n -> { }, false));
+          () -> restorer.restore(ShardRestorer.Job.of(probe, last, new FrameSize(64, 48)), (frame, frames, i) -> { },
+              n -> { }));
       assertEquals(clip + ": decoder returned frame 25 where frame 23 was expected: frames are missing or repeated",
           e.getMessage());
 
@@ -45,8 +47,8 @@ class DamagedShardTest {
       List<String> repaired = new ArrayList<>();
       List<Integer> repairedFrames = new ArrayList<>();
       for (Shard shard : shards) {
-        ShardResult result = restorer.restore(probe, shard, 64, 48, (frame, frames, i) -> emitted.add(frame),
-            n -> { }, false, DamagePolicy.REPAIR);
+        ShardResult result = restorer.restore(new ShardRestorer.Job(probe, shard, new FrameSize(64, 48),
+            DamagePolicy.REPAIR), (frame, frames, i) -> emitted.add(frame), n -> { });
         repaired.add(result.repaired());
         for (int f : result.repairedFrames()) {
           repairedFrames.add(f);

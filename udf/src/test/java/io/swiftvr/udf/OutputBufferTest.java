@@ -13,6 +13,7 @@ import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.planner.VideoProber;
 import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.model.RestorerModel;
+import io.swiftvr.udf.video.FrameSize;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.IdentityHashMap;
@@ -53,12 +54,12 @@ class OutputBufferTest {
     int size = OUT_W * OUT_H * 3;
 
     byte[][] viaBytes = new byte[probe.frameCount()][];
-    new ShardRestorer(model).restore(probe, shard, OUT_W, OUT_H, (f, out, i) -> {
+    new ShardRestorer(model).restore(ShardRestorer.Job.of(probe, shard, new FrameSize(OUT_W, OUT_H)), (f, out, i) -> {
       assertNull(out.buffer());
       byte[] copy = new byte[size];
       System.arraycopy(out.bytes(), i * size, copy, 0, size);
       viaBytes[f] = copy;
-    }, n -> { }, false);
+    }, n -> { });
 
     byte[][] viaBuffers = new byte[probe.frameCount()][];
     Map<ByteBuffer, Boolean> seen = restoreIntoBuffers(shard, viaBuffers);
@@ -80,7 +81,7 @@ class OutputBufferTest {
   private static Map<ByteBuffer, Boolean> restoreIntoBuffers(Shard shard, byte[][] frames) throws Exception {
     int size = OUT_W * OUT_H * 3;
     Map<ByteBuffer, Boolean> seen = new IdentityHashMap<>();
-    new ShardRestorer(model).restore(probe, shard, OUT_W, OUT_H, new FrameSink() {
+    new ShardRestorer(model).restore(ShardRestorer.Job.of(probe, shard, new FrameSize(OUT_W, OUT_H)), new FrameSink() {
       @Override
       public void accept(int f, ChunkFrames out, int i) throws IOException {
         assertNull(out.bytes());
@@ -96,7 +97,7 @@ class OutputBufferTest {
       public boolean acceptsBuffers() {
         return true;
       }
-    }, n -> { }, false);
+    }, n -> { });
     return seen;
   }
 }

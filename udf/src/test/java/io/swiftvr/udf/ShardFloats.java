@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.udf.model.RestorerModel;
+import io.swiftvr.udf.video.FrameSize;
 
 /** The equivalence tests' tools: a shard's float output frame by frame, and the largest difference of two frames. */
 final class ShardFloats {
@@ -15,12 +16,13 @@ final class ShardFloats {
       throws Exception {
     float[][] frames = new float[shard.frameCount()][];
     int size = outWidth * outHeight * 3;
-    new ShardRestorer(model).restore(probe, shard, outWidth, outHeight, (videoFrame, out, i) -> {
+    new ShardRestorer(model).restore(ShardRestorer.Job.of(probe, shard, new FrameSize(outWidth, outHeight)),
+        FrameSink.ofFloats((videoFrame, out, i) -> {
       assertEquals(null, frames[videoFrame], "frame " + videoFrame + " emitted once");
       float[] copy = new float[size];
       System.arraycopy(out.floats(), i * size, copy, 0, size);
       frames[videoFrame] = copy;
-    }, n -> { }, true);
+    }), n -> { });
     return frames;
   }
 

@@ -11,6 +11,7 @@ import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.planner.VideoProber;
 import io.swiftvr.udf.model.RestorerModel;
+import io.swiftvr.udf.video.FrameSize;
 import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -24,11 +25,12 @@ class ShardRestorerFailureTest {
     try (RestorerModel model = RestorerModel.load(TestBundles.tiny(), Device.cpu())) {
       Shard whole = new ShardPlanner(model.bundle().chunkGrid(), 0).plan("v", probe, 100).get(0);
       IOException e = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> assertThrows(IOException.class,
-          () -> new ShardRestorer(model).restore(probe, whole, 64, 48, (frame, frames, i) -> {
+          () -> new ShardRestorer(model).restore(ShardRestorer.Job.of(probe, whole, new FrameSize(64, 48)),
+              (frame, frames, i) -> {
             if (frame == 10) {
               throw new IOException("disk full at frame 10");
             }
-          }, n -> { }, false)));
+          }, n -> { })));
       assertEquals("disk full at frame 10", e.getMessage());
     }
   }

@@ -91,8 +91,8 @@ public final class ShardTaskRunner {
       try {
         try (SegmentEncoder encoder = new SegmentEncoder(
             temp, out.width(), out.height(), probe.frameRate(), task.encoder(), env.encoderThreads())) {
-          result = new ShardRestorer(model).restore(probe, shard, out.width(), out.height(),
-              FrameSink.encoding(encoder), progress, false, video.damaged());
+          result = new ShardRestorer(model).restore(new ShardRestorer.Job(probe, shard, out, video.damaged()),
+              FrameSink.encoding(encoder), progress);
         } catch (IOException e) {
           throw new IOException("cannot write " + segment + ": " + withReason(e.getMessage()), e);
         }
