@@ -22,6 +22,8 @@ import io.swiftvr.jobs.state.ShardOutcome;
 import io.swiftvr.jobs.state.VideoOutcome;
 import io.swiftvr.jobs.storage.Location;
 import io.swiftvr.planner.TestMedia;
+import io.swiftvr.planner.VideoProbe;
+import io.swiftvr.planner.VideoProber;
 import io.swiftvr.udf.TestBundles;
 import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.video.FrameSize;
@@ -164,8 +166,9 @@ class LibraryIntegrityTest {
 
   /**
    * One video fails in every task for good (an injected NegativeArraySizeException, as a chunk buffer too large for
-   * an int raised), one fails on every Spark attempt, an 8K film scan is refused by the plan with the limit, and one
-   * is fine: the batch finishes, the fine one is published, and a rerun retries only what may pass, unless asked.
+   * an int raised), one fails on every Spark attempt, an 8K film scan is restored to the asked size with its frames
+   * scaled as they are decoded, and one is fine: the batch finishes, the fine ones are published, and a rerun retries
+   * only what may pass, unless asked.
    */
   @Test
   void oneBadFileNeverStopsTheLibrary(@TempDir Path library, @TempDir Path out) throws Exception {
@@ -194,9 +197,11 @@ class LibraryIntegrityTest {
         outcomeOf(first, broken).error());
     assertEquals(flaky + ": shard 1 of 1 failed on every attempt: IllegalStateException: injected: disk went away",
         outcomeOf(first, flaky).error());
-    assertEquals(scan + ": input frames of 7680x4320 are too large: a chunk of 28 of them is 2.79 GB, over the 2.15 GB "
-            + "a chunk buffer holds, so frames of at most 25.6 megapixels can be restored (6144x4096 fits, 7680x4320 "
-            + "does not); scale the video down before restoring it", outcomeOf(first, scan).error());
+    // The 8K scan's chunk of 28 frames (2.79 GB) fits no buffer: its frames are scaled as they are decoded.
+    assertEquals("restored", outcomeOf(first, scan).status(), outcomeOf(first, scan).error());
+    VideoProbe restoredScan = new VideoProber().probe(out.resolve("scan8k.swiftvr.mp4").toString());
+    assertEquals(List.of(320, 180, 3), List.of(restoredScan.width(), restoredScan.height(),
+        restoredScan.frameCount()));
     assertEquals("restored", outcomeOf(first, fine).status());
     assertTrue(Files.exists(out.resolve("fine.swiftvr.mp4")));
     assertFalse(Files.exists(out.resolve("broken.swiftvr.mp4")));
@@ -215,6 +220,17 @@ class LibraryIntegrityTest {
     RestoreJob.Result retried = run(options(out, "--input", library.toString(), "--size", "320x180",
         "--retry-failed"));
     assertEquals("restored", outcomeOf(retried, broken).status());
+  }
+
+  /** An output whose chunk fits no buffer is beyond what can be restored: the plan refuses it and says the limit. */
+  @Test
+  void anOutputTooLargeForAChunkIsRefusedWithTheLimit(@TempDir Path out) throws Exception {
+    String input = TestMedia.realShort().toString();
+    JobPlan plan = JobPlanner.plan(options(out, "--input", input, "--size", "16384x12288"));
+    assertEquals(List.of(input + ": output frames of 16384x12288 are too large: a chunk of 28 of them is 16.91 GB, "
+        + "over the 2.15 GB a chunk buffer holds, so frames of at most 25.6 megapixels can be restored (6144x4096 "
+        + "fits, 7680x4320 does not); ask for a smaller --size"),
+        plan.rejected().stream().map(RejectedInput::error).toList());
   }
 
   @Test

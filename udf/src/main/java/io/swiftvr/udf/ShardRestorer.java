@@ -54,15 +54,21 @@ public final class ShardRestorer {
   public static final long MAX_CHUNK_BYTES = Integer.MAX_VALUE - 8;
 
   /**
-   * Refuses, before any work is done, a video whose chunk of input or output frames does not fit one buffer: the
-   * chunk of 28 RGB frames of 7680x4320 is 2.79 GB. The message names the limit, so the user can scale the input
-   * down or ask for a smaller {@code --size}.
+   * The size a video's frames are decoded at: their own, unless a chunk of them does not fit one buffer (28 RGB frames
+   * of 7680x4320 are 2.79 GB); then the output size, cropped to the bundle's crop multiple as the official protocol
+   * crops its input, which the model would resize them to anyway, so memory is spent per frame, not per chunk. Refuses,
+   * before any work is done, a video whose chunk of output frames does not fit: the message names the limit.
    */
-  public static void checkFrameSizes(String input, int width, int height, int outWidth, int outHeight,
-      ChunkGrid grid) throws InvalidVideoException {
-    int frames = Math.max(grid.firstChunkFrames(), grid.chunkFrames());
-    checkChunkFits(input, "input", width, height, frames, "scale the video down before restoring it");
-    checkChunkFits(input, "output", outWidth, outHeight, frames, "ask for a smaller --size");
+  public static FrameSize decodeSize(String input, FrameSize frames, FrameSize output, ChunkGrid grid,
+      int cropMultiple) throws InvalidVideoException {
+    int chunk = Math.max(grid.firstChunkFrames(), grid.chunkFrames());
+    checkChunkFits(input, "output", output.width(), output.height(), chunk, "ask for a smaller --size");
+    if (3L * chunk * frames.width() * frames.height() <= MAX_CHUNK_BYTES) {
+      return frames;
+    }
+    int m = Math.max(1, cropMultiple);
+    return new FrameSize(Math.max(m, output.width() - output.width() % m),
+        Math.max(m, output.height() - output.height() % m));
   }
 
   private static void checkChunkFits(String input, String side, int width, int height, int frames, String advice)
@@ -85,9 +91,15 @@ public final class ShardRestorer {
   /**
    * What to restore: a shard of a probed video, to frames of {@code output}, and what a frame the decoder loses does
    * ({@code damaged}): fail the shard, or be filled from the last good frame (the model then restores the filled frame
-   * like any other, and the result lists it).
+   * like any other, and the result lists it); {@code decode}: the size frames are decoded at, their own unless they
+   * are too large for a chunk ({@link #decodeSize}).
    */
-  public record Job(VideoProbe probe, Shard shard, FrameSize output, DamagePolicy damaged) {
+  public record Job(VideoProbe probe, Shard shard, FrameSize output, DamagePolicy damaged, FrameSize decode) {
+    /** Frames decoded at their own size. */
+    public Job(VideoProbe probe, Shard shard, FrameSize output, DamagePolicy damaged) {
+      this(probe, shard, output, damaged, new FrameSize(probe.width(), probe.height()));
+    }
+
     /** A shard of a video in which a lost frame fails the shard ({@code --damaged fail}). */
     public static Job of(VideoProbe probe, Shard shard, FrameSize output) {
       return new Job(probe, shard, output, DamagePolicy.FAIL);
@@ -111,7 +123,7 @@ public final class ShardRestorer {
     BlockingQueue<Restored> restored = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
     int frames = probe.frameCount();
     int firstInput = Math.min(frames - 1, shard.warmupStartFrame());
-    FrameSize inputSize = new FrameSize(probe.width(), probe.height());
+    FrameSize inputSize = job.decode();
     long[] decodeNanos = {0};
     long[] emitNanos = {0};
     int[] decodedFrames = {0};
@@ -120,7 +132,7 @@ public final class ShardRestorer {
     int modelled = 0;
     int[] repaired;
 
-    try (FrameSource source = FrameSource.open(probe, firstInput, job.damaged());
+    try (FrameSource source = FrameSource.open(probe, firstInput, job.damaged(), inputSize);
         StreamingRestorer stream = model.newStream(job.output())) {
       ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "swiftvr-" + shard.segmentName());
@@ -128,7 +140,7 @@ public final class ShardRestorer {
         return t;
       });
       Future<?> decoder = threads.submit(() -> {
-        decodedFrames[0] = decodeChunks(source, probe, shard, firstInput, decoded, decodeNanos);
+        decodedFrames[0] = decodeChunks(source, probe, inputSize, shard, firstInput, decoded, decodeNanos);
         return null;
       });
       boolean buffers = !floatOutput && sink.acceptsBuffers();
@@ -226,10 +238,10 @@ public final class ShardRestorer {
   }
 
   /** Decoder thread: fills each chunk, padding past the end with copies of the last frame. */
-  private int decodeChunks(FrameSource source, VideoProbe probe, Shard shard, int firstInput,
+  private int decodeChunks(FrameSource source, VideoProbe probe, FrameSize size, Shard shard, int firstInput,
       BlockingQueue<Decoded> out, long[] nanos) throws InvalidVideoException, InterruptedException {
     int frames = probe.frameCount();
-    int frameBytes = probe.width() * probe.height() * 3;
+    int frameBytes = size.width() * size.height() * 3;
     byte[] lastFrame = new byte[frameBytes];
     int lastFrameIndex = firstInput - 1;
     int count = 0;

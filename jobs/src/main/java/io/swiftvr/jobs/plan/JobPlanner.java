@@ -80,7 +80,8 @@ public final class JobPlanner {
         // FFmpeg reads local files: a video on S3 is probed from a local copy, which the shards may reuse.
         VideoProbe probe = prober.probe(storage.localCopy(input, inputCache).toString()).withUri(input);
         FrameSize out = outputSize(size, probe, bundle.manifest().stream().lq_crop_multiple());
-        ShardRestorer.checkFrameSizes(input, probe.width(), probe.height(), out.width(), out.height(), grid);
+        FrameSize decode = ShardRestorer.decodeSize(input, new FrameSize(probe.width(), probe.height()), out, grid,
+            bundle.manifest().stream().lq_crop_multiple());
         options.damaged().check(probe); // under fail, a damaged file costs the seconds of its probe
         if (!probe.damage().isEmpty()) {
           LOG.warn("Damaged {}: {}; restoring it with each lost frame filled from the last good one (--damaged "
@@ -90,7 +91,7 @@ public final class JobPlanner {
         List<Shard> shards = options.spread() != null ? planner.planForParts(key, probe, options.spread())
             : planner.plan(key, probe, options.chunksPerShard());
         LOG.info("Planned {}: {} shards, output {}", probe, shards.size(), out);
-        videos.add(new VideoPlan(key, input, identity, probe, shards, out, outputName, options.damaged()));
+        videos.add(new VideoPlan(key, input, identity, probe, shards, out, outputName, options.damaged(), decode));
       } catch (InvalidVideoException e) {
         LOG.warn("Rejected {}", e.getMessage());
         outputOwners.values().remove(input);

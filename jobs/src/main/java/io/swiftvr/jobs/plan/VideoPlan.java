@@ -19,11 +19,12 @@ import java.util.List;
  */
 public record VideoPlan(
     String key, String input, InputIdentity identity, VideoProbe probe, List<Shard> shards, FrameSize outputSize,
-    String outputName, DamagePolicy damaged)
+    String outputName, DamagePolicy damaged, FrameSize decodeSize)
     implements Serializable {
 
   public VideoPlan {
     damaged = damaged == null ? DamagePolicy.FAIL : damaged; // plans written before repair: as they ran then
+    decodeSize = decodeSize == null ? new FrameSize(probe.width(), probe.height()) : decodeSize; // likewise
   }
 
   /** The probe pointing at a local file FFmpeg can open: the input itself, or its copy in {@code cache}. */

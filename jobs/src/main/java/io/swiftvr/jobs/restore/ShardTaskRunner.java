@@ -91,7 +91,7 @@ public final class ShardTaskRunner {
       try {
         try (SegmentEncoder encoder = new SegmentEncoder(
             temp, out.width(), out.height(), probe.frameRate(), task.encoder(), env.encoderThreads())) {
-          result = new ShardRestorer(model).restore(new ShardRestorer.Job(probe, shard, out, video.damaged()),
+          result = new ShardRestorer(model).restore(new ShardRestorer.Job(probe, shard, out, video.damaged(), video.decodeSize()),
               FrameSink.encoding(encoder), progress);
         } catch (IOException e) {
           throw new IOException("cannot write " + segment + ": " + withReason(e.getMessage()), e);

@@ -1,6 +1,7 @@
 package io.swiftvr.udf.video;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_AREA;
 
 import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.planner.FfmpegLog;
@@ -26,6 +27,7 @@ import org.bytedeco.javacv.FrameGrabber;
  */
 public final class FrameSource implements AutoCloseable {
   private final VideoProbe probe;
+  private final FrameSize size;
   private final FFmpegFrameGrabber grabber;
   private final long[] frameMicros;
   private final Repair repair; // null under FAIL
@@ -33,10 +35,11 @@ public final class FrameSource implements AutoCloseable {
   private Frame pending;
   private int pendingIndex = -1;
 
-  private FrameSource(VideoProbe probe, FFmpegFrameGrabber grabber, DamagePolicy damaged) {
+  private FrameSource(VideoProbe probe, FrameSize size, FFmpegFrameGrabber grabber, DamagePolicy damaged) {
     this.probe = probe;
+    this.size = size;
     this.grabber = grabber;
-    this.repair = damaged == DamagePolicy.REPAIR ? new Repair(probe.width() * probe.height() * 3) : null;
+    this.repair = damaged == DamagePolicy.REPAIR ? new Repair(size.width() * size.height() * 3) : null;
     this.frameMicros = new long[probe.frameCount()];
     for (int i = 0; i < frameMicros.length; i++) {
       frameMicros[i] = Math.round(probe.framePts()[i] * 1e6 * probe.timeBaseNum() / probe.timeBaseDen());
@@ -51,6 +54,16 @@ public final class FrameSource implements AutoCloseable {
   /** Opens the video so that the next {@link #read} returns frame {@code startFrame}, treating lost frames as told. */
   public static FrameSource open(VideoProbe probe, int startFrame, DamagePolicy damaged)
       throws InvalidVideoException {
+    return open(probe, startFrame, damaged, new FrameSize(probe.width(), probe.height()));
+  }
+
+  /**
+   * Opens the video with its frames scaled to {@code size} as they are decoded (area averaging), when that is not
+   * their own size: frames too large to restore at their own size (an 8K scan to a smaller output) cost memory for
+   * one frame at a time, not for a chunk.
+   */
+  public static FrameSource open(VideoProbe probe, int startFrame, DamagePolicy damaged, FrameSize size)
+      throws InvalidVideoException {
     if (startFrame < 0 || startFrame >= probe.frameCount()) {
       throw new IllegalArgumentException(String.format(
           "%s: start frame %d outside 0..%d", probe.uri(), startFrame, probe.frameCount() - 1));
@@ -58,12 +71,17 @@ public final class FrameSource implements AutoCloseable {
     FfmpegLog.quiet();
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(probe.uri());
     grabber.setPixelFormat(AV_PIX_FMT_RGB24);
+    if (size.width() != probe.width() || size.height() != probe.height()) {
+      grabber.setImageWidth(size.width());
+      grabber.setImageHeight(size.height());
+      grabber.setImageScalingFlags(SWS_AREA); // a large downscale: every source pixel counts, no aliasing
+    }
     if (damaged == DamagePolicy.REPAIR && !probe.damage().isEmpty()) {
       // With frame threads, what the decoder makes of damaged packets (which frames it loses, what it conceals the
       // next ones with) depends on thread timing; one thread makes the repair, and so every shard, repeatable.
       grabber.setVideoOption("threads", "1");
     }
-    FrameSource source = new FrameSource(probe, grabber, damaged);
+    FrameSource source = new FrameSource(probe, size, grabber, damaged);
     try {
       // JavaCV's message names only the failed call; FFmpeg's log says why.
       try (FfmpegLog.Capture log = FfmpegLog.capture()) {
@@ -235,8 +253,8 @@ public final class FrameSource implements AutoCloseable {
   }
 
   private void copy(Frame frame, byte[] dst, int offset) {
-    int width = probe.width();
-    int height = probe.height();
+    int width = size.width();
+    int height = size.height();
     if (frame.imageWidth != width || frame.imageHeight != height) {
       throw new IllegalStateException(String.format(
           "%s: frame size changed mid-stream to %dx%d (was %dx%d)",
