@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.swiftvr.jobs.spark.RestoreJob;
 import io.swiftvr.jobs.state.VideoOutcome;
 import io.swiftvr.planner.DamagePolicy;
-import io.swiftvr.planner.DamagedClips;
+import io.swiftvr.media.DamagedClips;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.planner.VideoProber;
+import io.swiftvr.media.VideoProber;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -60,6 +60,22 @@ class DamagedVideoJobTest {
     List<String> rows = Files.readAllLines(out.resolve("report/videos.csv"));
     assertTrue(rows.get(0).endsWith(",damage,repaired"), rows.get(0));
     assertTrue(rows.get(1).endsWith(",23-24 (0.766 s to 0.799 s)"), rows.get(1));
+  }
+
+  @Test
+  void framesAMatroskaFileLostWholeAreFilledInPlace(@TempDir Path dir) throws Exception {
+    Path clip = DamagedClips.overwriteMiddle(DamagedClips.realShortAs(dir.resolve("whole.mkv")),
+        dir.resolve("damaged.mkv"), 4096);
+    RestoreJob.Result result = RestoreJob.run(TinyJobs.options(dir.resolve("out"), "--input", clip.toString()), spark,
+        new PrintStream(new ByteArrayOutputStream()));
+    VideoOutcome video = result.videos().get(0);
+    assertEquals("restored", video.status(), String.valueOf(video.error()));
+    assertEquals("20-29 (0.666 s to 0.966 s)", video.repaired());
+    VideoProbe source = new VideoProber().probe(DamagedClips.realShortAs(dir.resolve("again.mkv")).toString());
+    VideoProbe restored = new VideoProber().probe(video.output());
+    assertEquals(36, restored.frameCount(), "the frames of the part the demuxer skipped are in place");
+    // Within one tick of Matroska's millisecond clock: the lost frames' times are spread evenly across the gap.
+    assertArrayEquals(MediaAssertions.frameSeconds(source), MediaAssertions.frameSeconds(restored), 1.5e-3);
   }
 
   @Test
