@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The GPU machine's check of our JNI library, run from the repo root there (see README.md):
+# The GPU machine's check of our JNI library, run from the repo root there (see
+# native/djl-torch-jni/README.md, "Testing"):
 #   1. facts: GPU, driver, torch, CUDA;  2. unpack the carried JRE;  3. build.sh --install against the host's
 #   torch;  4. JniSmoke (NDArray ops, IValues) on cpu and gpu;  5. PyTorch's own golden replay (cpu, cuda);
 #   6. EngineCheck (Java, DJL + our JNI) on cpu and gpu, gpu also without TF32.

@@ -91,14 +91,14 @@ def run_metrics(run_dir):
             s[k] += float(r[k] or 0)
         s["device"] = r["device"]
 
-    # "Task binding: shard …, task …, executor 1, host …, pid 123, Spark gpu [0] -> gpu(0), CUDA_VISIBLE_DEVICES=…,
-    #  nvidia-smi [0, GPU-…, 00000000:…, NVIDIA H200]"
+    # "Task binding: shard …, task …, executor 1, host …, pid 123, assigned gpu [0] -> gpu(0), CUDA_VISIBLE_DEVICES=…,
+    #  nvidia-smi [0, GPU-…, 00000000:…, NVIDIA H200]" ("Spark gpu [0]" in the runs before the jobs layout of 2026-12-06)
     bindings = defaultdict(set)
     pids = defaultdict(set)
     uuids = defaultdict(set)
     path = os.path.join(run_dir, "bindings.txt")
     for line in open(path) if os.path.exists(path) else []:
-        m = re.search(r"executor (\S+), host \S+, pid (\d+), Spark gpu \[([^\]]*)\] -> (\S+), "
+        m = re.search(r"executor (\S+), host \S+, pid (\d+), (?:Spark|assigned) gpu \[([^\]]*)\] -> (\S+), "
                       r"CUDA_VISIBLE_DEVICES=(\S+?)(?:, nvidia-smi \[([^\]]*)\])?\s*$", line)
         if not m:
             continue

@@ -5,7 +5,7 @@
 # component whose bytes are complete is checked (sha256) and unpacked at once into $ROOT/spark-run:
 #   jre/                 the JRE (Spark's module set)
 #   spark-home/jars/     Spark's jars (SPARK_HOME for the master, worker and executors)
-#   app/                 our jars, their dependencies, ClipTools, and ffmpeg-natives.jar (rebuilt from the xz tar)
+#   app/                 our jars (bench's for ClipTools), their dependencies, and ffmpeg-natives.jar (rebuilt from the xz tar)
 #   pipeline/            jre.tar.xz, ffmpeg-*.tar.xz, jni-include/: a payload for pipeline-bench.sh's setup
 # Idempotent (markers in $ROOT/spark-stage); a MANIFEST of another payload starts over. Prints what is still missing;
 # exits 0 unless a part or component fails its checksum (1) or nothing was carried (2).
