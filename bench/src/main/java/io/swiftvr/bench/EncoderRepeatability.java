@@ -1,6 +1,6 @@
 package io.swiftvr.bench;
 
-import io.swiftvr.planner.FfmpegLog;
+import io.swiftvr.media.FfmpegLog;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

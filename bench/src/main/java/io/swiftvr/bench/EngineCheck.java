@@ -9,7 +9,7 @@ import io.swiftvr.udf.bundle.Goldens;
 import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.model.RestorerModel;
 import io.swiftvr.udf.model.StreamingRestorer;
-import io.swiftvr.udf.video.FrameSize;
+import io.swiftvr.media.FrameSize;
 import java.io.IOException;
 import java.lang.management.MemoryUsage;
 import java.nio.file.DirectoryStream;

@@ -5,6 +5,6 @@
  * of frames run twice for warm-up) and {@code ClipTools} (clips and frame hashes on the GPU machine, which has no
  * ffmpeg command). They live in their own module so the job's jars ship none of them.
  *
- * <p>May import: the udf and shard-planner modules.
+ * <p>May import: the udf, media and shard-planner modules.
  */
 package io.swiftvr.bench;

@@ -3,8 +3,8 @@ package io.swiftvr.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.swiftvr.planner.TestMedia;
-import io.swiftvr.udf.video.EncoderSettings;
-import io.swiftvr.udf.video.SegmentEncoder;
+import io.swiftvr.media.EncoderSettings;
+import io.swiftvr.media.SegmentEncoder;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

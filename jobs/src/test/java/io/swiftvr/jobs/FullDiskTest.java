@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.swiftvr.jobs.spark.RestoreJob;
 import io.swiftvr.jobs.state.VideoOutcome;
-import io.swiftvr.planner.VideoProber;
+import io.swiftvr.media.VideoProber;
 import io.swiftvr.udf.TestBundles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -23,10 +23,10 @@ import io.swiftvr.jobs.state.VideoOutcome;
 import io.swiftvr.jobs.storage.Location;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.planner.VideoProber;
+import io.swiftvr.media.VideoProber;
 import io.swiftvr.udf.TestBundles;
 import io.swiftvr.udf.bundle.ModelBundle;
-import io.swiftvr.udf.video.FrameSize;
+import io.swiftvr.media.FrameSize;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -86,9 +86,9 @@ class LibraryIntegrityTest {
 
     RestoreJob.Result result = run(options(out, "--input", library.toString(), "--size", "x2"));
     assertEquals(List.of("restored", "restored"), result.videos().stream().map(VideoOutcome::status).toList());
-    assertEquals(36, new io.swiftvr.planner.VideoProber().probe(out.resolve("a/clip.swiftvr.mp4").toString())
+    assertEquals(36, new VideoProber().probe(out.resolve("a/clip.swiftvr.mp4").toString())
         .frameCount());
-    assertEquals(9, new io.swiftvr.planner.VideoProber().probe(out.resolve("b/deeper/clip.swiftvr.mp4").toString())
+    assertEquals(9, new VideoProber().probe(out.resolve("b/deeper/clip.swiftvr.mp4").toString())
         .frameCount());
   }
 
@@ -261,7 +261,7 @@ class LibraryIntegrityTest {
         + "preset/tune bogus"), preset.getMessage());
 
     JobOptions nvenc = options(out, "--input", TestMedia.realShort().toString(), "--codec", "h264_nvenc");
-    String why = io.swiftvr.udf.video.SegmentEncoder.whyNotUsable(nvenc.encoder());
+    String why = io.swiftvr.media.SegmentEncoder.whyNotUsable(nvenc.encoder());
     org.junit.jupiter.api.Assumptions.assumeTrue(why != null, "this machine has NVENC");
     IllegalArgumentException gpu = assertThrows(IllegalArgumentException.class, () -> run(nvenc));
     assertEquals("Encoder h264_nvenc crf=18 preset=medium does not work on the executors: " + why, gpu.getMessage());

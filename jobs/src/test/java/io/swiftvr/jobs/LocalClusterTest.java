@@ -11,7 +11,7 @@ import io.swiftvr.jobs.spark.SparkTaskEnvironment;
 import io.swiftvr.jobs.state.VideoOutcome;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.planner.VideoProber;
+import io.swiftvr.media.VideoProber;
 import io.swiftvr.udf.TestBundles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.swiftvr.jobs.merge.SegmentMerger;
+import io.swiftvr.media.SegmentMerger;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.planner.VideoProber;
-import io.swiftvr.udf.video.EncoderSettings;
-import io.swiftvr.udf.video.FrameSource;
-import io.swiftvr.udf.video.SegmentEncoder;
+import io.swiftvr.media.VideoProber;
+import io.swiftvr.media.EncoderSettings;
+import io.swiftvr.media.FrameSource;
+import io.swiftvr.media.SegmentEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -44,11 +44,17 @@ public interface FrameSink {
   }
 
   /** A sink that encodes each frame, reading the reused buffers. */
-  static FrameSink encoding(io.swiftvr.udf.video.SegmentEncoder encoder) {
+  static FrameSink encoding(io.swiftvr.media.SegmentEncoder encoder) {
     return new FrameSink() {
       @Override
       public void accept(int videoFrame, ChunkFrames frames, int index) throws IOException {
-        encoder.write(frames, index);
+        // from the chunk's reused buffer when it has one, else from its bytes
+        int offset = index * frames.frameBytes();
+        if (frames.buffer() != null) {
+          encoder.write(frames.buffer(), offset);
+        } else {
+          encoder.write(frames.bytes(), offset);
+        }
       }
 
       @Override

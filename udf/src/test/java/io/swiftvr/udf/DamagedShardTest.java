@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.Device;
 import io.swiftvr.planner.DamagePolicy;
-import io.swiftvr.planner.DamagedClips;
+import io.swiftvr.media.DamagedClips;
 import io.swiftvr.planner.InvalidVideoException;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.ShardPlanner;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.planner.VideoProber;
+import io.swiftvr.media.VideoProber;
 import io.swiftvr.udf.model.RestorerModel;
-import io.swiftvr.udf.video.FrameSize;
+import io.swiftvr.media.FrameSize;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

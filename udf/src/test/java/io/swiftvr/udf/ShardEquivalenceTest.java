@@ -8,7 +8,7 @@ import io.swiftvr.planner.ChunkGrid;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.ShardPlanner;
 import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.planner.VideoProber;
+import io.swiftvr.media.VideoProber;
 import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.model.RestorerModel;
 import java.util.List;

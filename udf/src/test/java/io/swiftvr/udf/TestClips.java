@@ -2,10 +2,10 @@ package io.swiftvr.udf;
 
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.planner.VideoProber;
-import io.swiftvr.udf.video.EncoderSettings;
-import io.swiftvr.udf.video.FrameSource;
-import io.swiftvr.udf.video.SegmentEncoder;
+import io.swiftvr.media.VideoProber;
+import io.swiftvr.media.EncoderSettings;
+import io.swiftvr.media.FrameSource;
+import io.swiftvr.media.SegmentEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

@@ -1,6 +1,6 @@
 package io.swiftvr.jobs.cli;
 
-import io.swiftvr.udf.video.EncoderSettings;
+import io.swiftvr.media.EncoderSettings;
 import picocli.CommandLine.Option;
 
 /** The encoder of the restored video: codec, quality, preset. */

@@ -3,7 +3,7 @@ package io.swiftvr.jobs.cli;
 import io.swiftvr.jobs.plan.JobOptions;
 import io.swiftvr.jobs.storage.Location;
 import io.swiftvr.planner.DamagePolicy;
-import io.swiftvr.udf.video.OutputSize;
+import io.swiftvr.media.OutputSize;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Mixin;

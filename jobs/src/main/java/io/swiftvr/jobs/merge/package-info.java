@@ -1,8 +1,8 @@
 /**
- * The merge stage: every video whose shards all finished is joined by stream copy
- * ({@link io.swiftvr.jobs.merge.SegmentMerger}, chapters kept by {@link io.swiftvr.jobs.merge.Chapters}), checked
- * against its source and published whole ({@link io.swiftvr.jobs.merge.MergeStage}).
+ * The merge stage ({@link io.swiftvr.jobs.merge.MergeStage}): every video whose shards all finished is joined by
+ * stream copy ({@code media.SegmentMerger}, chapters kept by {@code media.Chapters}), checked against its source and
+ * published whole.
  *
- * <p>May import: state, plan, storage, and the udf and planner modules. No Spark.
+ * <p>May import: state, plan, storage, and the media, udf and planner modules. No Spark.
  */
 package io.swiftvr.jobs.merge;

@@ -4,7 +4,7 @@ import com.google.gson.JsonParseException;
 import io.swiftvr.jobs.storage.Location;
 import io.swiftvr.jobs.storage.Storage;
 import io.swiftvr.planner.ChunkGrid;
-import io.swiftvr.udf.video.EncoderSettings;
+import io.swiftvr.media.EncoderSettings;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import io.swiftvr.jobs.storage.Location;
 import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.udf.video.FrameSize;
+import io.swiftvr.media.FrameSize;
 import java.io.Serializable;
 import java.util.List;
 

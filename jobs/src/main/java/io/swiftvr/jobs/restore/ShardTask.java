@@ -3,7 +3,7 @@ package io.swiftvr.jobs.restore;
 import io.swiftvr.jobs.plan.JobPlan;
 import io.swiftvr.jobs.plan.VideoPlan;
 import io.swiftvr.planner.Shard;
-import io.swiftvr.udf.video.EncoderSettings;
+import io.swiftvr.media.EncoderSettings;
 import java.io.Serializable;
 
 /**

@@ -7,7 +7,7 @@ import ai.djl.Device;
 import io.swiftvr.udf.TestBundles;
 import io.swiftvr.udf.bundle.Goldens;
 import io.swiftvr.udf.bundle.ModelBundle;
-import io.swiftvr.udf.video.FrameSize;
+import io.swiftvr.media.FrameSize;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,0 +1,201 @@
+package io.swiftvr.media;
+
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+
+import io.swiftvr.media.FfmpegLog;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameRecorder;
+
+/**
+ * Encodes restored RGB frames into a video-only segment in the final codec. Each segment is a closed GOP sequence
+ * that starts on a keyframe, so segments concatenate by stream copy; timestamps here are frame numbers and the merge
+ * replaces them with the source's.
+ */
+public final class SegmentEncoder implements AutoCloseable {
+  private static final int CHECK_SIZE = 256;
+  private final FFmpegFrameRecorder recorder;
+  private final Frame frame;
+  private final int width;
+  private final int height;
+  private boolean closed;
+
+  public SegmentEncoder(Path file, int width, int height, double frameRate, EncoderSettings settings)
+      throws IOException {
+    this(file, width, height, frameRate, settings, 0);
+  }
+
+  /**
+   * @param threads encoder threads; 0 lets the codec choose (x264: 1.5 per core of the whole host). A Spark task
+   *     passes its CPU share, so that executors sharing a host do not each start threads for every core.
+   */
+  public SegmentEncoder(Path file, int width, int height, double frameRate, EncoderSettings settings, int threads)
+      throws IOException {
+    FfmpegLog.quiet();
+    this.width = width;
+    this.height = height;
+    recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0);
+    recorder.setFormat("mp4");
+    recorder.setVideoCodecName(settings.codec());
+    recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
+    recorder.setFrameRate(frameRate);
+    recorder.setGopSize((int) Math.max(1, Math.round(frameRate * 2)));
+    if (settings.isNvenc()) {
+      recorder.setVideoOption("preset", settings.preset());
+      recorder.setVideoOption("rc", "vbr");
+      recorder.setVideoOption("cq", Integer.toString(settings.crf()));
+    } else {
+      recorder.setVideoOption("preset", settings.preset());
+      recorder.setVideoOption("crf", Integer.toString(settings.crf()));
+    }
+    if (settings.codec().equals("libx264") && X264Cpu.PARAMS != null) {
+      recorder.setVideoOption("x264-params", X264Cpu.PARAMS); // the same bytes on every run (X264Cpu)
+    }
+    if (settings.codec().equals("libx265")) {
+      recorder.setVideoOption("x265-params", "log-level=error:open-gop=0");
+    }
+    if (threads > 0) {
+      recorder.setVideoOption("threads", Integer.toString(threads));
+    }
+    // Closed GOPs: a segment must never reference frames of its neighbour.
+    recorder.setVideoOption("flags", "+cgop");
+    // JavaCV's message only names the failed call ("avcodec_open2() error -22"); the encoder logs the reason.
+    try (FfmpegLog.Capture log = FfmpegLog.capture()) {
+      try {
+        recorder.start();
+      } catch (FrameRecorder.Exception e) {
+        String reason = log.reason(e);
+        try {
+          recorder.release(); // the codec and file it may have opened; callers such as whyNotUsable go on
+        } catch (FrameRecorder.Exception second) {
+          e.addSuppressed(second);
+        }
+        throw new StartFailure(settings, file, reason, e);
+      }
+    }
+    frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3);
+  }
+
+  /**
+   * Whether these settings can encode on this machine, asked of the encoder itself: it opens with them and encodes
+   * one small frame into a temporary file, exactly as a segment would be written. An unknown preset, or NVENC
+   * without an NVIDIA GPU and driver, fails here in well under a second instead of inside every Spark task.
+   *
+   * @return null when the encoder works here, else FFmpeg's reason
+   */
+  public static String whyNotUsable(EncoderSettings settings) {
+    if (!isCompiledIn(settings.codec())) {
+      return "this FFmpeg build has no encoder " + settings.codec();
+    }
+    Path file = null;
+    try {
+      file = Files.createTempFile("swiftvr-encoder-check-", ".mp4");
+      // 256x256: NVENC refuses frames smaller than about 145x49, and the check must not fail for its own size.
+      // The constructor names the reason an encoder does not open; what is logged while encoding and finishing the
+      // frame is collected here.
+      try (FfmpegLog.Capture log = FfmpegLog.capture()) {
+        try (SegmentEncoder encoder = new SegmentEncoder(file, CHECK_SIZE, CHECK_SIZE, 25, settings, 1)) {
+          encoder.write(new byte[CHECK_SIZE * CHECK_SIZE * 3], 0);
+        } catch (StartFailure e) {
+          return e.reason; // without the temporary file's name, which means nothing to the user
+        } catch (IOException e) {
+          return log.reason(e);
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      return "cannot create a temporary file for the check: " + e.getMessage();
+    } finally {
+      if (file != null) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+          // a temporary file of a few hundred bytes; the check's answer matters more
+        }
+      }
+    }
+  }
+
+  /**
+   * One-line check for the driver: throws when {@link #whyNotUsable} has a reason.
+   *
+   * @throws IllegalArgumentException "Encoder libx264 crf=18 preset=bogus does not work here: …"
+   */
+  public static void requireUsable(EncoderSettings settings) {
+    String why = whyNotUsable(settings);
+    if (why != null) {
+      throw new IllegalArgumentException("Encoder " + settings + " does not work here: " + why);
+    }
+  }
+
+  /** Whether FFmpeg has an encoder by this name at all (compiled in; it may still not work here). */
+  public static boolean isCompiledIn(String codec) {
+    AVCodec found = avcodec_find_encoder_by_name(codec);
+    return found != null && !found.isNull();
+  }
+
+  /** The encoder did not open; {@link #reason} is FFmpeg's. */
+  private static final class StartFailure extends IOException {
+    private final String reason;
+
+    StartFailure(EncoderSettings settings, Path file, String reason, Exception cause) {
+      super("Cannot start encoder " + settings + " for " + file + ": " + reason, cause);
+      this.reason = reason;
+    }
+  }
+
+  /** Encodes one RGB frame ({@code width·height·3} bytes at {@code offset}). */
+  public void write(byte[] rgb, int offset) throws IOException {
+    ByteBuffer buf = ((ByteBuffer) frame.image[0]);
+    int rowBytes = width * 3;
+    for (int y = 0; y < height; y++) {
+      buf.position(y * frame.imageStride);
+      buf.put(rgb, offset + y * rowBytes, rowBytes);
+    }
+    buf.rewind();
+    try {
+      recorder.record(frame, AV_PIX_FMT_RGB24);
+    } catch (FrameRecorder.Exception e) {
+      throw new IOException("Encoding failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Encodes one RGB frame ({@code width·height·3} bytes at absolute {@code offset} of {@code rgb}). */
+  public void write(ByteBuffer rgb, int offset) throws IOException {
+    ByteBuffer buf = ((ByteBuffer) frame.image[0]);
+    int rowBytes = width * 3;
+    if (frame.imageStride == rowBytes) {
+      buf.put(0, rgb, offset, rowBytes * height);
+    } else {
+      for (int y = 0; y < height; y++) {
+        buf.put(y * frame.imageStride, rgb, offset + y * rowBytes, rowBytes);
+      }
+    }
+    buf.rewind();
+    try {
+      recorder.record(frame, AV_PIX_FMT_RGB24);
+    } catch (FrameRecorder.Exception e) {
+      throw new IOException("Encoding failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      recorder.close();
+    } catch (FrameRecorder.Exception e) {
+      throw new IOException("Cannot finish segment: " + e.getMessage(), e);
+    }
+  }
+}
