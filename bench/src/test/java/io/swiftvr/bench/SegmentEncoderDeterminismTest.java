@@ -2,9 +2,9 @@ package io.swiftvr.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.swiftvr.planner.TestMedia;
 import io.swiftvr.media.EncoderSettings;
 import io.swiftvr.media.SegmentEncoder;
+import io.swiftvr.planner.TestMedia;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swiftvr.jobs.spark.RestoreJob;
 import io.swiftvr.jobs.state.VideoOutcome;
-import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.media.DamagedClips;
+import io.swiftvr.media.VideoProber;
+import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.media.VideoProber;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swiftvr.jobs.cli.Main;
-import io.swiftvr.media.Chapters;
 import io.swiftvr.jobs.spark.RestoreJob;
 import io.swiftvr.jobs.state.VideoOutcome;
-import io.swiftvr.planner.VideoProbe;
+import io.swiftvr.media.Chapters;
 import io.swiftvr.media.VideoProber;
+import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.udf.TestBundles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

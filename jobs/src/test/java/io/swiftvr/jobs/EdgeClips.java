@@ -3,10 +3,10 @@ package io.swiftvr.jobs;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
+import io.swiftvr.media.FrameSource;
+import io.swiftvr.media.VideoProber;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.media.VideoProber;
-import io.swiftvr.media.FrameSource;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.swiftvr.media.SegmentMerger;
-import io.swiftvr.planner.TestMedia;
-import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.media.VideoProber;
 import io.swiftvr.media.EncoderSettings;
 import io.swiftvr.media.FrameSource;
 import io.swiftvr.media.SegmentEncoder;
+import io.swiftvr.media.SegmentMerger;
+import io.swiftvr.media.VideoProber;
+import io.swiftvr.planner.TestMedia;
+import io.swiftvr.planner.VideoProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

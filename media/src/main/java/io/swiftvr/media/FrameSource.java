@@ -3,8 +3,8 @@ package io.swiftvr.media;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_AREA;
 
-import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.media.FfmpegLog;
+import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.planner.InvalidVideoException;
 import io.swiftvr.planner.VideoProbe;
 import java.nio.ByteBuffer;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.media.DamagedClips;
+import io.swiftvr.media.VideoProber;
+import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.planner.InvalidVideoException;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.media.VideoProber;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.IntStream;

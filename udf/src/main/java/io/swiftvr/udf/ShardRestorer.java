@@ -1,5 +1,7 @@
 package io.swiftvr.udf;
 
+import io.swiftvr.media.FrameSize;
+import io.swiftvr.media.FrameSource;
 import io.swiftvr.planner.ChunkGrid;
 import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.planner.FrameRanges;
@@ -10,8 +12,6 @@ import io.swiftvr.udf.model.DeviceNames;
 import io.swiftvr.udf.model.HostCopy;
 import io.swiftvr.udf.model.RestorerModel;
 import io.swiftvr.udf.model.StreamingRestorer;
-import io.swiftvr.media.FrameSize;
-import io.swiftvr.media.FrameSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import io.swiftvr.media.FrameSize;
+import io.swiftvr.media.VideoProber;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.ShardPlanner;
 import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.media.VideoProber;
 import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.model.RestorerModel;
-import io.swiftvr.media.FrameSize;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.IdentityHashMap;

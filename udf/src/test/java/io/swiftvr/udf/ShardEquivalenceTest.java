@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import io.swiftvr.media.VideoProber;
 import io.swiftvr.planner.ChunkGrid;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.ShardPlanner;
 import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.media.VideoProber;
 import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.model.RestorerModel;
 import java.util.List;

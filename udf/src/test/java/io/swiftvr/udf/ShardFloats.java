@@ -2,10 +2,10 @@ package io.swiftvr.udf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.swiftvr.media.FrameSize;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.udf.model.RestorerModel;
-import io.swiftvr.media.FrameSize;
 
 /** The equivalence tests' tools: a shard's float output frame by frame, and the largest difference of two frames. */
 final class ShardFloats {

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import ai.djl.Device;
+import io.swiftvr.media.FrameSize;
+import io.swiftvr.media.VideoProber;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.ShardPlanner;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.media.VideoProber;
 import io.swiftvr.udf.model.RestorerModel;
-import io.swiftvr.media.FrameSize;
 import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
 package io.swiftvr.udf;
 
-import io.swiftvr.planner.TestMedia;
-import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.media.VideoProber;
 import io.swiftvr.media.EncoderSettings;
 import io.swiftvr.media.FrameSource;
 import io.swiftvr.media.SegmentEncoder;
+import io.swiftvr.media.VideoProber;
+import io.swiftvr.planner.TestMedia;
+import io.swiftvr.planner.VideoProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

@@ -1,18 +1,16 @@
 package io.swiftvr.jobs.cli;
 
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder_by_name;
-import static org.bytedeco.ffmpeg.global.avutil.av_version_info;
-
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.swiftvr.jobs.plan.JobOptions;
 import io.swiftvr.jobs.plan.JobPlan;
 import io.swiftvr.jobs.storage.RemoteBundles;
+import io.swiftvr.media.EncoderSettings;
+import io.swiftvr.media.FfmpegBuild;
+import io.swiftvr.media.SegmentEncoder;
 import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.model.DeviceNames;
 import io.swiftvr.udf.model.RestorerModel;
-import io.swiftvr.media.EncoderSettings;
-import io.swiftvr.media.SegmentEncoder;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +51,7 @@ public final class Doctor {
             Files.isDirectory(p) ? (Files.isWritable(p) ? "writable" : "NOT writable") : "will be created");
       }
     }
-    out.println("FFmpeg      " + av_version_info().getString());
+    out.println("FFmpeg      " + FfmpegBuild.version());
     // Being compiled in says nothing about this machine (NVENC needs an NVIDIA GPU and driver): each encoder is
     // asked to open and encode one small frame, with the chosen settings for the chosen codec.
     String chosen = null; // why the chosen settings do not work here; EncoderSettings.CODECS holds the chosen codec
@@ -68,8 +66,7 @@ public final class Doctor {
       }
     }
     for (String codec : List.of("h264_cuvid", "hevc_cuvid")) {
-      Object decoder = avcodec_find_decoder_by_name(codec);
-      boolean has = decoder != null && !avcodec_find_decoder_by_name(codec).isNull();
+      boolean has = FfmpegBuild.hasDecoder(codec);
       out.printf(Locale.ROOT, "  decoder %-11s %s%n", codec, has ? "compiled in (needs the NVIDIA driver)" : "missing");
     }
     if (chosen != null) {

@@ -2,8 +2,8 @@ package io.swiftvr.jobs.cli;
 
 import io.swiftvr.jobs.plan.JobOptions;
 import io.swiftvr.jobs.storage.Location;
-import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.media.OutputSize;
+import io.swiftvr.planner.DamagePolicy;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Mixin;

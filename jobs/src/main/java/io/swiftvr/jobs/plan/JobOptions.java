@@ -1,8 +1,8 @@
 package io.swiftvr.jobs.plan;
 
-import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.media.EncoderSettings;
 import io.swiftvr.media.OutputSize;
+import io.swiftvr.planner.DamagePolicy;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.swiftvr.jobs.plan;
 
 import io.swiftvr.jobs.storage.Location;
+import io.swiftvr.media.FrameSize;
 import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.VideoProbe;
-import io.swiftvr.media.FrameSize;
 import java.io.Serializable;
 import java.util.List;
 

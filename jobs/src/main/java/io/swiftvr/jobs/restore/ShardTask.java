@@ -2,8 +2,8 @@ package io.swiftvr.jobs.restore;
 
 import io.swiftvr.jobs.plan.JobPlan;
 import io.swiftvr.jobs.plan.VideoPlan;
-import io.swiftvr.planner.Shard;
 import io.swiftvr.media.EncoderSettings;
+import io.swiftvr.planner.Shard;
 import java.io.Serializable;
 
 /**

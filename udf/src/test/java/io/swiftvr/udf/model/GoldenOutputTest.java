@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import io.swiftvr.media.FrameSize;
 import io.swiftvr.udf.TestBundles;
 import io.swiftvr.udf.bundle.Goldens;
 import io.swiftvr.udf.bundle.ModelBundle;
-import io.swiftvr.media.FrameSize;
 import org.junit.jupiter.api.Test;
 
 /**
