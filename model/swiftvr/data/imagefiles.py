@@ -18,6 +18,12 @@ import numpy as np
 
 def read_image(path: str) -> np.ndarray:
     """Any image file -> uint8 RGB [H, W, 3]."""
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head == PNG_SIGNATURE:
+        rgb = _read_simple_png(path)
+        if rgb is not None:
+            return rgb
     try:
         from PIL import Image
         with Image.open(path) as im:
@@ -32,6 +38,59 @@ def read_image(path: str) -> np.ndarray:
     if bgr is None:
         raise OSError(f"cannot read image {path}")
     return bgr[:, :, ::-1].copy()
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _read_simple_png(path: str):
+    """An 8-bit RGB or RGBA PNG without interlacing (what write_png and most tools write) -> uint8 RGB [H, W, 3],
+    read here without PIL or ImageMagick; None for any other PNG, which the general readers below take."""
+    with open(path, "rb") as f:
+        data = f.read()
+    pos, header, idat = 8, None, []
+    while pos + 8 <= len(data):
+        length, tag = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if tag == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif tag == b"IDAT":
+            idat.append(body)
+        elif tag == b"IEND":
+            break
+        pos += 12 + length
+    if header is None:
+        return None
+    w, h, depth, colour, _, _, interlace = header
+    if depth != 8 or colour not in (2, 6) or interlace != 0:
+        return None
+    channels = 3 if colour == 2 else 4
+    stride = w * channels
+    raw = np.frombuffer(zlib.decompress(b"".join(idat)), np.uint8).reshape(h, stride + 1)
+    out = np.zeros((h, stride), np.int32)
+    prior = np.zeros(stride, np.int32)
+    for y in range(h):
+        kind, line = raw[y, 0], raw[y, 1:].astype(np.int32)
+        if kind == 0:
+            row = line
+        elif kind == 2:  # Up
+            row = (line + prior) & 0xFF
+        else:  # Sub, Average, Paeth depend on the reconstructed left byte: one pixel at a time
+            row = np.zeros(stride, np.int32)
+            for x in range(stride):
+                left = row[x - channels] if x >= channels else 0
+                up, upleft = prior[x], (prior[x - channels] if x >= channels else 0)
+                if kind == 1:
+                    pred = left
+                elif kind == 3:
+                    pred = (left + up) // 2
+                else:
+                    p = left + up - upleft
+                    pa, pb, pc = abs(p - left), abs(p - up), abs(p - upleft)
+                    pred = left if pa <= pb and pa <= pc else (up if pb <= pc else upleft)
+                row[x] = (line[x] + pred) & 0xFF
+        out[y], prior = row, row
+    return out.astype(np.uint8).reshape(h, w, channels)[:, :, :3].copy()
 
 
 def _parse_ppm(data: bytes) -> np.ndarray:

@@ -197,7 +197,6 @@ def write_test_video(path, frames_rgb):
                    input=frames_rgb.tobytes(), check=True)
 
 
-@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg command")
 def test_only_clips_can_be_kept_for_tuning(tmp_path):
     """A tuning-only source is never trained on and never reported; only real clips have that split."""
     row = "x\ttuning\tpkg\tpath/x.avi\tMIT\tsomeone\n"
@@ -207,6 +206,7 @@ def test_only_clips_can_be_kept_for_tuning(tmp_path):
         read_photo_list(str(tmp_path / "list.tsv"))
 
 
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg command")
 def test_footage_clips_are_windows_of_the_downscaled_video(tmp_path):
     # every frame carries its index in its brightness, so a clip says which frames it was cut from
     t, h, w = 12, 40, 48
@@ -261,3 +261,36 @@ def test_soft_targets_blur_whole_clips_and_draw_nothing_when_off():
     half = soften_targets(clips, torch.Generator().manual_seed(1), DegradeConfig(p_soft_target=0.5))
     changed = [not torch.equal(half[b], clips[b]) for b in range(4)]
     assert any(changed) and not all(changed)
+
+
+def test_pngs_are_read_without_pil_or_imagemagick_whatever_their_row_filters(tmp_path):
+    """read_image reads 8-bit RGB and RGBA PNGs itself: each of the five row filters, as other tools write them."""
+    import struct
+    import zlib
+    from swiftvr.data.imagefiles import read_image
+
+    rng = np.random.default_rng(3)
+    for channels, colour in ((3, 2), (4, 6)):
+        image = rng.integers(0, 256, (6, 5, channels), dtype=np.uint8)
+        rows, prior = [], np.zeros(5 * channels, np.int32)
+        for y in range(6):
+            kind = y % 5  # None, Sub, Up, Average, Paeth in turn
+            line = image[y].reshape(-1).astype(np.int32)
+            filtered = np.zeros_like(line)
+            for x in range(line.size):
+                left = line[x - channels] if x >= channels else 0
+                up, upleft = prior[x], (prior[x - channels] if x >= channels else 0)
+                p = left + up - upleft
+                paeth = min((abs(p - left), 0, left), (abs(p - up), 1, up), (abs(p - upleft), 2, upleft))[2]
+                pred = [0, left, up, (left + up) // 2, paeth][kind]
+                filtered[x] = (line[x] - pred) & 0xFF
+            rows.append(bytes([kind]) + filtered.astype(np.uint8).tobytes())
+            prior = line
+
+        def chunk(tag, body):
+            return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body) & 0xFFFFFFFF)
+
+        path = tmp_path / f"filtered{channels}.png"
+        path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 5, 6, 8, colour, 0, 0, 0))
+                         + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
+        assert np.array_equal(read_image(str(path)), image[:, :, :3])
