@@ -510,6 +510,63 @@ def set_layout(model, channels_last: bool) -> None:
                 m.weight.data = m.weight.data.contiguous()
 
 
+def ts_ab(model, st: Stream, chunks: int, order: List[str], cuda: bool) -> dict:
+    """TorchScript with the ReAE channels-last against NCHW, in rounds on the same carried stream (default order
+    cl, nchw, nchw, cl: a linear drift of the card cancels out). Both scripted modules share the model's weights, so
+    each round sets their layout first. Each round: 2 untimed chunks (3 on a module's first use: the profiling
+    executor), `chunks` timed, peak memory of its timed chunks after empty_cache(). Then one chunk through each (same
+    frames, same states): PSNR of NCHW's uint8 output against channels-last's."""
+    scripted = {}
+    for lay in ("cl", "nchw"):
+        set_layout(model, lay == "cl")
+        t = time.time()
+        scripted[lay] = torch.jit.script(model)
+        log(f"[ts_ab] scripted ({lay}) in {time.time() - t:.1f} s")
+    rounds, used = [], set()
+    for lay in order:
+        set_layout(model, lay == "cl")
+        if cuda:
+            torch.cuda.empty_cache()
+        r = timed_chunks(st, chunks, warm=2 if lay in used else 3, module=scripted[lay])
+        used.add(lay)
+        r["layout"] = lay
+        rounds.append(r)
+        log(f"[ts_ab] round {len(rounds)} TorchScript, ReAE {'channels-last' if lay == 'cl' else 'NCHW'}: {fmt_timing(r)}")
+    res: dict = {"rounds": rounds}
+    by = {lay: [r for r in rounds if r["layout"] == lay] for lay in ("cl", "nchw")}
+    if by["cl"] and by["nchw"]:
+        ms = {lay: sum(r["ms_mean"] for r in rs) / len(rs) for lay, rs in by.items()}
+        gain = ms["cl"] / ms["nchw"] - 1                    # FPS of NCHW over channels-last
+        worst = min(a["ms_mean"] for a in by["cl"]) / max(b["ms_mean"] for b in by["nchw"]) - 1
+        noise = max((max(r["ms_mean"] for r in rs) / min(r["ms_mean"] for r in rs) - 1) for rs in by.values())
+        res.update(ms_cl=ms["cl"], ms_nchw=ms["nchw"], fps_cl=CHUNK_FRAMES * 1000 / ms["cl"],
+                   fps_nchw=CHUNK_FRAMES * 1000 / ms["nchw"], nchw_gain=gain, nchw_gain_worst_pair=worst,
+                   same_layout_round_spread=noise)
+        if cuda:
+            res["peak_alloc_gib_cl"] = max(r["peak_alloc_gib"] for r in by["cl"])
+            res["peak_alloc_gib_nchw"] = max(r["peak_alloc_gib"] for r in by["nchw"])
+            res["peak_reserved_gib_cl"] = max(r["peak_reserved_gib"] for r in by["cl"])
+            res["peak_reserved_gib_nchw"] = max(r["peak_reserved_gib"] for r in by["nchw"])
+        log(f"[ts_ab] channels-last {ms['cl']:.1f} ms ({res['fps_cl']:.2f} FPS), NCHW {ms['nchw']:.1f} ms "
+            f"({res['fps_nchw']:.2f} FPS): NCHW {100 * gain:+.2f}% FPS (worst pair of rounds {100 * worst:+.2f}%); "
+            f"spread between rounds of one layout {100 * noise:.2f}%")
+
+        def step_in(lay):
+            def f():
+                set_layout(model, lay == "cl")
+                return st.step(scripted[lay])
+            return f
+        c = compare_steps(st, step_in("cl"), step_in("nchw"))
+        res["nchw_vs_cl"] = c
+        log(f"[ts_ab] NCHW against channels-last, one chunk: PSNR {c['psnr_db']:.2f} dB, max abs {c['max_abs_u8']:.0f}, "
+            f"{c['differing_values_pct']:.2f}% of uint8 values differ")
+    set_layout(model, True)
+    del scripted
+    if cuda:
+        torch.cuda.empty_cache()
+    return res
+
+
 def graph_step_factory(stream: Stream):
     """A CUDA graph of one 24-frame middle chunk (restore_official with fixed shapes): static input frames and static
     states (the graph copies its new states into them at its end). For timing only: the chunk's latent offset (RoPE's
@@ -603,6 +660,8 @@ def main(argv=None) -> int:
                    help="which steps to run, in this order per resolution (torchscript: at the end, every resolution)")
     p.add_argument("--deadline", type=float, default=560.0, help="seconds from start: later steps are skipped")
     p.add_argument("--out", default="/tmp/profile-out")
+    p.add_argument("--ab-order", default="cl,nchw,nchw,cl",
+                   help="ts_ab: the rounds, in order (cl: channels-last ReAE, nchw: NCHW ReAE)")
     p.add_argument("--compile-profile", action="store_true", help="profile a compiled chunk at every resolution")
     args = p.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
@@ -682,7 +741,7 @@ def main(argv=None) -> int:
             for opt in opts:
                 if opt == "torchscript":
                     continue
-                if left() < (150 if opt.startswith("compile") else 20):
+                if left() < (150 if opt.startswith("compile") else 60 if opt == "ts_ab" else 20):
                     log(f"[{opt}] skipped: {left():.0f} s left")
                     continue
                 t = time.time()
@@ -752,6 +811,8 @@ def main(argv=None) -> int:
                                 set_layout(model, True)
                             scripted = None
                         st.step()
+                    elif opt == "ts_ab":
+                        rr["ts_ab"] = ts_ab(model, st, args.chunks, args.ab_order.split(","), cuda)
                     elif opt == "nchw_check":
                         def eager_nchw():
                             set_layout(model, False)
@@ -892,6 +953,19 @@ def main(argv=None) -> int:
             rel = f"{100 * (r['fps'] / base - 1):+.1f}%" if base else ""
             log(f"| {res} | {opt} | {r['ms_mean']:.1f} | {r['ms_min']:.1f}–{r['ms_max']:.1f} | {r['fps']:.2f} | {rel} "
                 f"| {r.get('peak_alloc_gib', float('nan')):.2f} |")
+    ab = {res: rr["ts_ab"] for res, rr in results["resolutions"].items() if rr.get("ts_ab", {}).get("rounds")}
+    if ab:
+        log("\n## TorchScript, ReAE channels-last against NCHW (ts_ab; rounds on one carried stream)")
+        log("| output | round | ReAE | ms per chunk (mean) | min–max | FPS | peak allocated / reserved GiB |")
+        log("|---|---|---|---|---|---|---|")
+        for res, a in ab.items():
+            for i, r in enumerate(a["rounds"], 1):
+                log(f"| {res} | {i} | {r['layout']} | {r['ms_mean']:.1f} | {r['ms_min']:.1f}–{r['ms_max']:.1f} | "
+                    f"{r['fps']:.2f} | {r.get('peak_alloc_gib', float('nan')):.2f} / "
+                    f"{r.get('peak_reserved_gib', float('nan')):.2f} |")
+            if "nchw_gain" in a:
+                log(f"| {res} | NCHW vs channels-last | | | | {100 * a['nchw_gain']:+.2f}% (worst pair "
+                    f"{100 * a['nchw_gain_worst_pair']:+.2f}%, spread of one layout {100 * a['same_layout_round_spread']:.2f}%) | |")
     results["wall_s"] = time.time() - T0
     with open(os.path.join(args.out, "profile.json"), "w") as f:
         json.dump(results, f, indent=1, default=str)

@@ -33,13 +33,22 @@ import torch
 from swiftvr.bundle import (BF16_FILE, FLOAT32_FILE, BundleInfo, GoldenSpec, check_goldens, describe_sizes,
                             deflate_archive, load_state_dict_file, max_abs_diff_between, script_and_save,
                             synthetic_clip, verify_manifest_checksums, write_goldens, write_manifest)
-from swiftvr.config import SwiftVRConfig, preset
+from swiftvr.config import SwiftVRConfig, official, preset
 from swiftvr.restorer import OfficialRestorer, SwiftVRRestorer, build_restorer, use_channels_last
 from swiftvr.stream import WarmupMeasurement, chunk_sizes, measure_warmup, measure_warmup_official
 
 # the official protocol's check clips: inputs of a multiple of 8 (the protocol crops to one), every kind of call
 OFFICIAL_CHECK_FRAMES = 57 + 2           # FIRST, MIDDLE, LAST (4b+1 = 5 frames) and the call for the 2 frames after
 OFFICIAL_WARMUP_FRAMES = 28 + 6 * 24 + 5  # 8 calls: FIRST, 6 MIDDLE, LAST
+
+def default_channels_last(cfg: SwiftVRConfig) -> bool:
+    """The ReAE's conv layout when the command line names none: NCHW for the official-size network (its TorchScript
+    bfloat16 module on an H100, 24-frame chunks: +2.4% FPS at 2560x1440, +8.0% at 3840x2160 and 6 GiB less memory at
+    4K than channels-last, docs/speed-profile.md; also the release's own layout, docs/parity.md), channels-last (NHWC)
+    for the smaller ones, as before."""
+    ref = official()
+    return not (cfg.reae == ref.reae and cfg.dit == ref.dit)
+
 
 SCRIPT_TOLERANCE = 1e-6   # eager vs reloaded TorchScript, same process, same CPU kernels
 BF16_SCRIPT_TOLERANCE = 5e-2   # bf16-only export on a GPU: eager vs reloaded bf16 TorchScript, same device
@@ -92,10 +101,10 @@ def export_bundle(model: SwiftVRRestorer, cfg: SwiftVRConfig, out_dir: str, name
         log(f"goldens written and replayed through a fresh load: max abs diff {worst:.3g}")
 
     info_extra = dict(extra or {})
+    info_extra["conv_layout"] = "channels_last" if model.channels_last else "nchw"
     if bf16:
-        # the bf16 module is for GPUs, where cuDNN's fast convs want NHWC; --no-channels-last keeps NCHW in it too
-        # (an official-protocol bundle then runs the release's conv kernels: bit-identical to it in bfloat16 on a CPU,
-        # docs/parity.md)
+        # the bf16 module keeps the float32 module's conv layout (default_channels_last; an NCHW official-protocol
+        # bundle runs the release's conv kernels: bit-identical to it in bfloat16 on a CPU, docs/parity.md)
         bf16_model = copy.deepcopy(model).to(torch.bfloat16)
         if model.channels_last:
             bf16_model = use_channels_last(bf16_model)
@@ -134,12 +143,15 @@ def _export_bf16_only(model: SwiftVRRestorer, cfg: SwiftVRConfig, out_dir: str, 
                       dit_overlap: int = 0) -> dict:
     """A GPU-only bundle: restorer-bf16.pt alone (no float32 module, no goldens), for sizes whose float32
     module is impractical to write and check (the official size: ~20 GB). The model may live on the GPU.
-    warm-up is taken as given (`warmup_chunks`), not measured."""
+    warm-up is taken as given (`warmup_chunks`), not measured. The ReAE's conv layout is the model's
+    (`model.channels_last`, from --channels-last / --no-channels-last or default_channels_last)."""
     if warmup_chunks is None:
         raise ValueError("a bfloat16-only export needs --warmup-chunks (it does not run the experiment)")
     device = next(model.parameters()).device
     with torch.no_grad():
-        model = use_channels_last(model.to(torch.bfloat16))   # in place: no float32 copy kept
+        model = model.to(torch.bfloat16)   # in place: no float32 copy kept
+        if model.channels_last:
+            model = use_channels_last(model)   # the bf16 weights in NHWC again
     bf16_path = os.path.join(out_dir, BF16_FILE)
     t0 = time.time()
     script_and_save(model, bf16_path)
@@ -158,6 +170,7 @@ def _export_bf16_only(model: SwiftVRRestorer, cfg: SwiftVRConfig, out_dir: str, 
     warmup = WarmupMeasurement(warmup_chunks, {}, 0, [], 0.0)
     info_extra = dict(extra or {})
     info_extra["bf16_only"] = True
+    info_extra["conv_layout"] = "channels_last" if model.channels_last else "nchw"
     info_extra["warmup_chunks_source"] = "given (--warmup-chunks), not measured by this export"
     info_extra["bf16_eager_vs_script_max_abs_diff"] = diff
     info = BundleInfo(name=name, description=description, config=cfg, warmup=warmup, extra=info_extra,
@@ -183,9 +196,10 @@ def main(argv=None) -> int:
     p.add_argument("--golden-chunks", type=int, default=2)
     p.add_argument("--no-goldens", action="store_true")
     p.add_argument("--warmup-clip-chunks", type=int, default=8)
-    p.add_argument("--no-channels-last", dest="channels_last", action="store_false",
-                   help="keep NCHW convs in the modules (NHWC is faster on CPU and GPU; NCHW runs the conv kernels the "
-                        "official release runs, docs/parity.md)")
+    p.add_argument("--channels-last", action=argparse.BooleanOptionalAction, default=None,
+                   help="the ReAE's convs in NHWC (--channels-last) or NCHW (--no-channels-last) in every module of the "
+                        "bundle; default: NCHW for the official-size network (faster in bfloat16 on an H100, "
+                        "docs/speed-profile.md; the release's own layout, docs/parity.md), NHWC for smaller ones")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
     p.add_argument("--device", default="cpu", help="where the model is built, calibrated and scripted (cpu, cuda)")
     p.add_argument("--bf16-only", action="store_true",
@@ -223,7 +237,8 @@ def main(argv=None) -> int:
         raise SystemExit("--bf16-only is for random-weight benchmark bundles")
     if args.warmup_chunks is not None and not args.bf16_only:
         raise SystemExit("--warmup-chunks is only for --bf16-only exports (otherwise it is measured)")
-    model = build_restorer(cfg, seed=args.seed, channels_last=args.channels_last, calibrate=not args.checkpoint,
+    channels_last = default_channels_last(cfg) if args.channels_last is None else args.channels_last
+    model = build_restorer(cfg, seed=args.seed, channels_last=channels_last, calibrate=not args.checkpoint,
                            device=torch.device(args.device), protocol=protocol)
     if args.checkpoint:
         model.load_state_dict(load_state_dict_file(args.checkpoint), strict=True)

@@ -1,5 +1,6 @@
 """Bundle export: manifest per docs/bundle-format.md, checksums, goldens replayed by a fresh load."""
 
+import dataclasses
 import json
 import os
 import zipfile
@@ -9,8 +10,9 @@ import pytest
 import torch
 
 from swiftvr.bundle import GoldenSpec, check_goldens, read_goldens, verify_manifest_checksums
-from swiftvr.config import tiny
-from swiftvr.export import export_bundle
+from swiftvr import export
+from swiftvr.config import official, small, tiny
+from swiftvr.export import default_channels_last, export_bundle
 from swiftvr.paths import REPO_DIR as REPO
 from swiftvr.restorer import build_restorer
 
@@ -112,3 +114,25 @@ def test_shipped_tiny_bundle_matches_its_goldens():
     chunk = golden["chunks"][0]
     raw = np.fromfile(os.path.join(SHIPPED_TINY, "golden", chunk["output"]), dtype="<f4")
     assert raw.size == np.prod(chunk["output_shape"])
+
+
+def test_conv_layout_defaults_to_nchw_for_the_official_size_only():
+    # NCHW is faster for the official-size bfloat16 module on an H100 (docs/speed-profile.md); a converted
+    # checkpoint's config (another name, the same network) gets it too
+    assert default_channels_last(official()) is False
+    assert default_channels_last(dataclasses.replace(official(), name="converted")) is False
+    assert default_channels_last(small()) is True and default_channels_last(tiny()) is True
+
+
+@pytest.mark.parametrize("flag,channels_last", [([], True), (["--no-channels-last"], False), (["--channels-last"], True)])
+def test_bf16_only_export_keeps_the_asked_conv_layout(tmp_path, flag, channels_last):
+    out = tmp_path / "bundle"
+    assert export.main(["--config", "tiny", "--bf16-only", "--warmup-chunks", "4", "--out", str(out), *flag]) == 0
+    manifest = verify_manifest_checksums(str(out))
+    assert manifest["export"]["conv_layout"] == ("channels_last" if channels_last else "nchw")
+    scripted = torch.jit.load(str(out / "restorer-bf16.pt"))
+    assert scripted.channels_last is channels_last
+    weights = {n: w for n, w in scripted.named_parameters() if n.endswith(".weight") and w.dim() == 4
+               and w.shape[1] > 1 and w.shape[2] * w.shape[3] > 1}
+    assert weights and all(w.dtype == torch.bfloat16 for w in weights.values())
+    assert all(w.is_contiguous(memory_format=torch.channels_last) == channels_last for w in weights.values())
