@@ -44,10 +44,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** The whole job on local Spark with the tiny test bundle, over the real sample clip and bad inputs. */
 class RestoreJobTest {
   private static JavaSparkContext spark;
+  /** A 96x64 crop of the real sample's 36 frames, for what the job does around the model (the same at any size). */
+  private static Path small;
 
   @BeforeAll
-  static void startSpark() {
+  static void startSpark(@TempDir Path clips) throws Exception {
     spark = TinyJobs.localSpark("RestoreJobTest");
+    small = EdgeClips.write(clips.resolve("small.mp4"), new EdgeClips.Spec(96, 64, 36, 0, null));
   }
 
   @AfterAll
@@ -106,7 +109,7 @@ class RestoreJobTest {
 
   @Test
   void badInputsBecomeErrorRowsAndTheRestFinishes(@TempDir Path out, @TempDir Path in) throws Exception {
-    Path good = Files.copy(TestMedia.realShort(), in.resolve("good.mp4"));
+    Path good = Files.copy(small, in.resolve("good.mp4"));
     Path text = Files.writeString(in.resolve("notes.mp4"), "not a video\n".repeat(100));
     byte[] whole = Files.readAllBytes(TestMedia.realShort());
     Path truncated = Files.write(in.resolve("truncated.mp4"), Arrays.copyOf(whole, whole.length / 3));
@@ -144,7 +147,7 @@ class RestoreJobTest {
 
   @Test
   void anOutputFolderInsideTheInputFolderIsNotReadAsInput(@TempDir Path library) throws Exception {
-    Files.copy(TestMedia.realShort(), library.resolve("film.mp4"));
+    Files.copy(small, library.resolve("film.mp4"));
     Path out = library.resolve("restored");
     run(options(out, "--input", library.toString()));
     JobPlan second = JobPlanner.plan(options(out, "--input", library.toString()));
@@ -154,7 +157,7 @@ class RestoreJobTest {
 
   @Test
   void aRerunSkipsVideosThatAreAlreadyRestored(@TempDir Path out) throws Exception {
-    JobOptions options = options(out, "--input", TestMedia.realShort().toString());
+    JobOptions options = options(out, "--input", small.toString());
     RestoreJob.Result first = run(options);
     Path output = Path.of(first.videos().get(0).output());
     byte[] bytes = Files.readAllBytes(output);
@@ -169,12 +172,12 @@ class RestoreJobTest {
   /** A job killed after its first shard: the rerun restores only the rest, and the output is the same. */
   @Test
   void aKilledRunResumesWithoutRecomputingFinishedShards(@TempDir Path killed, @TempDir Path clean) throws Exception {
-    JobOptions interrupted = options(killed, "--input", TestMedia.realShort().toString(), "--chunks-per-shard", "1");
+    JobOptions interrupted = options(killed, "--input", small.toString(), "--chunks-per-shard", "1");
     JobPlan plan = JobPlanner.plan(interrupted);
     plan.write();
     VideoPlan video = plan.videos().get(0);
-    ShardOutcome first = ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(0), false), TaskEnvironment.NONE,
-        n -> { });
+    ShardOutcome first = ShardTaskRunner.run(ShardTask.of(plan, video, video.shards().get(0), false),
+        TaskEnvironment.NONE, n -> { });
     assertEquals("restored", first.status());
     // A task that died mid-write leaves only a temporary file, which must never be taken for a segment.
     Files.writeString(Path.of(plan.stagingDir(video)).resolve(".shard-00001-of-00002.mp4.tmp-dead.mp4"), "partial");
@@ -183,7 +186,7 @@ class RestoreJobTest {
     assertEquals(List.of("reused", "restored"), resumed.shards().stream().map(ShardOutcome::status).toList());
     assertEquals("restored", resumed.videos().get(0).status());
 
-    RestoreJob.Result fresh = run(options(clean, "--input", TestMedia.realShort().toString(), "--chunks-per-shard", "1"));
+    RestoreJob.Result fresh = run(options(clean, "--input", small.toString(), "--chunks-per-shard", "1"));
     assertArrayEquals(Files.readAllBytes(Path.of(fresh.videos().get(0).output())),
         Files.readAllBytes(Path.of(resumed.videos().get(0).output())), "resumed output equals an uninterrupted run");
   }
@@ -199,13 +202,13 @@ class RestoreJobTest {
     };
     RestoreJob.Result retried;
     try {
-      retried = run(options(failing, "--input", TestMedia.realShort().toString(), "--chunks-per-shard", "1"));
+      retried = run(options(failing, "--input", small.toString(), "--chunks-per-shard", "1"));
     } finally {
       ShardTaskRunner.beforePublish = task -> { };
     }
     assertEquals(2, failures.get(), "shard 1 ran twice");
     assertEquals("restored", retried.videos().get(0).status());
-    RestoreJob.Result fresh = run(options(clean, "--input", TestMedia.realShort().toString(), "--chunks-per-shard", "1"));
+    RestoreJob.Result fresh = run(options(clean, "--input", small.toString(), "--chunks-per-shard", "1"));
     assertArrayEquals(Files.readAllBytes(Path.of(fresh.videos().get(0).output())),
         Files.readAllBytes(Path.of(retried.videos().get(0).output())));
     try (Stream<Path> left = Files.walk(failing)) {
@@ -216,7 +219,7 @@ class RestoreJobTest {
 
   @Test
   void stageCommandsMeetInTheOutputFolder(@TempDir Path out) throws Exception {
-    JobOptions options = options(out, "--input", TestMedia.realShort().toString());
+    JobOptions options = options(out, "--input", small.toString());
     JobPlan plan = JobPlanner.plan(options);
     plan.write();
     JobPlan read = JobPlan.read(out.toString());
