@@ -106,9 +106,13 @@ public final class Main {
     return run.options();
   }
 
-  /** Without a command, the arguments are run's: {@code swiftvr --input a.mp4} is {@code swiftvr run --input a.mp4}. */
-  private static String[] withDefaultCommand(String[] args) {
-    if (args.length == 0 || !args[0].startsWith("-") || List.of("-h", "--help").contains(args[0])) {
+  /**
+   * Without a command, the arguments are run's: {@code swiftvr} alone is {@code swiftvr run} (the README's first
+   * command: the bundled sample with the bundled model), {@code swiftvr --input a.mp4} is
+   * {@code swiftvr run --input a.mp4}; {@code -h} alone lists the commands.
+   */
+  static String[] withDefaultCommand(String[] args) {
+    if (args.length > 0 && (!args[0].startsWith("-") || List.of("-h", "--help").contains(args[0]))) {
       return args;
     }
     List<String> all = new ArrayList<>(List.of("run"));

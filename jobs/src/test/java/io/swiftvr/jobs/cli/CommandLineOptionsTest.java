@@ -1,5 +1,6 @@
 package io.swiftvr.jobs.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +12,16 @@ import org.junit.jupiter.api.Test;
 
 /** The options of {@code run} as the command line reads and checks them. */
 class CommandLineOptionsTest {
+
+  @Test
+  void withoutACommandTheArgumentsAreRuns() {
+    assertArrayEquals(new String[] {"run"}, Main.withDefaultCommand(new String[0]), "bin/swiftvr-local alone runs");
+    assertArrayEquals(new String[] {"run", "--input", "a.mp4"},
+        Main.withDefaultCommand(new String[] {"--input", "a.mp4"}));
+    assertArrayEquals(new String[] {"plan", "--input", "a.mp4"},
+        Main.withDefaultCommand(new String[] {"plan", "--input", "a.mp4"}));
+    assertArrayEquals(new String[] {"-h"}, Main.withDefaultCommand(new String[] {"-h"}), "-h lists the commands");
+  }
 
   @Test
   void defaultsRestoreTheBundledSampleWithTheBundledModel() {
