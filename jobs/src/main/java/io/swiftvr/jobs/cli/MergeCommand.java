@@ -6,19 +6,10 @@ import io.swiftvr.jobs.state.OutcomeRows;
 import io.swiftvr.jobs.state.VideoOutcome;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "merge",
     description = "Merge and publish every video whose shards all finished.")
-final class MergeCommand implements JobCommand {
-  @Mixin HelpOption help;
-  @Mixin OutputOption output;
-
-  @Override
-  public String writesTo() {
-    return output.location();
-  }
-
+final class MergeCommand extends OutputCommand {
   @Override
   public int call() throws Exception {
     JobPlan plan = JobPlan.read(output.location());

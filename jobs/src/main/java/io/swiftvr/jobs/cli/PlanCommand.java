@@ -13,19 +13,12 @@ import picocli.CommandLine.Option;
 
 @Command(name = "plan", sortOptions = false,
     description = "Probe the inputs, cut them into shards, write plan.json and print it.")
-final class PlanCommand implements JobCommand {
-  @Mixin HelpOption help;
-  @Mixin OutputOption output;
+final class PlanCommand extends OutputCommand {
   @Mixin PlanOptions plan;
 
   @Option(names = "--estimate-from", paramLabel = "FILE",
       description = "an earlier run's report/throughput.csv, to estimate device-hours per device")
   String estimateFrom;
-
-  @Override
-  public String writesTo() {
-    return output.location();
-  }
 
   @Override
   public int call() throws Exception {

@@ -15,15 +15,8 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "report", sortOptions = false,
     description = "Write report/ from what the output folder holds.")
-final class ReportCommand implements JobCommand {
-  @Mixin HelpOption help;
-  @Mixin OutputOption output;
+final class ReportCommand extends OutputCommand {
   @Mixin ReportOptions report;
-
-  @Override
-  public String writesTo() {
-    return output.location();
-  }
 
   @Override
   public int call() throws Exception {

@@ -5,23 +5,14 @@ import io.swiftvr.jobs.spark.RestoreJob;
 import io.swiftvr.jobs.state.ShardOutcome;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "restore", sortOptions = false,
     description = "Restore the shards of plan.json that are not finished (Spark tasks).")
-final class RestoreCommand implements JobCommand {
-  @Mixin HelpOption help;
-  @Mixin OutputOption output;
-
+final class RestoreCommand extends OutputCommand {
   @Option(names = "--retry-failed",
       description = "run again the shards that failed for good in an earlier run")
   boolean retryFailed;
-
-  @Override
-  public String writesTo() {
-    return output.location();
-  }
 
   @Override
   public int call() throws Exception {

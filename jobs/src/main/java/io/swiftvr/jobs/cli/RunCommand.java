@@ -8,9 +8,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "run", sortOptions = false,
     description = "Plan, restore, merge and report: the whole job (the default command).")
-final class RunCommand implements JobCommand {
-  @Mixin HelpOption help;
-  @Mixin OutputOption output;
+final class RunCommand extends OutputCommand {
   @Mixin PlanOptions plan;
   @Mixin ReportOptions report;
 
@@ -21,11 +19,6 @@ final class RunCommand implements JobCommand {
 
   JobOptions options() {
     return plan.toJobOptions(output.location(), report.pricesFile(), null, report.addedTables(), retryFailed);
-  }
-
-  @Override
-  public String writesTo() {
-    return output.location();
   }
 
   @Override
