@@ -71,15 +71,10 @@ class OfficialProtocolShardTest {
     int warmup = bundle.manifest().stream().warmup_chunks();
     List<Shard> shards = new ShardPlanner(grid, warmup).plan("sharded", probe, chunksPerShard);
     assertTrue(shards.size() > 1);
-    double maxDiff = 0;
-    int covered = 0;
-    for (Shard shard : shards) {
-      float[][] part = restore(shard);
-      for (int f = shard.emitStartFrame(); f < shard.emitEndFrame(); f++) {
-        maxDiff = Math.max(maxDiff, ShardFloats.maxAbsDiff(sequential[f], part[f]));
-        covered++;
-      }
-    }
+    ShardFloats.Comparison comparison =
+        ShardFloats.compareWithSequential(model, probe, shards, sequential, OUT_W, OUT_H);
+    double maxDiff = comparison.maxDiff();
+    int covered = comparison.covered();
     System.out.printf("official protocol: %d shards of %d chunks, warm-up %d: max |sharded - sequential| = %.3g over "
         + "%d frames%n", shards.size(), chunksPerShard, warmup, maxDiff, covered);
     assertEquals(probe.frameCount(), covered);

@@ -6,8 +6,12 @@ import io.swiftvr.media.FrameSize;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.udf.model.RestorerModel;
+import java.util.List;
 
-/** The equivalence tests' tools: a shard's float output frame by frame, and the largest difference of two frames. */
+/**
+ * The equivalence tests' tools: a shard's float output frame by frame, the largest difference of two frames, and
+ * shards against a sequential pass.
+ */
 final class ShardFloats {
   private ShardFloats() {}
 
@@ -18,12 +22,30 @@ final class ShardFloats {
     int size = outWidth * outHeight * 3;
     new ShardRestorer(model).restore(ShardRestorer.Job.of(probe, shard, new FrameSize(outWidth, outHeight)),
         FrameSink.ofFloats((videoFrame, out, i) -> {
-      assertEquals(null, frames[videoFrame], "frame " + videoFrame + " emitted once");
-      float[] copy = new float[size];
-      System.arraycopy(out.floats(), i * size, copy, 0, size);
-      frames[videoFrame] = copy;
-    }), n -> { });
+          assertEquals(null, frames[videoFrame], "frame " + videoFrame + " emitted once");
+          float[] copy = new float[size];
+          System.arraycopy(out.floats(), i * size, copy, 0, size);
+          frames[videoFrame] = copy;
+        }), n -> { });
     return frames;
+  }
+
+  /** How far shards restored one by one are from one sequential pass, over the frames they emit. */
+  record Comparison(double maxDiff, int covered) {}
+
+  /** Restores each shard on its own and compares every frame it emits with the same frame of {@code sequential}. */
+  static Comparison compareWithSequential(RestorerModel model, VideoProbe probe, List<Shard> shards,
+      float[][] sequential, int outWidth, int outHeight) throws Exception {
+    double maxDiff = 0;
+    int covered = 0;
+    for (Shard shard : shards) {
+      float[][] part = restore(model, probe, shard, outWidth, outHeight);
+      for (int f = shard.emitStartFrame(); f < shard.emitEndFrame(); f++) {
+        maxDiff = Math.max(maxDiff, maxAbsDiff(sequential[f], part[f]));
+        covered++;
+      }
+    }
+    return new Comparison(maxDiff, covered);
   }
 
   static double maxAbsDiff(float[] a, float[] b) {
