@@ -97,13 +97,14 @@ public final class Main {
    * themselves ({@code RestoreJob.run}).
    */
   public static io.swiftvr.jobs.plan.JobOptions parseRunOptions(List<String> args) {
-    RunCommand run = new RunCommand();
+    List<String> run = new ArrayList<>(List.of("run"));
+    run.addAll(args);
     try {
-      new CommandLine(run).setExpandAtFiles(false).parseArgs(args.toArray(String[]::new));
+      ParseResult parsed = commandLine().parseArgs(run.toArray(String[]::new));
+      return ((RunCommand) parsed.subcommand().commandSpec().userObject()).options();
     } catch (ParameterException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    return run.options();
   }
 
   /**
