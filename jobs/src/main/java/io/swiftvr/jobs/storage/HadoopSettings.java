@@ -1,5 +1,6 @@
 package io.swiftvr.jobs.storage;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 
@@ -21,16 +22,14 @@ public final class HadoopSettings {
   }
 
   static Configuration configuration() {
-    Configuration conf = new Configuration();
     Map<String, String> entries = sparkEntries;
     if (entries == null) {
-      System.getProperties().forEach((k, v) -> {
-        if (k.toString().startsWith(PREFIX)) {
-          conf.set(k.toString().substring(PREFIX.length()), v.toString());
-        }
-      });
-      return conf;
+      entries = new HashMap<>();
+      for (String key : System.getProperties().stringPropertyNames()) {
+        entries.put(key, System.getProperty(key));
+      }
     }
+    Configuration conf = new Configuration();
     entries.forEach((k, v) -> {
       if (k.startsWith(PREFIX)) {
         conf.set(k.substring(PREFIX.length()), v);
