@@ -8,6 +8,7 @@ import io.swiftvr.planner.FrameRanges;
 import io.swiftvr.planner.InvalidVideoException;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.VideoProbe;
+import io.swiftvr.udf.color.ColorFix;
 import io.swiftvr.udf.model.DeviceNames;
 import io.swiftvr.udf.model.HostCopy;
 import io.swiftvr.udf.model.RestorerModel;
@@ -92,9 +93,16 @@ public final class ShardRestorer {
    * What to restore: a shard of a probed video, to frames of {@code output}, and what a frame the decoder loses does
    * ({@code damaged}): fail the shard, or be filled from the last good frame (the model then restores the filled frame
    * like any other, and the result lists it); {@code decode}: the size frames are decoded at, their own unless they
-   * are too large for a chunk ({@link #decodeSize}).
+   * are too large for a chunk ({@link #decodeSize}); {@code colorFix}: what is done to the output's colours
+   * ({@code --color-fix}).
    */
-  public record Job(VideoProbe probe, Shard shard, FrameSize output, DamagePolicy damaged, FrameSize decode) {
+  public record Job(VideoProbe probe, Shard shard, FrameSize output, DamagePolicy damaged, FrameSize decode,
+      ColorFix colorFix) {
+    /** The network's colours as they are ({@link ColorFix#NONE}). */
+    public Job(VideoProbe probe, Shard shard, FrameSize output, DamagePolicy damaged, FrameSize decode) {
+      this(probe, shard, output, damaged, decode, ColorFix.NONE);
+    }
+
     /** Frames decoded at their own size. */
     public Job(VideoProbe probe, Shard shard, FrameSize output, DamagePolicy damaged) {
       this(probe, shard, output, damaged, new FrameSize(probe.width(), probe.height()));
@@ -103,6 +111,11 @@ public final class ShardRestorer {
     /** A shard of a video in which a lost frame fails the shard ({@code --damaged fail}). */
     public static Job of(VideoProbe probe, Shard shard, FrameSize output) {
       return new Job(probe, shard, output, DamagePolicy.FAIL);
+    }
+
+    /** The same job with the output's colours fixed by {@code fix}. */
+    public Job withColorFix(ColorFix fix) {
+      return new Job(probe, shard, output, damaged, decode, fix);
     }
   }
 
@@ -133,7 +146,7 @@ public final class ShardRestorer {
     int[] repaired;
 
     try (FrameSource source = FrameSource.open(probe, firstInput, job.damaged(), inputSize);
-        StreamingRestorer stream = model.newStream(job.output())) {
+        StreamingRestorer stream = model.newStream(job.output(), job.colorFix())) {
       ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "swiftvr-" + shard.segmentName());
         t.setDaemon(true);

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.swiftvr.media.FrameSize;
 import io.swiftvr.udf.bundle.ModelBundle;
+import io.swiftvr.udf.color.ColorFix;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -60,7 +61,12 @@ public final class RestorerModel implements AutoCloseable {
 
   /** Starts a new stream (a shard, or a whole video) with empty state, restoring to frames of {@code output}. */
   public StreamingRestorer newStream(FrameSize output) {
-    return new StreamingRestorer(this, model.getNDManager().newSubManager(device), output);
+    return newStream(output, ColorFix.NONE);
+  }
+
+  /** {@link #newStream(FrameSize)} with the output's colours matched to the input's by {@code colorFix}. */
+  public StreamingRestorer newStream(FrameSize output, ColorFix colorFix) {
+    return new StreamingRestorer(this, model.getNDManager().newSubManager(device), output, colorFix);
   }
 
   /**

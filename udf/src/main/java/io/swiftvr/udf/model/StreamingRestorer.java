@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.util.NativeResource;
 import io.swiftvr.media.FrameSize;
+import io.swiftvr.udf.color.ColorCorrector;
+import io.swiftvr.udf.color.ColorFix;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -32,16 +34,18 @@ public final class StreamingRestorer implements AutoCloseable {
   private final int outWidth;
   private final boolean asyncCopies;
   private final boolean takesFlags;
+  private final ColorCorrector colorFix;
   private final Queue<HostCopy> inFlight = new ConcurrentLinkedQueue<>();
   private final List<ByteBuffer> borrowed = new ArrayList<>();
   private NDList state;
   private ByteBuffer inputBuffer;
   private ByteBuffer outputScratch;
+  private NDArray chunkInput; // the current chunk's input frames on the device, for the colour fix
   private long lastHostToDevice;
   private long lastForward;
   private static volatile boolean copyIntoWorks = true;
 
-  StreamingRestorer(RestorerModel model, NDManager streamScope, FrameSize output) {
+  StreamingRestorer(RestorerModel model, NDManager streamScope, FrameSize output, ColorFix colorFix) {
     this.model = model;
     this.streamScope = streamScope;
     this.outHeight = output.height();
@@ -49,6 +53,8 @@ public final class StreamingRestorer implements AutoCloseable {
     this.asyncCopies = model.copiesAsynchronously();
     // Under the official protocol the module takes t_offset = [latent offset, chunk flags] (docs/bundle-format.md).
     this.takesFlags = model.bundle().chunkGrid().official();
+    this.colorFix = new ColorCorrector(colorFix, model.bundle().chunkGrid().decoderLag(),
+        takesFlags ? model.bundle().manifest().stream().lq_crop_multiple() : 1, streamScope);
     int count = model.bundle().manifest().stream().state_tensors();
     this.state = new NDList(count);
     for (int i = 0; i < count; i++) {
@@ -184,7 +190,16 @@ public final class StreamingRestorer implements AutoCloseable {
    */
   public <R> R restore(Chunk chunk, Output<R> output) {
     try (NDManager chunkScope = streamScope.newSubManager()) {
-      NDArray frames = run(chunkScope, chunk, output.floats());
+      // The colour fix works on the module's floats, before they are rounded and copied out (ColorCorrector).
+      boolean fixColors = colorFix.active() && !(output instanceof Discard);
+      NDArray frames = run(chunkScope, chunk, output.floats() || fixColors);
+      if (fixColors) {
+        long t0 = System.nanoTime();
+        frames = colorFix.correct(chunkInput, frames, output.floats());
+        lastForward += System.nanoTime() - t0;
+      } else if (colorFix.active()) {
+        colorFix.skip(chunkInput);
+      }
       return output.take(this, chunkScope, frames, chunk.frames());
     }
   }
@@ -284,6 +299,7 @@ public final class StreamingRestorer implements AutoCloseable {
     NDList inputs = new NDList(4 + state.size());
     // Synchronous copy to the device (from page-locked memory where the pool pins), so the buffer is free again.
     inputs.add(chunkScope.create(input, new Shape(frames, height, width, 3), DataType.UINT8));
+    chunkInput = inputs.get(0);
     inputs.add(chunkScope.create(new long[] {outHeight, outWidth}));
     inputs.add(chunkScope.create(takesFlags ? new long[] {latentOffset, flags} : new long[] {latentOffset}));
     inputs.add(chunkScope.create(new long[] {floatOutput ? 1 : 0}));
