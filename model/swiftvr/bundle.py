@@ -17,6 +17,7 @@ from torch import Tensor, nn
 
 from .config import (CHUNK_FRAMES, FIRST_CHUNK_FRAMES, PIXEL_MULTIPLE, STATE_TENSORS,
                      TEMPORAL_FACTOR, SwiftVRConfig)
+from .restorer import SAMPLE_BITS
 from .stream import WarmupMeasurement, chunk_sizes, chunk_starts, latent_offset, run_stream
 
 FORMAT = "swiftvr-bundle"
@@ -159,6 +160,9 @@ def write_manifest(bundle_dir: str, info: BundleInfo, has_bf16: bool, has_golden
             "decoder_lag_frames": info.config.output_lag,
             "state_tensors": STATE_TENSORS,
             "warmup_chunks": info.warmup.warmup_chunks,
+            # the module takes and returns 16-bit samples as well as 8-bit ones (restorer.SAMPLE_BITS); a manifest
+            # without the key is an older module, which reads uint8 only
+            "sample_bits": list(SAMPLE_BITS),
         },
         "default_scale": info.default_scale,
         "modules": modules,

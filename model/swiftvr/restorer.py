@@ -1,8 +1,15 @@
-"""The fused restorer exported to TorchScript: uint8 frames in, restored frames and ReAE state out.
+"""The fused restorer exported to TorchScript: 8- or 16-bit frames in, restored frames and ReAE state out.
 
 Signature and semantics are the bundle contract (docs/bundle-format.md):
-forward(frames_u8 [T,H,W,3], out_size [2], t_offset [1], float_output [1], state_0 .. state_18)
-  -> (frames [T,out_h,out_w,3] uint8 or float32 in [0,1], state_0' .. state_18')
+forward(frames [T,H,W,3] uint8, or [T,H,W,3,2] uint8 of 16-bit samples, out_size [2], t_offset [1], float_output [1],
+        state_0 .. state_18)
+  -> (frames [T,out_h,out_w,3] uint8, float32 in [0,1] (float_output 0, 1) or [T,out_h,out_w,3,2] 16-bit samples (2),
+      state_0' .. state_18')
+
+16-bit samples (SAMPLE_BITS, the manifest's stream.sample_bits): 10-bit film and HDR sources cross the module without
+being cut to 8 bits. A sample 0..65535 travels as its two bytes, low byte first, in a trailing axis of 2: exactly the
+bytes of FFmpeg's rgb48le, and a uint8 tensor, which every libtorch and DJL's JNI take (DJL's CPU JNI for libtorch 2.7
+has no int16, and libtorch no usable uint16).
 
 OfficialRestorer (stream protocol `official`, the release's): t_offset may be [2], its second element the
 chunk's flags (1: the stream's last chunk, 2: dit_overlap 1), and a 20th state carries the stream's last
@@ -36,6 +43,10 @@ OFFICIAL_STATE_TENSORS = STATE_TENSORS + 1   # + the stream's last LQ latents (t
 LQ_CROP_MULTIPLE = 8                         # the official protocol crops the input (top-left) to a multiple of this
 FLAG_LAST = 1                                # t_offset[1] bits under the official protocol
 FLAG_OVERLAP = 2
+OUTPUT_UINT8 = 0                             # float_output values: what the module returns
+OUTPUT_FLOAT32 = 1
+OUTPUT_UINT16 = 2                            # 16-bit samples round(x * 65535), as [..., 3, 2] bytes, low byte first
+SAMPLE_BITS = (8, 16)                        # the input and output sample widths this module takes and returns
 
 
 class SwiftVRRestorer(nn.Module):
@@ -62,13 +73,23 @@ class SwiftVRRestorer(nn.Module):
         self.lq_crop_multiple = LQ_CROP_MULTIPLE
         self.flag_last = FLAG_LAST
         self.flag_overlap = FLAG_OVERLAP
+        self.output_float32 = OUTPUT_FLOAT32
+        self.output_uint16 = OUTPUT_UINT16
 
     # ----- stages, also used by the benchmark and the tests -----
 
+    def unit_range(self, frames: Tensor) -> Tensor:
+        """[T,H,W,3] uint8, or [T,H,W,3,2] bytes of 16-bit samples -> float32 [T,3,H,W] in [0,1] on the module's
+        device."""
+        x = frames.to(self.prompt_emb.device)
+        if x.dim() == 5:
+            x = x.float()
+            return (x[..., 0] + x[..., 1] * 256.0).permute(0, 3, 1, 2) / 65535.0
+        return x.permute(0, 3, 1, 2).float() / 255.0
+
     def preprocess(self, frames: Tensor, out_h: int, out_w: int) -> Tensor:
-        """uint8 [T,H,W,3] -> [T,3,Hp,Wp] in [0,1], resized to (out_h, out_w), padded to 32 px."""
-        device = self.prompt_emb.device
-        x = frames.to(device).permute(0, 3, 1, 2).float() / 255.0
+        """uint8 or 16-bit [T,H,W,3] -> [T,3,Hp,Wp] in [0,1], resized to (out_h, out_w), padded to 32 px."""
+        x = self.unit_range(frames)
         if x.size(2) != out_h or x.size(3) != out_w:
             # aten op directly (same result as F.interpolate): the scripted F.interpolate carries
             # branches with ops that DJL's libtorch 2.7.1 does not know (see reae.py).
@@ -93,10 +114,16 @@ class SwiftVRRestorer(nn.Module):
             raise RuntimeError("input frames of " + str(frames.size(1)) + "x" + str(frames.size(2))
                                + " are smaller than the official protocol's crop multiple, 8")
         dtype = self.decoder.conv_out.weight.dtype
-        x = frames[:, :h, :w].to(self.prompt_emb.device).permute(0, 3, 1, 2).contiguous().to(dtype)
-        if h != out_h or w != out_w:
-            x = torch.ops.aten.upsample_bilinear2d(x, [out_h, out_w], False)
-        x = x / 255.0
+        if frames.dim() == 5:
+            # 16-bit samples (not in the release, which reads uint8 only): to [0, 1] first, then the module's dtype
+            x = self.unit_range(frames[:, :h, :w]).contiguous().to(dtype)
+            if h != out_h or w != out_w:
+                x = torch.ops.aten.upsample_bilinear2d(x, [out_h, out_w], False)
+        else:
+            x = frames[:, :h, :w].to(self.prompt_emb.device).permute(0, 3, 1, 2).contiguous().to(dtype)
+            if h != out_h or w != out_w:
+                x = torch.ops.aten.upsample_bilinear2d(x, [out_h, out_w], False)
+            x = x / 255.0
         pad_h = (self.pixel_multiple - out_h % self.pixel_multiple) % self.pixel_multiple
         pad_w = (self.pixel_multiple - out_w % self.pixel_multiple) % self.pixel_multiple
         if pad_h > 0 or pad_w > 0:
@@ -157,23 +184,40 @@ class SwiftVRRestorer(nn.Module):
             return y, history
         return detail(x, y, history)
 
-    def postprocess(self, y: Tensor, out_h: int, out_w: int, float_output: bool) -> Tensor:
+    def postprocess(self, y: Tensor, out_h: int, out_w: int, output: int) -> Tensor:
+        """output: OUTPUT_UINT8 (0), OUTPUT_FLOAT32 (1) or OUTPUT_UINT16 (2)."""
         out = y[:, :, :out_h, :out_w].float().clamp(0.0, 1.0).permute(0, 2, 3, 1)
-        if float_output:
+        if output == self.output_float32:
             return out.contiguous()
+        if output == self.output_uint16:
+            return self.to_rgb48le(out)
         return (out * 255.0).round().to(torch.uint8)
 
-    def postprocess_official(self, y: Tensor, out_h: int, out_w: int, float_output: bool) -> Tensor:
-        """The release's: clamp in the module's dtype; uint8 = (x * 255).clamp(0, 255) truncated, in that dtype."""
+    def to_rgb48le(self, out: Tensor) -> Tensor:
+        """float32 [T,H,W,3] in [0, 1] -> round(x * 65535) as [T,H,W,3,2] uint8, low byte first."""
+        v = (out * 65535.0).round()
+        high = torch.floor(v / 256.0)
+        return torch.stack([v - high * 256.0, high], -1).to(torch.uint8)
+
+    def postprocess_official(self, y: Tensor, out_h: int, out_w: int, output: int) -> Tensor:
+        """The release's: clamp in the module's dtype; uint8 = (x * 255).clamp(0, 255) truncated, in that dtype.
+        16-bit output (not in the release) is rounded from float32, as ours."""
         out = y[:, :, :out_h, :out_w].clamp(0.0, 1.0).permute(0, 2, 3, 1)
-        if float_output:
+        if output == self.output_float32:
             return out.float().contiguous()
+        if output == self.output_uint16:
+            return self.to_rgb48le(out.float())
         return (out * 255.0).clamp(0.0, 255.0).to(torch.uint8).contiguous()
 
     def check_call(self, frames: Tensor, out_h: int, out_w: int, states: List[Tensor]):
         """The contract's checks on a call's arguments, the same under both protocols."""
-        if frames.dim() != 4 or frames.size(3) != 3:
-            raise RuntimeError("frames must be [T, H, W, 3] RGB, got " + str(frames.shape))
+        sixteen = frames.dim() == 5 and frames.size(4) == 2
+        if not (frames.dim() == 4 or sixteen) or frames.size(3) != 3:
+            raise RuntimeError("frames must be [T, H, W, 3] RGB (or [T, H, W, 3, 2] of 16-bit samples), got "
+                               + str(frames.shape))
+        if frames.dtype != torch.uint8:
+            raise RuntimeError("frames must be uint8 (bytes of 16-bit samples in a last axis of 2), got "
+                               + str(frames.dtype))
         if frames.size(0) == 0 or frames.size(0) % self.temporal_factor != 0:
             raise RuntimeError("chunk of " + str(frames.size(0)) + " frames: need a positive multiple of 4")
         if out_h <= 0 or out_w <= 0:
@@ -181,7 +225,7 @@ class SwiftVRRestorer(nn.Module):
         if len(states) != self.state_tensors:
             raise RuntimeError("expected " + str(self.state_tensors) + " state tensors")
 
-    def restore_official(self, frames: Tensor, out_h: int, out_w: int, t_offset: int, flags: int, float_output: bool,
+    def restore_official(self, frames: Tensor, out_h: int, out_w: int, t_offset: int, flags: int, output: int,
                          states: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
         self.check_call(frames, out_h, out_w, states)
         x = self.preprocess_official(frames, out_h, out_w)
@@ -189,10 +233,10 @@ class SwiftVRRestorer(nn.Module):
         latents, carried = self.transform_official(latents, t_offset, flags, states[self.lq_state])
         y, dec_states = self.decode(latents, states[self.encoder_states:self.detail_state])
         y, history = self.refine(x, y, states[self.detail_state])
-        return (self.postprocess_official(y, out_h, out_w, float_output),
+        return (self.postprocess_official(y, out_h, out_w, output),
                 enc_states + dec_states + [history, carried])
 
-    def restore(self, frames: Tensor, out_h: int, out_w: int, t_offset: int, float_output: bool,
+    def restore(self, frames: Tensor, out_h: int, out_w: int, t_offset: int, output: int,
                 states: List[Tensor]) -> Tuple[Tensor, List[Tensor]]:
         self.check_call(frames, out_h, out_w, states)
         x = self.preprocess(frames, out_h, out_w)
@@ -200,7 +244,7 @@ class SwiftVRRestorer(nn.Module):
         latents = self.transform(latents, t_offset)
         y, dec_states = self.decode(latents, states[self.encoder_states:self.detail_state])
         y, history = self.refine(x, y, states[self.detail_state])
-        return self.postprocess(y, out_h, out_w, float_output), enc_states + dec_states + [history]
+        return self.postprocess(y, out_h, out_w, output), enc_states + dec_states + [history]
 
     def forward(self, frames: Tensor, out_size: Tensor, t_offset: Tensor, float_output: Tensor,
                 state_0: Tensor, state_1: Tensor, state_2: Tensor, state_3: Tensor, state_4: Tensor,
@@ -214,7 +258,7 @@ class SwiftVRRestorer(nn.Module):
                   state_18]
         with torch.no_grad():
             out, s = self.restore(frames, int(out_size[0].item()), int(out_size[1].item()),
-                                  int(t_offset[0].item()), bool(float_output[0].item() != 0), states)
+                                  int(t_offset[0].item()), int(float_output[0].item()), states)
         return (out, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13],
                 s[14], s[15], s[16], s[17], s[18])
 
@@ -247,7 +291,7 @@ class OfficialRestorer(SwiftVRRestorer):
             flags = int(t_offset[1].item())
         with torch.no_grad():
             out, s = self.restore_official(frames, int(out_size[0].item()), int(out_size[1].item()),
-                                           int(t_offset[0].item()), flags, bool(float_output[0].item() != 0), states)
+                                           int(t_offset[0].item()), flags, int(float_output[0].item()), states)
         return (out, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13],
                 s[14], s[15], s[16], s[17], s[18], s[19])
 

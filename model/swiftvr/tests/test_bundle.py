@@ -34,7 +34,7 @@ def test_manifest_follows_the_contract(bundle):
     assert manifest["format"] == "swiftvr-bundle" and manifest["format_version"] == 1
     assert manifest["stream"] == {"pixel_multiple": 32, "temporal_factor": 4, "first_chunk_frames": 28,
                                   "chunk_frames": 24, "decoder_lag_frames": 3, "state_tensors": 19,
-                                  "warmup_chunks": 4}
+                                  "warmup_chunks": 4, "sample_bits": [8, 16]}
     assert set(manifest["modules"]) == {"float32", "bfloat16"}
     assert manifest["modules"]["float32"]["file"] == "restorer.pt"
     assert manifest["golden"]["file"] == "golden/golden.json"
