@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Packs what the GPU machine needs to run the whole Java restore path (RestoreBenchmark: FFmpeg decode → DJL +
-# our JNI → FFmpeg encode) (~44 MB). Since the fifth default model (19.0 MB bundle, 2026-11-23) the repo's tracked
-# files are 23.2 MB, and the two together are 64.1 MiB, just over the 64 MiB a call carries. So it goes in two calls
-# back to back (/tmp survives while the machine stays warm); this two-call form has not yet run on the device:
-#   carry [".device/pipeline/ffmpeg-8.0.1-1.5.13-linux-x86_64-gpl.tar.xz"]
-#     gpu-machine/java-engine/ffmpeg-natives-jar.sh .device/pipeline/ffmpeg-*.tar.xz /tmp/svb-natives/ffmpeg-natives.jar
-#   carry [".device/pipeline/jre.tar.xz", ".device/pipeline/lib", ".device/pipeline/jni-include", ".device/pipeline/clips"]
-#     gpu-machine/java-engine/pipeline-bench.sh ...   (setup finds the natives jar the first call made)
+# our JNI → FFmpeg encode): ~45 MB. With the repository's tracked files (~29 MiB on 2026-12-06) that is more than the
+# 64 MiB a call carries, so it goes in two calls back to back (/tmp survives while the machine stays warm); the script
+# prints both carry lists and the sizes at the end. Run on the device on 2026-12-06 (issue 28; docs/benchmarks-gpu.md):
+#   call 1  carry [".device/pipeline/ffmpeg-8.0.1-1.5.13-linux-x86_64-gpl.tar.xz", ".device/pipeline/jni-include"]
+#           gpu-machine/java-engine/ffmpeg-natives-jar.sh .device/pipeline/ffmpeg-*.tar.xz /tmp/svb-natives/ffmpeg-natives.jar
+#           (and whatever needs no Java: the JNI build, the bundle export)
+#   call 2  carry [".device/pipeline/jre.tar.xz", ".device/pipeline/lib", ".device/pipeline/jni-include",
+#                  ".device/pipeline/clips"]
+#           gpu-machine/java-engine/pipeline-bench.sh ...   (setup finds the natives jar the first call made)
 # Contents: a slim JRE (xz), the runtime
 # jars without DJL's pytorch-jni/pytorch-native (the host's libtorch and our JNI replace them) and without the
 # FFmpeg natives jar, that jar's shared libraries (xz; its ffmpeg/ffprobe executables left out), jni.h,
-# JniSmoke, and a 56 s clip for steady-state runs. pipeline-bench.sh unpacks it to /tmp there and rebuilds the FFmpeg natives jar.
-# Run here after `./mvnw -q -B -o -pl bench -am install -DskipTests`.
+# JniSmoke, and a 56 s clip for steady-state runs (joined by an `ffmpeg` command, or where none is installed by the
+# ffmpeg executable inside JavaCV's natives jar). pipeline-bench.sh unpacks it to /tmp there and rebuilds the FFmpeg
+# natives jar. Run here after `./mvnw -q -B -o -pl bench -am install -DskipTests`.
 #
 #   gpu-machine/java-engine/pack-pipeline-payload.sh [PAYLOAD_DIR]      (default .device/pipeline; keep it git-ignored)
 set -euo pipefail
@@ -43,6 +46,30 @@ javac -cp "$payload/lib/*" -d "$classes" native/djl-torch-jni/test/JniSmoke.java
 jar cf "$payload/lib/jni-smoke.jar" -C "$classes" .
 rm -rf "$classes"
 
+# A clip long enough for the pipeline's steady state: samples/cockatoo.mp4 four times over (1,120 frames, 56 s;
+# 47 chunks, about a default 40-chunk shard plus its warm-up), joined without re-encoding by FFmpeg's concat demuxer.
+# Made before the long compressions below, with the `ffmpeg` command or else the executable in JavaCV's natives jar
+# (which runs with that jar's libraries beside it).
+if [[ ! -f "$payload/clips/cockatoo-x4.mp4" ]]; then
+  mkdir -p "$payload/clips"
+  ffmpeg_dir=""
+  if command -v ffmpeg >/dev/null; then
+    ffmpeg_cmd=(ffmpeg)
+  else
+    ffmpeg_dir=$(mktemp -d)
+    unzip -q "$natives" 'org/bytedeco/ffmpeg/linux-x86_64/*' -d "$ffmpeg_dir"
+    libs=$ffmpeg_dir/org/bytedeco/ffmpeg/linux-x86_64
+    [[ -x $libs/ffmpeg ]] || { echo "no ffmpeg command and no ffmpeg executable in $natives" >&2; exit 1; }
+    echo "no ffmpeg command: joining the long clip with JavaCV's $libs/ffmpeg"
+    ffmpeg_cmd=(env "LD_LIBRARY_PATH=$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$libs/ffmpeg")
+  fi
+  list=$(mktemp)
+  for _ in 1 2 3 4; do echo "file '$repo/samples/cockatoo.mp4'"; done >"$list"
+  "${ffmpeg_cmd[@]}" -v error -y -f concat -safe 0 -i "$list" -c copy "$payload/clips/cockatoo-x4.mp4"
+  rm -f "$list"
+  [[ -n $ffmpeg_dir ]] && rm -rf "$ffmpeg_dir"
+fi
+
 # FFmpeg natives: the jar's libraries, xz-compressed (31 MB as a jar, ~21 MB so); rebuilt into a jar on the device.
 name=$(basename "$natives" .jar)
 if [[ ! -f "$payload/$name.tar.xz" ]]; then
@@ -64,14 +91,12 @@ if [[ ! -f "$payload/jre.tar.xz" || "$(cat "$payload/jre.modules" 2>/dev/null)" 
   echo "$modules" >"$payload/jre.modules"
   rm -rf "$tmp"
 fi
-# A clip long enough for the pipeline's steady state: samples/cockatoo.mp4 four times over (1,120 frames, 56 s;
-# 47 chunks, about a default 40-chunk shard plus its warm-up), joined without re-encoding by FFmpeg's concat demuxer.
-if [[ ! -f "$payload/clips/cockatoo-x4.mp4" ]]; then
-  command -v ffmpeg >/dev/null || { echo "ffmpeg (the command) is needed once to make the long clip" >&2; exit 1; }
-  mkdir -p "$payload/clips"
-  list=$(mktemp)
-  for _ in 1 2 3 4; do echo "file '$repo/samples/cockatoo.mp4'"; done >"$list"
-  ffmpeg -v error -y -f concat -safe 0 -i "$list" -c copy "$payload/clips/cockatoo-x4.mp4"
-  rm -f "$list"
-fi
 du -sh "$payload"; ls -la "$payload" "$payload/lib"
+# What a call carries: the repository's tracked and untracked-not-ignored files plus the carried paths, 64 MiB in all.
+mib() { awk '{ s += $1 } END { printf "%.1f", s / 1048576 }'; }
+tree=$(git ls-files -z --cached --others --exclude-standard | xargs -0 stat -c %s 2>/dev/null | mib)
+all=$(du -sb "$payload" | awk '{print $1}' | mib)
+ff=$(stat -c %s "$payload"/ffmpeg-*.tar.xz | mib)
+echo "working tree ${tree} MiB + payload ${all} MiB = $(awk "BEGIN { print $tree + $all }") MiB (a call carries 64 MiB)"
+echo "call 1: ${tree} + $ff MiB: carry [\"${payload#"$repo"/}/$(basename "$payload"/ffmpeg-*.tar.xz)\", \"${payload#"$repo"/}/jni-include\"]"
+echo "call 2: ${tree} + $(awk "BEGIN { print $all - $ff }") MiB: carry [\"${payload#"$repo"/}/jre.tar.xz\", \"${payload#"$repo"/}/lib\", \"${payload#"$repo"/}/jni-include\", \"${payload#"$repo"/}/clips\"]"

@@ -13,6 +13,9 @@
 #           (the default model on it); the long runs also write their rows as throughput tables into $OUT.
 #           LONG_SIZES: java-official-long's sizes (default 2560x1440,3840x2160); java-official-long-prod: 1440p
 #           without the per-chunk wait for the GPU (-Dswiftvr.bench.waitForDevice=false), as production runs
+#           issue 28: check-compiled (the bundle's compiled variants against its TorchScript module: PSNR, model-only
+#           ms; export-official compiles them when AOTI lists IN:OUT sizes), java-official-long-torchscript (as
+#           java-official-long with -Dswiftvr.compiled=false, the baseline of a bundle that has compiled variants)
 # Steps that finished leave a marker in $STATE (/tmp survives between back-to-back runs while the machine stays
 # warm), so a second run resumes; a step that would not fit in what is left of $DEADLINE seconds is skipped.
 # Everything is printed (tee it into $OUT); nvidia-smi samples the GPU's used memory every 200 ms into $OUT/mem.csv.
@@ -70,10 +73,13 @@ setup() {
   tail -2 /tmp/svb-build.log
 }
 
-export_official() {
+export_official() {  # AOTI="IN:OUT ...": also the compiled middle-chunk packages (issue 28, swiftvr.compiled)
   rm -rf /tmp/bundles/official
+  local a aoti=()
+  for a in ${AOTI:-}; do aoti+=(--aoti "$a"); done
+  [[ -n ${AOTI:-} ]] && aoti+=(--aoti-check)
   PYTHONPATH="$PWD/model" python3 -m swiftvr.export --config official --seed 0 --device cuda --bf16-only --warmup-chunks 4 \
-    --description "random weights (seed 0), untrained; GPU-only benchmark bundle" --out /tmp/bundles/official
+    --description "random weights (seed 0), untrained; GPU-only benchmark bundle" --out /tmp/bundles/official "${aoti[@]}"
 }
 
 export_small() {
@@ -130,9 +136,14 @@ for s in "${steps[@]}"; do
       && step py-official-copies 100 py_bench /tmp/bundles/official/restorer-bf16.pt 2560x1440 --copy-variants ;;
     # run 5: asynchronous host copies, checked, then a clip long enough for the steady state, with and without them
     check-copies) step check-copies 40 check_copies ;;
-    java-official-long) [[ -f $state/done-export-official ]] \
+    java-official-long) [[ -f $state/done-export-official || -f /tmp/bundles/official/manifest.json ]] \
       && BENCH_CLIP=$long_clip JVM_EXTRA=-Dswiftvr.throughput.csv=$out/throughput-official.csv \
            step java-official-long 230 java_bench /tmp/bundles/official "${LONG_SIZES:-2560x1440,3840x2160}" ;;
+    check-compiled) [[ -f $state/done-export-official || -f /tmp/bundles/official/manifest.json ]] \
+      && step check-compiled 60 env PYTHONPATH="$PWD/model" python3 -m swiftvr.compiled /tmp/bundles/official ;;
+    java-official-long-torchscript) [[ -f /tmp/bundles/official/manifest.json ]] \
+      && BENCH_CLIP=$long_clip JVM_EXTRA="-Dswiftvr.compiled=false -Dswiftvr.throughput.csv=$out/throughput-official-torchscript.csv" \
+           step java-official-long-torchscript 200 java_bench /tmp/bundles/official "${LONG_SIZES:-2560x1440,3840x2160}" ;;
     java-official-long-prod) [[ -f $state/done-export-official ]] \
       && BENCH_CLIP=$long_clip JVM_EXTRA=-Dswiftvr.bench.waitForDevice=false \
            step java-official-long-prod 100 java_bench /tmp/bundles/official 2560x1440 ;;

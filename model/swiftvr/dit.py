@@ -285,13 +285,23 @@ class DiT(nn.Module):
             raise RuntimeError("DiT: latent height and width must be even (frames padded to 32 px)")
         gh = height // 2
         gw = width // 2
+        if self.official:
+            rotations = rope_cos_sin(frames, gh, gw, t_offset, self.head_dim, self.rope_theta, z.device)
+        else:
+            rotations = rope_tables(frames, gh, gw, t_offset, self.head_dim, self.rope_theta, z.device)
+        return self.forward_rotated(z, t, rotations, prompt)
+
+    def forward_rotated(self, z: Tensor, t: Tensor, rotations: Tensor, prompt: Tensor) -> Tensor:
+        """forward with the RoPE tables given (rope_cos_sin's float32 tables under official numerics, else
+        rope_tables'): the compiled chunk function (swiftvr.compiled) computes them from a tensor offset."""
+        b, c, frames, height, width = z.shape
+        gh = height // 2
+        gw = width // 2
         dtype = self.proj_out.weight.dtype
         x = self.patch_embedding(z.to(dtype))
         temb, modulation, context = self.condition_embedder(t, prompt, dtype)
         if self.official:
-            rotations = rope_cos_sin(frames, gh, gw, t_offset, self.head_dim, self.rope_theta, z.device).to(dtype)
-        else:
-            rotations = rope_tables(frames, gh, gw, t_offset, self.head_dim, self.rope_theta, z.device)
+            rotations = rotations.to(dtype)
         # index tensors are built once per chunk shape here and shared by all layers of a kind
         plain = window_partition(frames, gh, gw, self.window_h, self.window_w, False, z.device)
         shifted = window_partition(frames, gh, gw, self.window_h, self.window_w, True, z.device)

@@ -219,6 +219,12 @@ def main(argv=None) -> int:
     p.add_argument("--dit-overlap", type=int, default=0, choices=[0, 1],
                    help="official protocol: 1 prepends the previous chunk's last LQ latent to each chunk's DiT input "
                         "(the release's stream API); 0 as its restore_video (default)")
+    p.add_argument("--aoti", action="append", default=[], metavar="IN:OUT",
+                   help="also compile the middle-chunk function for input IN and output OUT (WxH:WxH, e.g. "
+                        "640x360:2560x1440) into an AOTInductor package the Java path runs beside TorchScript "
+                        "(swiftvr.compiled; official protocol; on the --device it is for); repeatable")
+    p.add_argument("--aoti-check", action="store_true",
+                   help="compare each compiled package with the TorchScript module once written (PSNR, model-only ms)")
     p.add_argument("--warmup-chunks", type=int,
                    help="take warmup_chunks as given instead of measuring it (only with --bf16-only)")
     args = p.parse_args(argv)
@@ -255,6 +261,9 @@ def main(argv=None) -> int:
                   golden=golden, warmup_chunks_clip=args.warmup_clip_chunks, extra=extra,
                   float32=not args.bf16_only, warmup_chunks=args.warmup_chunks, keep_float32=not args.drop_float32,
                   warmup_threshold=args.warmup_threshold, dit_overlap=args.dit_overlap)
+    if args.aoti:
+        from swiftvr.compiled import add_variants
+        add_variants(model, args.out, args.aoti, torch.device(args.device), check=args.aoti_check)
     return 0
 
 

@@ -24,23 +24,32 @@ def _inverse_frequencies(dim: int, theta: float, device: torch.device) -> Tensor
     return 1.0 / torch.pow(torch.full_like(exponent, theta), exponent)
 
 
-def rope_tables(frames: int, height: int, width: int, t_offset: int, head_dim: int, theta: float,
-                device: torch.device) -> Tensor:
-    """Unit rotations exp(i * angle) of shape [frames*height*width, head_dim // 2] (complex64),
-    token order (t, h, w)."""
+def rope_angles(t: Tensor, height: int, width: int, head_dim: int, theta: float) -> Tensor:
+    """Rotation angles [len(t)*height*width, head_dim // 2] in float64 for the temporal positions t (float64), token
+    order (t, h, w). Positions as a tensor so that a compiled chunk function (swiftvr.compiled) can take the chunk's
+    offset as an input instead of a constant."""
     dims = axis_dims(head_dim)
-    # angles in float64: t_offset grows with the video, and float32 would lose the phase at large offsets
-    t = torch.arange(frames, dtype=torch.float64, device=device) + float(t_offset)
+    frames = t.size(0)
+    device = t.device
     h = torch.arange(height, dtype=torch.float64, device=device)
     w = torch.arange(width, dtype=torch.float64, device=device)
     at = t[:, None] * _inverse_frequencies(dims[0], theta, device)[None, :]
     ah = h[:, None] * _inverse_frequencies(dims[1], theta, device)[None, :]
     aw = w[:, None] * _inverse_frequencies(dims[2], theta, device)[None, :]
-    angles = torch.cat([
+    return torch.cat([
         at[:, None, None, :].expand(frames, height, width, at.size(1)),
         ah[None, :, None, :].expand(frames, height, width, ah.size(1)),
         aw[None, None, :, :].expand(frames, height, width, aw.size(1)),
     ], dim=-1).reshape(frames * height * width, head_dim // 2)
+
+
+def rope_tables(frames: int, height: int, width: int, t_offset: int, head_dim: int, theta: float,
+                device: torch.device) -> Tensor:
+    """Unit rotations exp(i * angle) of shape [frames*height*width, head_dim // 2] (complex64),
+    token order (t, h, w)."""
+    # angles in float64: t_offset grows with the video, and float32 would lose the phase at large offsets
+    t = torch.arange(frames, dtype=torch.float64, device=device) + float(t_offset)
+    angles = rope_angles(t, height, width, head_dim, theta)
     return torch.complex(torch.cos(angles).float(), torch.sin(angles).float())
 
 
@@ -63,8 +72,15 @@ def rope_cos_sin(frames: int, height: int, width: int, t_offset: int, head_dim: 
     """The same rotations as real tables [frames*height*width, head_dim // 2, 2] (cos, sin) in float32: the
     official release's form (angles in float64, cos/sin rounded to float32; a bfloat16 module rounds them
     again to bfloat16, as the release's `.to(dtype)` does to its RoPE buffers)."""
-    rotations = rope_tables(frames, height, width, t_offset, head_dim, theta, device)
-    return torch.stack([rotations.real, rotations.imag], dim=-1)
+    return rope_cos_sin_at(torch.arange(frames, dtype=torch.float64, device=device) + float(t_offset), height, width,
+                           head_dim, theta)
+
+
+def rope_cos_sin_at(t: Tensor, height: int, width: int, head_dim: int, theta: float) -> Tensor:
+    """rope_cos_sin for the temporal positions t (float64), without complex numbers (the same values: cos and sin of
+    the float64 angles rounded to float32), which torch.export and Inductor handle."""
+    angles = rope_angles(t, height, width, head_dim, theta)
+    return torch.stack([torch.cos(angles).float(), torch.sin(angles).float()], dim=-1)
 
 
 def apply_rope_official(x: Tensor, cos_sin: Tensor) -> Tensor:

@@ -83,6 +83,7 @@ public final class RestoreBenchmark {
     try (RestorerModel model = RestorerModel.load(bundle, device)) {
       System.out.printf(Locale.ROOT, "bundle %s: checksums verified in %.1f s, loaded on %s (%s) in %.1f s%n",
           bundle.manifest().name(), verifySeconds, device, model.precision(), (System.nanoTime() - t0) / 1e9);
+      System.out.println("compiled variants: " + model.compiledVariants());
       copies = model.outputCopies();
       ShardRestorer restorer = new ShardRestorer(model);
       // Benchmarks time forward and device→host apart; -Dswiftvr.bench.waitForDevice=false runs as production does

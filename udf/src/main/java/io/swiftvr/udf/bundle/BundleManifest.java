@@ -1,6 +1,8 @@
 package io.swiftvr.udf.bundle;
 
 import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,7 +18,23 @@ public record BundleManifest(
     Stream stream,
     int default_scale,
     Map<String, ModuleFile> modules,
-    ModuleFile golden) {
+    ModuleFile golden,
+    List<Accelerated> accelerated) {
+
+  /** The accelerated variants the bundle holds (none for a bundle without the section). */
+  public List<Accelerated> acceleratedVariants() {
+    return accelerated == null ? List.of() : accelerated;
+  }
+
+  /** Every file the manifest lists with a checksum: the modules and the accelerated variants. */
+  public List<ModuleFile> files() {
+    List<ModuleFile> files = new ArrayList<>(modules.values());
+    for (Accelerated a : acceleratedVariants()) {
+      files.add(a.asFile());
+    }
+    return files;
+  }
+
 
   /**
    * How the model consumes frames; see the chunk-grid section of the contract. {@code protocol} is absent (null) for
@@ -47,4 +65,27 @@ public record BundleManifest(
 
   /** A file of the bundle with its expected checksum. */
   public record ModuleFile(String file, String sha256, long bytes) {}
+
+  /**
+   * A compiled form of the module's steady-state call (docs/bundle-format.md, "Accelerated variants"): {@code kind}
+   * "aoti" (an AOTInductor package run by our JNI library with the {@code precision} module's weights), built for
+   * one GPU architecture ({@code arch}, e.g. sm_90) and libtorch version, for middle chunks of {@code chunk_frames}
+   * frames of {@code in_size} restored to {@code out_size} (both [width, height]).
+   */
+  public record Accelerated(
+      String kind,
+      String file,
+      String sha256,
+      long bytes,
+      String precision,
+      String arch,
+      String torch_version,
+      List<Integer> in_size,
+      List<Integer> out_size,
+      int chunk_frames) {
+
+    public ModuleFile asFile() {
+      return new ModuleFile(file, sha256, bytes);
+    }
+  }
 }

@@ -46,9 +46,9 @@ public final class ModelBundle {
     return openUnverified(location, archiveCache).verify();
   }
 
-  /** Checks every module file against the checksum the manifest lists; returns this bundle. */
+  /** Checks every module file (accelerated variants included) against the checksum the manifest lists. */
   public ModelBundle verify() throws InvalidBundleException {
-    for (BundleManifest.ModuleFile module : manifest.modules().values()) {
+    for (BundleManifest.ModuleFile module : manifest.files()) {
       String actual = FileChecksums.sha256(directory.resolve(module.file()).normalize());
       if (!actual.equalsIgnoreCase(module.sha256())) {
         throw new InvalidBundleException(String.format(
@@ -100,7 +100,7 @@ public final class ModelBundle {
       throw new InvalidBundleException("Model bundle " + location + " has an unreadable manifest.json: " + e.getMessage(), e);
     }
     validate(location, manifest);
-    for (BundleManifest.ModuleFile module : manifest.modules().values()) {
+    for (BundleManifest.ModuleFile module : manifest.files()) {
       checkModuleFile(location, directory, module);
     }
     // The manifest holds every module's checksum and every setting that changes pixels (chunk grid, lag, warm-up,

@@ -11,6 +11,7 @@ import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.color.ColorFix;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +28,15 @@ public final class RestorerModel implements AutoCloseable {
   private final Model model;
   private final StageTimes stageTimes = new StageTimes();
   private final HostBufferPool hostBuffers;
+  private final List<CompiledChunk> compiled;
 
-  private RestorerModel(ModelBundle bundle, Device device, String precision, Model model) {
+  private RestorerModel(ModelBundle bundle, Device device, String precision, Model model,
+      List<CompiledChunk> compiled) {
     this.bundle = bundle;
     this.device = device;
     this.precision = precision;
     this.model = model;
+    this.compiled = compiled;
     // Page-locked where our JNI library can copy asynchronously. Twelve idle buffers: a shard's input and four
     // outputs (ShardRestorer), for two streams at a time, and two spare.
     boolean asyncCopies = device.isGpu() && CudaHostCopies.available();
@@ -48,15 +52,32 @@ public final class RestorerModel implements AutoCloseable {
     String precision = bundle.precisionFor(device.isGpu());
     Path file = bundle.moduleFile(precision);
     Model model = Model.newInstance(bundle.manifest().name(), device, "PyTorch");
+    List<CompiledChunk> compiled;
     try {
       String fileName = file.getFileName().toString();
       model.load(file.getParent(), fileName.substring(0, fileName.length() - ".pt".length()),
           Map.of("mapLocation", "true"));
+      compiled = CompiledChunk.loadFitting(bundle, precision, device, model.getBlock());
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw e;
     }
-    return new RestorerModel(bundle, device, precision, model);
+    return new RestorerModel(bundle, device, precision, model, compiled);
+  }
+
+  /** The compiled chunk function for a middle chunk of this shape, or null: the TorchScript module runs it. */
+  CompiledChunk compiledFor(int frames, FrameSize input, FrameSize output) {
+    for (CompiledChunk c : compiled) {
+      if (c.runs(frames, input, output)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** The compiled variants in use (empty: the TorchScript module runs every chunk), for reports. */
+  public String compiledVariants() {
+    return compiled.isEmpty() ? "none (TorchScript only)" : compiled.toString();
   }
 
   /** Starts a new stream (a shard, or a whole video) with empty state, restoring to frames of {@code output}. */
@@ -112,6 +133,7 @@ public final class RestorerModel implements AutoCloseable {
     try {
       hostBuffers.close();
     } finally {
+      compiled.forEach(CompiledChunk::close);
       model.close();
     }
   }

@@ -306,7 +306,19 @@ public final class StreamingRestorer implements AutoCloseable {
     inputs.addAll(state);
     long t1 = System.nanoTime();
 
-    NDList outputs = model.forward(chunkScope, inputs);
+    NDList outputs;
+    CompiledChunk compiled = flags != 0 || floatOutput || state.get(0).getShape().size() == 0 ? null
+        : model.compiledFor(frames, chunk.size(), outputSize());
+    if (compiled != null && inputs.get(0).getDataType() == DataType.UINT8) {
+      // A middle chunk of the compiled shape, its states carried: frames, latent offset, the states
+      NDList compiledInputs = new NDList(2 + state.size());
+      compiledInputs.add(inputs.get(0));
+      compiledInputs.add(chunkScope.create(new long[] {latentOffset}));
+      compiledInputs.addAll(state);
+      outputs = compiled.run(chunkScope, compiledInputs);
+    } else {
+      outputs = model.forward(chunkScope, inputs);
+    }
     if (model.stageTimes().waitsForDevice() && model.device().isGpu()) {
       // Reading one element back waits for the queued kernels, so that "forward" is the GPU's time.
       outputs.get(0).get(0, 0, 0, 0).toByteArray();
