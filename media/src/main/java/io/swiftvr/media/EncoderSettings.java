@@ -5,16 +5,20 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How restored frames are encoded: codec, quality and speed preset. The segments are written directly in this codec
- * so that merging is a stream copy.
+ * How restored frames are encoded: codec, quality, speed preset and sample depth. The segments are written directly
+ * in this codec so that merging is a stream copy.
  *
  * @param codec an FFmpeg encoder name: libx264, libx265, h264_nvenc, hevc_nvenc
  * @param crf constant-rate-factor quality (x264/x265: lower is better, 18 is visually lossless for most content);
  *     for NVENC it is used as the constant-quality level
  * @param preset encoder speed preset (x264/x265: ultrafast … veryslow; NVENC: p1 … p7)
+ * @param bitDepth bits per sample of the output, 8 or 10; null: the source's ({@link #bitDepthFor}), so an 8-bit
+ *     source stays 8-bit and a 10-bit one stays 10-bit
  */
-public record EncoderSettings(String codec, int crf, String preset) implements Serializable {
+public record EncoderSettings(String codec, int crf, String preset, Integer bitDepth) implements Serializable {
   public static final List<String> CODECS = List.of("libx264", "libx265", "h264_nvenc", "hevc_nvenc");
+  /** The codecs that write 10-bit samples (libx264 as High 10, libx265 as Main 10, hevc_nvenc as Main 10). */
+  public static final List<String> TEN_BIT_CODECS = List.of("libx264", "libx265", "hevc_nvenc");
 
   public EncoderSettings {
     if (!CODECS.contains(codec)) {
@@ -23,6 +27,18 @@ public record EncoderSettings(String codec, int crf, String preset) implements S
     if (crf < 0 || crf > 51) {
       throw new IllegalArgumentException("Quality (crf) must be within 0..51, got " + crf);
     }
+    if (bitDepth != null && bitDepth != 8 && bitDepth != 10) {
+      throw new IllegalArgumentException("Bit depth must be 8 or 10, got " + bitDepth);
+    }
+    if (bitDepth != null && bitDepth == 10 && !TEN_BIT_CODECS.contains(codec)) {
+      throw new IllegalArgumentException(
+          "Encoder " + codec + " writes 8-bit samples only; 10-bit output needs one of " + TEN_BIT_CODECS);
+    }
+  }
+
+  /** The source's bit depth ({@link #bitDepthFor}). */
+  public EncoderSettings(String codec, int crf, String preset) {
+    this(codec, crf, preset, null);
   }
 
   public static EncoderSettings defaults() {
@@ -33,8 +49,26 @@ public record EncoderSettings(String codec, int crf, String preset) implements S
     return codec.endsWith("_nvenc");
   }
 
+  /**
+   * The output's bits per sample for a source of {@code sourceBits}: the one asked for, else 10 for a source deeper
+   * than 8 bits where the codec writes 10 bits, else 8.
+   */
+  public int bitDepthFor(int sourceBits) {
+    if (bitDepth != null) {
+      return bitDepth;
+    }
+    return sourceBits > 8 && TEN_BIT_CODECS.contains(codec) ? 10 : 8;
+  }
+
+  /** The same settings with the output's bit depth fixed. */
+  public EncoderSettings withBitDepth(int bits) {
+    return new EncoderSettings(codec, crf, preset, bits);
+  }
+
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "%s crf=%d preset=%s", codec, crf, preset);
+    // unchanged without a bit depth: the parameters hash of earlier runs (JobPlanner) stays what it was
+    return String.format(Locale.ROOT, "%s crf=%d preset=%s%s", codec, crf, preset,
+        bitDepth == null ? "" : " bit-depth=" + bitDepth);
   }
 }

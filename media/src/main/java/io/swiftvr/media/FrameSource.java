@@ -1,6 +1,7 @@
 package io.swiftvr.media;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB48LE;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_AREA;
 
 import io.swiftvr.media.FfmpegLog;
@@ -16,7 +17,8 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 
 /**
- * Decodes a video's frames as packed RGB bytes in display order, knowing the display index of every frame it
+ * Decodes a video's frames as packed RGB in display order, 8 bits a sample ({@code rgb24}) or 16 ({@code rgb48le}, two
+ * bytes a sample, low byte first: a 10-bit source without its low bits cut), knowing the display index of every frame it
  * returns. Frames are identified by their timestamps against the probe (never by counting from a seek), so a seek
  * that lands early or late cannot shift the frame numbering, and a decoder that drops or repeats a frame is caught.
  *
@@ -28,6 +30,7 @@ import org.bytedeco.javacv.FrameGrabber;
 public final class FrameSource implements AutoCloseable {
   private final VideoProbe probe;
   private final FrameSize size;
+  private final int sampleBytes;
   private final FFmpegFrameGrabber grabber;
   private final long[] frameMicros;
   private final Repair repair; // null under FAIL
@@ -35,11 +38,13 @@ public final class FrameSource implements AutoCloseable {
   private Frame pending;
   private int pendingIndex = -1;
 
-  private FrameSource(VideoProbe probe, FrameSize size, FFmpegFrameGrabber grabber, DamagePolicy damaged) {
+  private FrameSource(VideoProbe probe, FrameSize size, int sampleBytes, FFmpegFrameGrabber grabber,
+      DamagePolicy damaged) {
     this.probe = probe;
     this.size = size;
+    this.sampleBytes = sampleBytes;
     this.grabber = grabber;
-    this.repair = damaged == DamagePolicy.REPAIR ? new Repair(size.width() * size.height() * 3) : null;
+    this.repair = damaged == DamagePolicy.REPAIR ? new Repair(size.width() * size.height() * 3 * sampleBytes) : null;
     this.frameMicros = new long[probe.frameCount()];
     for (int i = 0; i < frameMicros.length; i++) {
       frameMicros[i] = Math.round(probe.framePts()[i] * 1e6 * probe.timeBaseNum() / probe.timeBaseDen());
@@ -64,13 +69,26 @@ public final class FrameSource implements AutoCloseable {
    */
   public static FrameSource open(VideoProbe probe, int startFrame, DamagePolicy damaged, FrameSize size)
       throws InvalidVideoException {
+    return open(probe, startFrame, damaged, size, 1);
+  }
+
+  /**
+   * {@link #open(VideoProbe, int, DamagePolicy, FrameSize)} with samples of {@code sampleBytes}: 1 ({@code rgb24}) or
+   * 2 ({@code rgb48le}, for sources deeper than 8 bits: FFmpeg converts their YUV to 16-bit RGB without dithering
+   * to 8 bits). Frames then take {@code width·height·6} bytes.
+   */
+  public static FrameSource open(VideoProbe probe, int startFrame, DamagePolicy damaged, FrameSize size,
+      int sampleBytes) throws InvalidVideoException {
+    if (sampleBytes != 1 && sampleBytes != 2) {
+      throw new IllegalArgumentException("Samples of " + sampleBytes + " bytes: 1 (rgb24) or 2 (rgb48le) expected");
+    }
     if (startFrame < 0 || startFrame >= probe.frameCount()) {
       throw new IllegalArgumentException(String.format(
           "%s: start frame %d outside 0..%d", probe.uri(), startFrame, probe.frameCount() - 1));
     }
     FfmpegLog.quiet();
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(probe.uri());
-    grabber.setPixelFormat(AV_PIX_FMT_RGB24);
+    grabber.setPixelFormat(sampleBytes == 2 ? AV_PIX_FMT_RGB48LE : AV_PIX_FMT_RGB24);
     if (size.width() != probe.width() || size.height() != probe.height()) {
       grabber.setImageWidth(size.width());
       grabber.setImageHeight(size.height());
@@ -81,7 +99,7 @@ public final class FrameSource implements AutoCloseable {
       // next ones with) depends on thread timing; one thread makes the repair, and so every shard, repeatable.
       grabber.setVideoOption("threads", "1");
     }
-    FrameSource source = new FrameSource(probe, size, grabber, damaged);
+    FrameSource source = new FrameSource(probe, size, sampleBytes, grabber, damaged);
     try {
       // JavaCV's message names only the failed call; FFmpeg's log says why.
       try (FfmpegLog.Capture log = FfmpegLog.capture()) {
@@ -181,7 +199,7 @@ public final class FrameSource implements AutoCloseable {
     return pending != null ? pendingIndex : pendingIndex + 1;
   }
 
-  /** Decodes the next frame into {@code dst} at {@code offset} ({@code width·height·3} bytes). */
+  /** Decodes the next frame into {@code dst} at {@code offset} ({@code width·height·3} samples of the source's bytes). */
   public void read(byte[] dst, int offset) throws InvalidVideoException {
     if (repair != null) {
       readRepairing(dst, offset);
@@ -260,8 +278,9 @@ public final class FrameSource implements AutoCloseable {
           "%s: frame size changed mid-stream to %dx%d (was %dx%d)",
           probe.uri(), frame.imageWidth, frame.imageHeight, width, height));
     }
+    // JavaCV hands rgb48le over as bytes too (six a pixel), its stride in bytes
     ByteBuffer view = ((ByteBuffer) frame.image[0]).duplicate();
-    int rowBytes = width * 3;
+    int rowBytes = width * 3 * sampleBytes;
     for (int y = 0; y < height; y++) {
       view.position(y * frame.imageStride);
       view.get(dst, offset + y * rowBytes, rowBytes);

@@ -1,10 +1,14 @@
 package io.swiftvr.media;
 
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_P010LE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB48LE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P10LE;
 
 import io.swiftvr.media.FfmpegLog;
+import io.swiftvr.planner.ColourInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -18,6 +22,11 @@ import org.bytedeco.javacv.FrameRecorder;
  * Encodes restored RGB frames into a video-only segment in the final codec. Each segment is a closed GOP sequence
  * that starts on a keyframe, so segments concatenate by stream copy; timestamps here are frame numbers and the merge
  * replaces them with the source's.
+ *
+ * <p>Frames come as 8-bit RGB ({@code rgb24}) or 16-bit RGB ({@code rgb48le}, two bytes a sample, low byte first),
+ * and are written as 8-bit 4:2:0 or, where the settings' bit depth is 10, 10-bit 4:2:0 (x264 High 10, x265 Main 10,
+ * NVENC HEVC Main 10): FFmpeg converts them once per frame. The source's colour tags go on the stream, and x265 also
+ * writes the source's HDR10 static metadata into the bitstream (the merge puts it into the container for every codec).
  */
 public final class SegmentEncoder implements AutoCloseable {
   private static final int CHECK_SIZE = 256;
@@ -25,6 +34,7 @@ public final class SegmentEncoder implements AutoCloseable {
   private final Frame frame;
   private final int width;
   private final int height;
+  private final int sampleBytes;
   private boolean closed;
 
   public SegmentEncoder(Path file, int width, int height, double frameRate, EncoderSettings settings)
@@ -38,13 +48,31 @@ public final class SegmentEncoder implements AutoCloseable {
    */
   public SegmentEncoder(Path file, int width, int height, double frameRate, EncoderSettings settings, int threads)
       throws IOException {
+    this(file, width, height, frameRate, settings, threads, 1, null);
+  }
+
+  /**
+   * @param sampleBytes 1: frames of 8-bit RGB; 2: frames of 16-bit RGB ({@code rgb48le})
+   * @param colour the source's colour tags and HDR10 static metadata, written to the segment; null for none
+   */
+  public SegmentEncoder(Path file, int width, int height, double frameRate, EncoderSettings settings, int threads,
+      int sampleBytes, ColourInfo colour) throws IOException {
     FfmpegLog.quiet();
+    if (sampleBytes != 1 && sampleBytes != 2) {
+      throw new IllegalArgumentException("Samples of " + sampleBytes + " bytes: 1 (rgb24) or 2 (rgb48le) expected");
+    }
     this.width = width;
     this.height = height;
+    this.sampleBytes = sampleBytes;
+    boolean tenBit = settings.bitDepthFor(8) == 10;
     recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0);
     recorder.setFormat("mp4");
     recorder.setVideoCodecName(settings.codec());
-    recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
+    recorder.setPixelFormat(!tenBit ? AV_PIX_FMT_YUV420P : settings.isNvenc() ? AV_PIX_FMT_P010LE
+        : AV_PIX_FMT_YUV420P10LE);
+    if (colour != null) {
+      tagColours(colour);
+    }
     recorder.setFrameRate(frameRate);
     recorder.setGopSize((int) Math.max(1, Math.round(frameRate * 2)));
     if (settings.isNvenc()) {
@@ -59,7 +87,7 @@ public final class SegmentEncoder implements AutoCloseable {
       recorder.setVideoOption("x264-params", X264Cpu.PARAMS); // the same bytes on every run (X264Cpu)
     }
     if (settings.codec().equals("libx265")) {
-      recorder.setVideoOption("x265-params", "log-level=error:open-gop=0");
+      recorder.setVideoOption("x265-params", "log-level=error:open-gop=0" + x265Hdr(colour));
     }
     if (threads > 0) {
       recorder.setVideoOption("threads", Integer.toString(threads));
@@ -80,7 +108,51 @@ public final class SegmentEncoder implements AutoCloseable {
         throw new StartFailure(settings, file, reason, e);
       }
     }
-    frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3);
+    // rgb48le as bytes: six a pixel, low byte first, as the model writes them
+    frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3 * sampleBytes);
+  }
+
+  /** The bytes one frame takes: {@code width·height·3} samples of {@code sampleBytes}. */
+  public int frameBytes() {
+    return width * height * 3 * sampleBytes;
+  }
+
+  /** 1: this encoder takes 8-bit RGB frames; 2: 16-bit ones ({@code rgb48le}). */
+  public int sampleBytes() {
+    return sampleBytes;
+  }
+
+  /** The source's primaries, transfer, matrix and range on the encoder (its stream and, for x264/x265, its VUI). */
+  private void tagColours(ColourInfo colour) {
+    setKnown("color_primaries", colour.primaries());
+    setKnown("color_trc", colour.transfer());
+    setKnown("colorspace", colour.space());
+    setKnown("color_range", colour.range());
+  }
+
+  private void setKnown(String option, String value) {
+    // "unknown"/"reserved" say nothing; FFmpeg's names for the rest are the option's own constants
+    if (value != null && !value.equals("unknown") && !value.startsWith("reserved") && !value.equals("unspecified")) {
+      recorder.setVideoOption(option, value);
+    }
+  }
+
+  /** x265's HDR10 SEI options for the source's static metadata ({@code :master-display=…:max-cll=…}), or "". */
+  private static String x265Hdr(ColourInfo colour) {
+    if (colour == null) {
+      return "";
+    }
+    StringBuilder params = new StringBuilder();
+    if (colour.masteringDisplay() != null) {
+      params.append(":master-display=").append(colour.masteringDisplay());
+    }
+    if (colour.contentLight() != null) {
+      params.append(":max-cll=").append(colour.contentLight());
+    }
+    if (params.length() > 0) {
+      params.append(":hdr10=1");
+    }
+    return params.toString();
   }
 
   /**
@@ -151,26 +223,26 @@ public final class SegmentEncoder implements AutoCloseable {
     }
   }
 
-  /** Encodes one RGB frame ({@code width·height·3} bytes at {@code offset}). */
+  /** Encodes one RGB frame ({@link #frameBytes} bytes at {@code offset}). */
   public void write(byte[] rgb, int offset) throws IOException {
     ByteBuffer buf = ((ByteBuffer) frame.image[0]);
-    int rowBytes = width * 3;
+    int rowBytes = width * 3 * sampleBytes;
     for (int y = 0; y < height; y++) {
       buf.position(y * frame.imageStride);
       buf.put(rgb, offset + y * rowBytes, rowBytes);
     }
     buf.rewind();
     try {
-      recorder.record(frame, AV_PIX_FMT_RGB24);
+      recorder.record(frame, sampleBytes == 2 ? AV_PIX_FMT_RGB48LE : AV_PIX_FMT_RGB24);
     } catch (FrameRecorder.Exception e) {
       throw new IOException("Encoding failed: " + e.getMessage(), e);
     }
   }
 
-  /** Encodes one RGB frame ({@code width·height·3} bytes at absolute {@code offset} of {@code rgb}). */
+  /** Encodes one RGB frame ({@link #frameBytes} bytes at absolute {@code offset} of {@code rgb}). */
   public void write(ByteBuffer rgb, int offset) throws IOException {
     ByteBuffer buf = ((ByteBuffer) frame.image[0]);
-    int rowBytes = width * 3;
+    int rowBytes = width * 3 * sampleBytes;
     if (frame.imageStride == rowBytes) {
       buf.put(0, rgb, offset, rowBytes * height);
     } else {
@@ -180,7 +252,7 @@ public final class SegmentEncoder implements AutoCloseable {
     }
     buf.rewind();
     try {
-      recorder.record(frame, AV_PIX_FMT_RGB24);
+      recorder.record(frame, sampleBytes == 2 ? AV_PIX_FMT_RGB48LE : AV_PIX_FMT_RGB24);
     } catch (FrameRecorder.Exception e) {
       throw new IOException("Encoding failed: " + e.getMessage(), e);
     }

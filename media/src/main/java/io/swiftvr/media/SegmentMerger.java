@@ -285,6 +285,9 @@ public final class SegmentMerger {
         to.nb_coded_side_data(count.get());
       }
     }
+    // HDR10 static metadata (mastering display, content light level): the source's describe the output as its colour
+    // tags do; the model changes pixels, not the grading they were made for
+    HdrMetadata.copy(from, to);
   }
 
   /** A new dictionary with the entries of {@code source}; FFmpeg allocates it, the caller's struct owns it. */

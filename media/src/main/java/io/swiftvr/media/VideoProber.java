@@ -168,7 +168,10 @@ public final class VideoProber {
               nameOrNull(av_color_range_name(par.color_range())),
               nameOrNull(av_color_primaries_name(par.color_primaries())),
               nameOrNull(av_color_transfer_name(par.color_trc())),
-              nameOrNull(av_color_space_name(par.color_space()))),
+              nameOrNull(av_color_space_name(par.color_space())),
+              HdrMetadata.bitsPerSample(par.format()),
+              HdrMetadata.masteringDisplay(par),
+              HdrMetadata.contentLight(par)),
           otherStreams(ctx, videoIndex),
           findings.isEmpty() ? Damage.NONE : new Damage(findings, damagedFrames));
     } finally {

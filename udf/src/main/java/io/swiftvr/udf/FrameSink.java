@@ -28,6 +28,14 @@ public interface FrameSink {
     return false;
   }
 
+  /**
+   * Bytes a sample of the frames this sink takes: 1 (8-bit RGB), or 2 (16-bit, {@code rgb48le}: the model writes
+   * 16-bit samples for it, which needs a bundle that takes them).
+   */
+  default int sampleBytes() {
+    return 1;
+  }
+
   /** {@code each} as a sink of the network's float output. */
   static FrameSink ofFloats(FrameSink each) {
     return new FrameSink() {
@@ -60,6 +68,11 @@ public interface FrameSink {
       @Override
       public boolean acceptsBuffers() {
         return true;
+      }
+
+      @Override
+      public int sampleBytes() {
+        return encoder.sampleBytes();
       }
     };
   }

@@ -131,6 +131,9 @@ public final class ShardRestorer {
     int outWidth = job.output().width();
     int outHeight = job.output().height();
     boolean floatOutput = sink.wantsFloats();
+    // 16-bit samples where the bundle takes them: in from a source deeper than 8 bits, out for a 10-bit sink
+    int outSampleBytes = floatOutput ? 1 : sink.sampleBytes();
+    int inSampleBytes = inputSampleBytes(probe, job.decode());
     long start = System.nanoTime();
     BlockingQueue<Decoded> decoded = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
     BlockingQueue<Restored> restored = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
@@ -145,15 +148,16 @@ public final class ShardRestorer {
     int modelled = 0;
     int[] repaired;
 
-    try (FrameSource source = FrameSource.open(probe, firstInput, job.damaged(), inputSize);
-        StreamingRestorer stream = model.newStream(job.output(), job.colorFix())) {
+    try (FrameSource source = FrameSource.open(probe, firstInput, job.damaged(), inputSize, inSampleBytes);
+        StreamingRestorer stream = model.newStream(job.output(), job.colorFix(), outSampleBytes)) {
       ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "swiftvr-" + shard.segmentName());
         t.setDaemon(true);
         return t;
       });
       Future<?> decoder = threads.submit(() -> {
-        decodedFrames[0] = decodeChunks(source, probe, inputSize, shard, firstInput, decoded, decodeNanos);
+        decodedFrames[0] = decodeChunks(source, probe, inputSize, inSampleBytes, shard, firstInput, decoded,
+            decodeNanos);
         return null;
       });
       boolean buffers = !floatOutput && sink.acceptsBuffers();
@@ -182,7 +186,7 @@ public final class ShardRestorer {
           long offset = grid.latentOffset(k, frames);
           // flags: the official protocol's last chunk and dit_overlap; 0 under ours
           StreamingRestorer.Chunk input = new StreamingRestorer.Chunk(chunk.frames(), length, inputSize, offset,
-              grid.flags(k, frames));
+              grid.flags(k, frames), inSampleBytes);
           long t0 = System.nanoTime();
           if (k < shard.firstChunk()) { // warm-up chunks only leave their state behind
             StopSignal.enterModel();
@@ -204,9 +208,10 @@ public final class ShardRestorer {
               out = new ChunkFrames(null, stream.restore(input, StreamingRestorer.floats()), outHeight, outWidth);
             } else if (buffers) {
               copy = stream.restore(input, StreamingRestorer.into(buffer));
-              out = new ChunkFrames(null, null, buffer, outHeight, outWidth);
+              out = new ChunkFrames(null, null, buffer, outHeight, outWidth, outSampleBytes);
             } else {
-              out = new ChunkFrames(stream.restore(input, StreamingRestorer.bytes()), null, outHeight, outWidth);
+              out = new ChunkFrames(stream.restore(input, StreamingRestorer.bytes()), null, null, outHeight, outWidth,
+                  outSampleBytes);
             }
           } finally {
             StopSignal.leaveModel();
@@ -250,11 +255,22 @@ public final class ShardRestorer {
     }
   }
 
+  /**
+   * Bytes a sample of the frames the model gets: 2 ({@code rgb48le}) for a source deeper than 8 bits where the bundle
+   * takes 16-bit samples and a chunk of them fits a buffer, else 1. An 8-bit-only bundle gets the source cut to 8 bits
+   * (the job says so once per video).
+   */
+  public int inputSampleBytes(VideoProbe probe, FrameSize decode) {
+    boolean deep = probe.colour() != null && probe.colour().isDeep();
+    long chunkBytes = 6L * Math.max(grid.firstChunkFrames(), grid.chunkFrames()) * decode.width() * decode.height();
+    return deep && model.bundle().manifest().stream().takes16BitSamples() && chunkBytes <= MAX_CHUNK_BYTES ? 2 : 1;
+  }
+
   /** Decoder thread: fills each chunk, padding past the end with copies of the last frame. */
-  private int decodeChunks(FrameSource source, VideoProbe probe, FrameSize size, Shard shard, int firstInput,
-      BlockingQueue<Decoded> out, long[] nanos) throws InvalidVideoException, InterruptedException {
+  private int decodeChunks(FrameSource source, VideoProbe probe, FrameSize size, int sampleBytes, Shard shard,
+      int firstInput, BlockingQueue<Decoded> out, long[] nanos) throws InvalidVideoException, InterruptedException {
     int frames = probe.frameCount();
-    int frameBytes = size.width() * size.height() * 3;
+    int frameBytes = size.width() * size.height() * 3 * sampleBytes;
     byte[] lastFrame = new byte[frameBytes];
     int lastFrameIndex = firstInput - 1;
     int count = 0;

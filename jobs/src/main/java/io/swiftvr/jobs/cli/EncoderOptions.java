@@ -3,7 +3,7 @@ package io.swiftvr.jobs.cli;
 import io.swiftvr.media.EncoderSettings;
 import picocli.CommandLine.Option;
 
-/** The encoder of the restored video: codec, quality, preset. */
+/** The encoder of the restored video: codec, quality, preset, bit depth. */
 final class EncoderOptions {
   @Option(names = "--codec", paramLabel = "C", defaultValue = "libx264",
       description = "libx264, libx265, h264_nvenc or hevc_nvenc (default: ${DEFAULT-VALUE})")
@@ -17,8 +17,13 @@ final class EncoderOptions {
       description = "encoder preset (default: ${DEFAULT-VALUE})")
   String preset;
 
-  /** The checked settings; an unknown codec or a quality out of range is an IllegalArgumentException. */
+  @Option(names = "--bit-depth", paramLabel = "B", converter = WholeNumber.class,
+      description = "bits per sample of the output, 8 or 10 (default: the source's: 10 for a 10-bit source, 8 "
+          + "otherwise)")
+  Integer bitDepth;
+
+  /** The checked settings; an unknown codec, a quality out of range or a bad bit depth is an IllegalArgumentException. */
   EncoderSettings settings() {
-    return new EncoderSettings(codec, crf, preset);
+    return new EncoderSettings(codec, crf, preset, bitDepth);
   }
 }

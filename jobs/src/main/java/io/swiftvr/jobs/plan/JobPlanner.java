@@ -87,7 +87,9 @@ public final class JobPlanner {
           LOG.warn("Damaged {}: {}; restoring it with each lost frame filled from the last good one (--damaged "
               + "repair)", input, probe.damage().describe());
         }
-        String key = videoKey(input, identity, bundle.fingerprint(), grid, warmup, out, options);
+        int outputBits = options.encoder().bitDepthFor(probe.colour().bitsPerSample());
+        warnAboutDepthAndHdr(input, probe, outputBits, bundle);
+        String key = videoKey(input, identity, bundle.fingerprint(), grid, warmup, out, options, outputBits);
         List<Shard> shards = options.spread() != null ? planner.planForParts(key, probe, options.spread())
             : planner.plan(key, probe, options.chunksPerShard());
         LOG.info("Planned {}: {} shards, output {}", probe, shards.size(), out);
@@ -105,6 +107,30 @@ public final class JobPlanner {
         bundle.fingerprint(), grid, warmup, options.encoder(), options.device(), Instant.now().toString(),
         List.copyOf(videos),
         List.copyOf(rejected), inputs.skipped());
+  }
+
+  /**
+   * One warning per video where the output is not what the source might make one expect: a source deeper than 8 bits
+   * that an 8-bit-only bundle gets cut to 8 bits, and an HDR transfer (PQ, HLG), which the model, trained on SDR
+   * video, restores as plain code values: nothing is tone-mapped, the output keeps the source's transfer, primaries,
+   * matrix, range and HDR10 metadata.
+   */
+  private static void warnAboutDepthAndHdr(String input, VideoProbe probe, int outputBits, ModelBundle bundle) {
+    io.swiftvr.planner.ColourInfo colour = probe.colour();
+    if (colour.isDeep() && !bundle.manifest().stream().takes16BitSamples()) {
+      LOG.warn("{}: a {}-bit source, and bundle {} reads 8-bit samples only (its manifest has no stream.sample_bits "
+              + "with 16): the model gets the source cut to 8 bits, the output is written as {}-bit from 8-bit "
+              + "samples; a bundle exported by this version's swiftvr.export keeps all bits", input,
+          colour.bitsPerSample(), bundle.manifest().name(), outputBits);
+    }
+    if (colour.isHdrTransfer()) {
+      LOG.warn("{}: HDR source ({} transfer, {} primaries): the model was trained on SDR video and restores its "
+              + "{}-encoded code values as they are; nothing is tone-mapped, and the output keeps the source's "
+              + "transfer, primaries, matrix, range{} at {} bits", input, colour.transfer(), colour.primaries(),
+          colour.transfer().equals("smpte2084") ? "PQ" : "HLG",
+          colour.masteringDisplay() != null || colour.contentLight() != null ? " and HDR10 metadata" : "",
+          outputBits);
+    }
   }
 
   /**
@@ -140,12 +166,23 @@ public final class JobPlanner {
    */
   static String videoKey(String input, InputIdentity identity, String bundleFingerprint, ChunkGrid grid, int warmup,
       FrameSize out, JobOptions options) {
+    return videoKey(input, identity, bundleFingerprint, grid, warmup, out, options, 8);
+  }
+
+  /**
+   * {@link #videoKey(String, InputIdentity, String, ChunkGrid, int, FrameSize, JobOptions)} for output of
+   * {@code outputBits}: a 10-bit output that the source chose (no {@code --bit-depth}) is in the key, an 8-bit one
+   * leaves it as it was before 10-bit output existed.
+   */
+  static String videoKey(String input, InputIdentity identity, String bundleFingerprint, ChunkGrid grid, int warmup,
+      FrameSize out, JobOptions options, int outputBits) {
     String location = Location.of(input).isRemote() ? input : Path.of(input).toAbsolutePath().toString();
     String sharding = options.spread() != null ? "spread " + options.spread()
         : "chunks per shard " + options.chunksPerShard();
     String identityText = String.join("|", location, Long.toString(identity.size()),
         Long.toString(identity.modified()), identity.headTailSha256(), bundleFingerprint, grid.toString(),
-        "warm-up " + warmup, out.toString(), options.encoder().toString(), sharding);
+        "warm-up " + warmup, out.toString(), options.encoder().toString(), sharding)
+        + (outputBits == 10 && options.encoder().bitDepth() == null ? "|bit-depth 10" : "");
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(identityText.getBytes(StandardCharsets.UTF_8));
       String name = location.substring(location.lastIndexOf('/') + 1);

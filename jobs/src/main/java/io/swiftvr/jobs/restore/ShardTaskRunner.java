@@ -7,6 +7,7 @@ import io.swiftvr.jobs.state.ShardOutcome;
 import io.swiftvr.jobs.storage.Location;
 import io.swiftvr.jobs.storage.RemoteBundles;
 import io.swiftvr.jobs.storage.Storage;
+import io.swiftvr.media.EncoderSettings;
 import io.swiftvr.media.FfmpegLog;
 import io.swiftvr.media.FrameSize;
 import io.swiftvr.media.SegmentEncoder;
@@ -53,6 +54,19 @@ public final class ShardTaskRunner {
    * thrown while Spark has attempts left, so a transient fault is retried, and becomes a {@code failed} row on the
    * last attempt, so one video never aborts the batch.
    */
+  /** The source's bits per sample, 8 where the probe does not know (plans written before it was probed). */
+  static int bitsOf(VideoProbe probe) {
+    return probe.colour() == null || probe.colour().bitsPerSample() == 0 ? 8 : probe.colour().bitsPerSample();
+  }
+
+  /**
+   * 2 (the model writes 16-bit samples, the encoder converts them to 10 bits) for 10-bit output from a bundle that
+   * writes 16-bit samples, else 1 (an 8-bit-only bundle's bytes are widened by the encoder's conversion).
+   */
+  static int outputSampleBytes(EncoderSettings encoding, ModelBundle bundle) {
+    return encoding.bitDepthFor(8) == 10 && bundle.manifest().stream().takes16BitSamples() ? 2 : 1;
+  }
+
   public static ShardOutcome run(ShardTask task, TaskEnvironment env, IntConsumer progress) {
     Shard shard = task.shard();
     VideoPlan video = task.video();
@@ -89,8 +103,9 @@ public final class ShardTaskRunner {
       FrameSize out = video.outputSize();
       ShardResult result;
       try {
-        try (SegmentEncoder encoder = new SegmentEncoder(
-            temp, out.width(), out.height(), probe.frameRate(), task.encoder(), env.encoderThreads())) {
+        EncoderSettings encoding = task.encoder().withBitDepth(task.encoder().bitDepthFor(bitsOf(probe)));
+        try (SegmentEncoder encoder = new SegmentEncoder(temp, out.width(), out.height(), probe.frameRate(), encoding,
+            env.encoderThreads(), outputSampleBytes(encoding, bundle), probe.colour())) {
           result = new ShardRestorer(model).restore(new ShardRestorer.Job(probe, shard, out, video.damaged(), video.decodeSize()),
               FrameSink.encoding(encoder), progress);
         } catch (IOException e) {

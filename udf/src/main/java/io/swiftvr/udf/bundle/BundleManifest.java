@@ -50,7 +50,25 @@ public record BundleManifest(
       int warmup_chunks,
       String protocol,
       int dit_overlap,
-      int lq_crop_multiple) {
+      int lq_crop_multiple,
+      int[] sample_bits) {
+
+    /**
+     * Whether the module takes and returns 16-bit samples (their two bytes in a last axis of 2, {@code float_output}
+     * 2) as well as 8-bit ones: {@code sample_bits} lists 16. Bundles exported before 10-bit sources were carried through
+     * have no such key and read uint8 only.
+     */
+    public boolean takes16BitSamples() {
+      if (sample_bits == null) {
+        return false;
+      }
+      for (int bits : sample_bits) {
+        if (bits == 16) {
+          return true;
+        }
+      }
+      return false;
+    }
 
     /**
      * The chunk grid this section describes, its protocol included.

@@ -87,7 +87,15 @@ public final class RestorerModel implements AutoCloseable {
 
   /** {@link #newStream(FrameSize)} with the output's colours matched to the input's by {@code colorFix}. */
   public StreamingRestorer newStream(FrameSize output, ColorFix colorFix) {
-    return new StreamingRestorer(this, model.getNDManager().newSubManager(device), output, colorFix);
+    return newStream(output, colorFix, 1);
+  }
+
+  /**
+   * {@link #newStream(FrameSize, ColorFix)} writing samples of {@code outSampleBytes}: 1 (8-bit) or 2 (16-bit,
+   * {@code rgb48le}, for 10-bit output; the bundle must take 16-bit samples, its manifest's {@code stream.sample_bits}).
+   */
+  public StreamingRestorer newStream(FrameSize output, ColorFix colorFix, int outSampleBytes) {
+    return new StreamingRestorer(this, model.getNDManager().newSubManager(device), output, colorFix, outSampleBytes);
   }
 
   /**

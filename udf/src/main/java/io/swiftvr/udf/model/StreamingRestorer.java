@@ -2,6 +2,7 @@ package io.swiftvr.udf.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -34,6 +35,7 @@ public final class StreamingRestorer implements AutoCloseable {
   private final int outWidth;
   private final boolean asyncCopies;
   private final boolean takesFlags;
+  private final int outSampleBytes; // 1: 8-bit output; 2: 16-bit (rgb48le), docs/bundle-format.md
   private final ColorCorrector colorFix;
   private final Queue<HostCopy> inFlight = new ConcurrentLinkedQueue<>();
   private final List<ByteBuffer> borrowed = new ArrayList<>();
@@ -46,10 +48,23 @@ public final class StreamingRestorer implements AutoCloseable {
   private static volatile boolean copyIntoWorks = true;
 
   StreamingRestorer(RestorerModel model, NDManager streamScope, FrameSize output, ColorFix colorFix) {
+    this(model, streamScope, output, colorFix, 1);
+  }
+
+  /** @param outSampleBytes 1 for 8-bit output samples, 2 for 16-bit ones ({@code rgb48le}: low byte first) */
+  StreamingRestorer(RestorerModel model, NDManager streamScope, FrameSize output, ColorFix colorFix,
+      int outSampleBytes) {
+    if (outSampleBytes != 1 && outSampleBytes != 2) {
+      throw new IllegalArgumentException("Output samples of " + outSampleBytes + " bytes: 1 or 2 expected");
+    }
+    if (outSampleBytes == 2) {
+      requires16BitSamples(model, "16-bit output");
+    }
     this.model = model;
     this.streamScope = streamScope;
     this.outHeight = output.height();
     this.outWidth = output.width();
+    this.outSampleBytes = outSampleBytes;
     this.asyncCopies = model.copiesAsynchronously();
     // Under the official protocol the module takes t_offset = [latent offset, chunk flags] (docs/bundle-format.md).
     this.takesFlags = model.bundle().chunkGrid().official();
@@ -68,7 +83,20 @@ public final class StreamingRestorer implements AutoCloseable {
    * {@code rgb}; the index of its first latent within the whole video (the DiT's temporal position); and its flags
    * ({@link io.swiftvr.planner.ChunkGrid#flags}; non-zero only under the official protocol).
    */
-  public record Chunk(byte[] rgb, int frames, FrameSize size, long latentOffset, long flags) {}
+  public record Chunk(byte[] rgb, int frames, FrameSize size, long latentOffset, long flags, int sampleBytes) {
+    /** A chunk of 8-bit samples. */
+    public Chunk(byte[] rgb, int frames, FrameSize size, long latentOffset, long flags) {
+      this(rgb, frames, size, latentOffset, flags, 1);
+    }
+  }
+
+  private static void requires16BitSamples(RestorerModel model, String what) {
+    if (!model.bundle().manifest().stream().takes16BitSamples()) {
+      throw new IllegalArgumentException(String.format(
+          "%s: bundle %s reads and writes 8-bit samples only (its manifest has no stream.sample_bits with 16; "
+              + "re-export it with this version of swiftvr.export)", what, model.bundle().manifest().name()));
+    }
+  }
 
   /**
    * What becomes of a restored chunk: rounded bytes in a new array ({@link #bytes}), the same copied straight into a
@@ -195,7 +223,10 @@ public final class StreamingRestorer implements AutoCloseable {
       NDArray frames = run(chunkScope, chunk, output.floats() || fixColors);
       if (fixColors) {
         long t0 = System.nanoTime();
-        frames = colorFix.correct(chunkInput, frames, output.floats());
+        frames = colorFix.correct(chunkInput, frames, output.floats() || outSampleBytes == 2);
+        if (outSampleBytes == 2 && !output.floats()) {
+          frames = rgb48le(frames);
+        }
         lastForward += System.nanoTime() - t0;
       } else if (colorFix.active()) {
         colorFix.skip(chunkInput);
@@ -234,9 +265,27 @@ public final class StreamingRestorer implements AutoCloseable {
     return HostCopy.DONE;
   }
 
-  /** Bytes of a restored chunk of {@code frames} frames. */
+  /**
+   * Floats in [0, 1] {@code [F, H, W, 3]} as the module writes 16-bit samples: {@code round(x · 65535)}, two bytes
+   * each, low byte first ({@code [F, H, W, 3, 2]} uint8).
+   */
+  private static NDArray rgb48le(NDArray unit) {
+    try (NDArray clipped = unit.clip(0f, 1f);
+        NDArray scaled = clipped.mul(65535f);
+        NDArray v = scaled.round();
+        NDArray divided = v.div(256f);
+        NDArray high = divided.floor();
+        NDArray highTimes = high.mul(256f);
+        NDArray low = v.sub(highTimes);
+        NDArray pairs = NDArrays.stack(new NDList(low, high), 4)) {
+      return pairs.toType(DataType.UINT8, true);
+    }
+  }
+
+  /** Bytes of a restored chunk of {@code frames} frames (two a sample for 16-bit output). */
   public int outputBytes(int frames) {
-    return Math.multiplyExact(Math.multiplyExact(frames * 3, outHeight), outWidth);
+    return Math.multiplyExact(Math.multiplyExact(Math.multiplyExact(frames * 3, outHeight), outWidth),
+        outSampleBytes);
   }
 
   /**
@@ -278,6 +327,12 @@ public final class StreamingRestorer implements AutoCloseable {
 
   private NDArray run(NDManager chunkScope, Chunk chunk, boolean floatOutput) {
     byte[] rgb = chunk.rgb();
+    int sampleBytes = chunk.sampleBytes();
+    if (sampleBytes == 2) {
+      requires16BitSamples(model, "16-bit input");
+    } else if (sampleBytes != 1) {
+      throw new IllegalArgumentException("Chunk samples of " + sampleBytes + " bytes: 1 or 2 expected");
+    }
     int frames = chunk.frames();
     int height = chunk.size().height();
     int width = chunk.size().width();
@@ -286,7 +341,7 @@ public final class StreamingRestorer implements AutoCloseable {
     if (flags != 0 && !takesFlags) {
       throw new IllegalArgumentException("Chunk flags " + flags + " for a bundle of the swiftvr protocol, which has none");
     }
-    int expected = frames * height * width * 3;
+    int expected = Math.multiplyExact(frames * height * width * 3, sampleBytes);
     if (rgb.length < expected) {
       throw new IllegalArgumentException(String.format(
           "Chunk buffer holds %d bytes, %d frames of %dx%d need %d", rgb.length, frames, width, height, expected));
@@ -298,16 +353,19 @@ public final class StreamingRestorer implements AutoCloseable {
 
     NDList inputs = new NDList(4 + state.size());
     // Synchronous copy to the device (from page-locked memory where the pool pins), so the buffer is free again.
-    inputs.add(chunkScope.create(input, new Shape(frames, height, width, 3), DataType.UINT8));
+    // 16-bit samples as their two bytes in a last axis (the module's contract; DJL's CPU JNI has no int16)
+    Shape inputShape = sampleBytes == 2 ? new Shape(frames, height, width, 3, 2) : new Shape(frames, height, width, 3);
+    inputs.add(chunkScope.create(input, inputShape, DataType.UINT8));
     chunkInput = inputs.get(0);
     inputs.add(chunkScope.create(new long[] {outHeight, outWidth}));
     inputs.add(chunkScope.create(takesFlags ? new long[] {latentOffset, flags} : new long[] {latentOffset}));
-    inputs.add(chunkScope.create(new long[] {floatOutput ? 1 : 0}));
+    inputs.add(chunkScope.create(new long[] {floatOutput ? 1 : outSampleBytes == 2 ? 2 : 0}));
     inputs.addAll(state);
     long t1 = System.nanoTime();
 
     NDList outputs;
-    CompiledChunk compiled = flags != 0 || floatOutput || state.get(0).getShape().size() == 0 ? null
+    boolean eightBit = sampleBytes == 1 && outSampleBytes == 1; // the compiled chunk reads and writes bytes only
+    CompiledChunk compiled = flags != 0 || floatOutput || !eightBit || state.get(0).getShape().size() == 0 ? null
         : model.compiledFor(frames, chunk.size(), outputSize());
     if (compiled != null && inputs.get(0).getDataType() == DataType.UINT8) {
       // A middle chunk of the compiled shape, its states carried: frames, latent offset, the states
@@ -340,7 +398,9 @@ public final class StreamingRestorer implements AutoCloseable {
     state = next;
     NDArray frameOut = outputs.get(0);
     Shape shape = frameOut.getShape();
-    if (shape.dimension() != 4 || shape.get(0) != frames || shape.get(1) != outHeight || shape.get(2) != outWidth) {
+    int dimensions = !floatOutput && outSampleBytes == 2 ? 5 : 4;
+    if (shape.dimension() != dimensions || shape.get(0) != frames || shape.get(1) != outHeight
+        || shape.get(2) != outWidth) {
       throw new IllegalStateException("Restorer returned frames of shape " + shape + ", expected ("
           + frames + ", " + outHeight + ", " + outWidth + ", 3)");
     }

@@ -1,0 +1,128 @@
+package io.swiftvr.media;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB48LE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.swiftvr.planner.ColourInfo;
+import io.swiftvr.planner.DamagePolicy;
+import io.swiftvr.planner.TestMedia;
+import io.swiftvr.planner.VideoProbe;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * 10-bit HDR sources through decode, encode and merge on real FFmpeg: probed with their depth, colour tags and HDR10
+ * metadata; decoded to 16-bit RGB and written as 10-bit, a smooth ramp keeps several times the levels the 8-bit path
+ * leaves it; the output carries the source's tags and HDR10 metadata.
+ */
+class TenBitTest {
+  private static final int WIDTH = 96;
+  private static final int HEIGHT = 64;
+  private static final int FRAMES = 6;
+
+  @TempDir
+  Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"libx265", "libx264", "prores_ks"})
+  void probeReadsDepthColourTagsAndHdrMetadata(String codec) throws Exception {
+    Path clip = TenBitClips.write(dir.resolve("clip." + (codec.equals("prores_ks") ? "mov" : "mp4")), codec, WIDTH,
+        HEIGHT, FRAMES);
+    ColourInfo colour = new VideoProber().probe(clip.toString()).colour();
+    // MOV's colour box (nclc) has no range flag: a ProRes clip's range is the decoder's to say, not the container's
+    String range = codec.equals("prores_ks") ? "unknown" : "tv";
+    assertEquals(new ColourInfo(range, "bt2020", "smpte2084", "bt2020nc", 10, TenBitClips.MASTERING,
+        TenBitClips.CONTENT_LIGHT), colour);
+    assertTrue(colour.isDeep() && colour.isHdrTransfer());
+  }
+
+  @Test
+  void eightBitSourceIsProbedAsEightBitWithoutHdrMetadata() throws Exception {
+    ColourInfo colour = new VideoProber().probe(TestMedia.realShort().toString()).colour();
+    assertEquals(8, colour.bitsPerSample());
+    assertNull(colour.masteringDisplay());
+    assertNull(colour.contentLight());
+    assertEquals(8, EncoderSettings.defaults().bitDepthFor(colour.bitsPerSample()), "an 8-bit source stays 8-bit");
+  }
+
+  @Test
+  void tenBitSourceComesOutTenBitWithItsRampAndHdrMetadata() throws Exception {
+    VideoProbe source = new VideoProber().probe(
+        TenBitClips.write(dir.resolve("hdr10.mp4"), "libx265", WIDTH, HEIGHT, FRAMES).toString());
+    EncoderSettings x265 = new EncoderSettings("libx265", 4, "ultrafast");
+    assertEquals(10, x265.bitDepthFor(source.colour().bitsPerSample()), "the source's depth by default");
+
+    Path ten = passThrough(source, 2, x265.withBitDepth(10), "ten");
+    Path eight = passThrough(source, 1, x265.withBitDepth(8), "eight");
+
+    VideoProbe tenOut = new VideoProber().probe(ten.toString());
+    assertEquals(source.colour(), tenOut.colour(), "10 bits, BT.2020, PQ, limited range, mastering display, CLL");
+    assertEquals(FRAMES, tenOut.frameCount());
+    assertEquals(8, new VideoProber().probe(eight.toString()).colour().bitsPerSample());
+    int tenLevels = rampLevels(ten);
+    int eightLevels = rampLevels(eight);
+    // 24000..28000 of 65535 across 96 pixels: ~53 luma codes in 10 bits, ~13 in 8 (the banding of a graded sky;
+    // the 8-bit path's dither adds a few)
+    assertTrue(tenLevels >= 2 * eightLevels, "ramp levels: 10-bit path " + tenLevels + ", 8-bit " + eightLevels);
+    assertTrue(tenLevels >= 40, "ramp levels: 10-bit path " + tenLevels);
+  }
+
+  @Test
+  void eightBitCodecsRefuseTenBits() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new EncoderSettings("h264_nvenc", 18, "p5", 10));
+    assertEquals("Encoder h264_nvenc writes 8-bit samples only; 10-bit output needs one of "
+        + "[libx264, libx265, hevc_nvenc]", e.getMessage());
+    assertEquals(8, new EncoderSettings("h264_nvenc", 18, "p5").bitDepthFor(10));
+  }
+
+  /** Decodes the source with samples of {@code sampleBytes}, encodes as {@code settings}, merges as the job does. */
+  private Path passThrough(VideoProbe source, int sampleBytes, EncoderSettings settings, String name)
+      throws Exception {
+    Path segment = dir.resolve(name + "-segment.mp4");
+    int frameBytes = WIDTH * HEIGHT * 3 * sampleBytes;
+    byte[] frame = new byte[frameBytes];
+    try (FrameSource frames = FrameSource.open(source, 0, DamagePolicy.FAIL, new FrameSize(WIDTH, HEIGHT),
+        sampleBytes);
+        SegmentEncoder encoder = new SegmentEncoder(segment, WIDTH, HEIGHT, source.frameRate(), settings, 1,
+            sampleBytes, source.colour())) {
+      assertEquals(frameBytes, encoder.frameBytes());
+      for (int i = 0; i < FRAMES; i++) {
+        frames.read(frame, 0);
+        encoder.write(frame, 0);
+      }
+    }
+    Path output = dir.resolve(name + ".mp4");
+    new SegmentMerger().merge(source, List.of(segment), new int[] {0}, output);
+    return output;
+  }
+
+  /** Distinct green values along a row of the ramp in the output's first frame, decoded to 16 bits. */
+  private static int rampLevels(Path video) throws Exception {
+    try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toString())) {
+      grabber.setPixelFormat(AV_PIX_FMT_RGB48LE);
+      grabber.start();
+      Frame frame = grabber.grabImage();
+      ByteBuffer rgb = ((ByteBuffer) frame.image[0]).order(ByteOrder.LITTLE_ENDIAN);
+      Set<Integer> levels = new HashSet<>();
+      int row = TenBitClips.RAMP_ROWS / 2;
+      for (int x = 0; x < WIDTH; x++) {
+        levels.add(rgb.getShort(row * frame.imageStride + x * 6 + 2) & 0xFFFF);
+      }
+      return levels.size();
+    }
+  }
+}
