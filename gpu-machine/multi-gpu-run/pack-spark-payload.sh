@@ -19,7 +19,9 @@
 # the JRE and jni.h) and OUT_DIR/MANIFEST (component, offset, length, sha256; parts and their sha256). stage.sh
 # appends the parts on the device and unpacks each component as soon as its bytes are complete.
 # Environment: PART_MIB (36), SPARK_JRE_MODULES, KEEP_BUILD=1 keeps the unpacked tree in OUT_DIR/build/tree,
-#   TREE_ONLY=1 stops after making that tree (with jre/ and app/ffmpeg-natives.jar) for trying a jar set.
+#   TREE_ONLY=1 stops after making that tree (with jre/ and app/ffmpeg-natives.jar) for trying a jar set,
+#   EXTRA_COMPONENTS="FILE..." appends more components after Spark's jars (the RAPIDS jar: gpu-machine/rapids/),
+#   PARTS_ONLY=1 re-cuts MANIFEST and parts from the components an earlier pack left in OUT_DIR/build/components.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -79,7 +81,9 @@ for f in jobs/target/classpath-runtime.txt jobs/target/spark-home/jars; do
 done
 jobs_jar=$(ls jobs/target/swiftvr-jobs-*-SNAPSHOT.jar | grep -v -e -spark.jar -e -tests.jar | head -1)
 build=$out/build
-rm -rf "$build/tree" "$build/components" "$out"/part[0-9]* "$out/MANIFEST" "$out/payload.bin"
+rm -rf "$out"/part[0-9]* "$out/MANIFEST" "$out/payload.bin"
+if [[ -z ${PARTS_ONLY:-} ]]; then
+rm -rf "$build/tree" "$build/components"
 mkdir -p "$build/tree/spark-home/jars" "$build/tree/app" "$build/components"
 
 # 1. JRE, FFmpeg natives, jni.h: pack-pipeline-payload.sh with the Spark module set (its JRE is rebuilt only when
@@ -121,9 +125,13 @@ xz_tree() {  # COMPONENT DIR...: one xz stream over the folders below $build/tre
 }
 xz_tree app.tar.xz app
 xz_tree spark-jars.tar.xz spark-home
+fi
 
 # 3. payload.bin = the components in this order; MANIFEST; parts.
+ffmpeg_component=$(cd "$build/components" && ls ffmpeg-*.tar.xz)
+for f in ${EXTRA_COMPONENTS:-}; do cp "$f" "$build/components/"; done
 order=(pipeline-jni.tar pipeline-jre.tar.xz app.tar.xz "$ffmpeg_component" spark-jars.tar.xz)
+for f in ${EXTRA_COMPONENTS:-}; do order+=("$(basename "$f")"); done
 offset=0
 : >"$out/payload.bin"
 {

@@ -16,6 +16,9 @@
 #   clip             ClipTools make-clip: samples/cockatoo.mp4 scaled to $CLIP_SIZE, played forwards and backwards
 #                    to $SHARDS shards of $CHUNKS_PER_SHARD chunks (first chunk 28 frames, then 24), H.264
 #   run-B-N          the job with bundle B (small, official) on N GPUs; its output folder is new every time
+#   run-B-N-rapids-S the same with cluster-conf/profiles/standalone-rapids.conf and the RAPIDS setting S on top of it
+#                    (gpu-machine/rapids/settings/S.conf; "off" leaves the plugin out): the driver starts through
+#                    SparkSubmit with the staged RAPIDS jar in --jars (gpu-machine/rapids/README.md)
 #   compare-B        frame hashes of every N's output against N=1 (ClipTools hashes / compare)
 #   results          $OUT/results.md and results.json (analyze.py), $OUT/runs.tar.xz (reports, event logs, executor
 #                    bindings, GPU samples, hashes); always runs, at the end of every call
@@ -114,11 +117,17 @@ make_clip() {
 
 # One run of the job: standalone master + worker (N GPUs) + the driver; everything under $work/runs/B-nN.
 spark_run() {  # BUNDLE_NAME N [opt|again]
-  local b=$1 n=$2 variant=${3:-} bundle d pids=() visible="" disc rc label
+  local b=$1 n=$2 variant=${3:-} bundle d pids=() visible="" disc rc label profile=cluster-conf/profiles/standalone.conf
+  local setting=""
   local -a modopts
   read -r -a modopts <<<"$modopts_str"
   bundle=$(bundle_dir "$b")
   label=$b${variant:+-$variant}
+  if [[ $variant == rapids-* ]]; then
+    setting=gpu-machine/rapids/settings/${variant#rapids-}.conf
+    profile=cluster-conf/profiles/standalone-rapids.conf
+    [[ -f $setting ]] || { echo "no RAPIDS setting $setting"; return 1; }
+  fi
   d=$work/runs/$label-n$n
   rm -rf "$d"; mkdir -p "$d/logs" "$d/events" "$d/work" "$work/tmp"
   if [[ $device == cpu ]]; then
@@ -150,12 +159,19 @@ spark_run() {  # BUNDLE_NAME N [opt|again]
   echo "${pids[*]}" >"$work/pids"
   wait_for "$d/logs/worker.log" "Successfully registered with master" 90 $! || { kill "${pids[@]}" 2>/dev/null; return 1; }
   grep -h "resource" "$d/logs/worker.log" | grep -i gpu | head -3
-  # The standalone profile as system properties, then what this machine changes.
+  # The standalone profile as system properties (a RAPIDS setting's keys replace the profile's; 'unset' drops one),
+  # then what this machine changes.
   local -a conf=()
+  local -A props=()
+  local -a keys=()
   while read -r key value; do
     [[ -z $key || $key == \#* ]] && continue
-    conf+=("-D$key=$value")
-  done <cluster-conf/profiles/standalone.conf
+    [[ -v props[$key] ]] || keys+=("$key")
+    props[$key]=$value
+  done < <(cat "$profile" ${setting:+"$setting"})
+  for key in "${keys[@]}"; do
+    [[ ${props[$key]} == unset ]] || conf+=("-D$key=${props[$key]}")
+  done
   local xopts="-Dai.djl.offline=true -Dorg.bytedeco.javacpp.cachedir=$work/javacpp -Djava.io.tmpdir=$work/tmp"
   [[ -n $CUDART_DIR ]] && xopts+=" -Djna.library.path=$CUDART_DIR"
   [[ -n ${JOB_JAVA_OPTS:-} && $variant != opt ]] && xopts+=" $JOB_JAVA_OPTS"
@@ -175,10 +191,19 @@ spark_run() {  # BUNDLE_NAME N [opt|again]
     --chunks-per-shard "$chunks_per_shard" --size "$size" --preset "$preset")
   echo "driver: java ... io.swiftvr.jobs.cli.Main ${job[*]}"
   printf '%s\n' "${conf[@]}" >"$d/driver-conf.txt"
+  # With RAPIDS (plugin on or off) the driver starts through SparkSubmit, whose class loader holds --jars: the
+  # plugin's ShimLoader adds its shim folders to that loader (on the plain -cp of Java 17 it finds none to add to),
+  # and executors fetch the jar before their plugins start.
+  local -a main=(io.swiftvr.jobs.cli.Main)
+  if [[ -n $setting ]]; then
+    main=(org.apache.spark.deploy.SparkSubmit --master "spark://127.0.0.1:$port" --jars "$(rapids_jars)"
+      --class io.swiftvr.jobs.cli.Main "$(ls "$APP"/swiftvr-jobs-*.jar | head -1)")
+    cp "$setting" "$d/rapids-setting.conf"
+  fi
   local t0 t1
   t0=$(date +%s.%N)
   env "${env_common[@]}" "$JAVA" "${modopts[@]}" -Xmx8g ${xopts} -cp "$APP/*:$SPARK_HOME/jars/*" "${conf[@]}" \
-    io.swiftvr.jobs.cli.Main "${job[@]}" >"$d/logs/driver.out" 2>"$d/logs/driver.log"
+    "${main[@]}" "${job[@]}" >"$d/logs/driver.out" 2>"$d/logs/driver.log"
   rc=$?
   t1=$(date +%s.%N)
   echo "{\"bundle\": \"$label\", \"n\": $n, \"rc\": $rc, \"start\": $t0, \"end\": $t1," \
@@ -195,7 +220,12 @@ spark_run() {  # BUNDLE_NAME N [opt|again]
   echo "executors: $(ls -d "$d"/work/app-*/* 2>/dev/null | wc -l); task bindings:"
   sed 's/.*Task binding: //' "$d/bindings.txt" | head -n 8
   python3 "$here/analyze.py" run "$d" || true
+  [[ -n $setting ]] && { python3 "$repo/gpu-machine/rapids/analyze-rapids.py" run "$d" || true; }
   return "$rc"
+}
+
+rapids_jars() {  # the staged RAPIDS jar(s), comma-separated, for --jars
+  ls "$run"/rapids/*.jar 2>/dev/null | paste -sd,
 }
 
 setup() {
@@ -247,7 +277,7 @@ results() {
   ls -la "$out"
 }
 
-export -f setup spark_run compare_outputs make_clip wait_for bundle_dir results
+export -f setup spark_run compare_outputs make_clip wait_for bundle_dir results rapids_jars
 # Executors run TorchScript with its graph optimiser off by default: with it on, the profiling executor runs a shape's
 # first two calls unfused and fuses later ones (on CUDA by default), so a shard's pixels could depend on how many
 # shards its executor ran before, i.e. on N. JOB_JAVA_OPTS= (empty) runs DJL's default; steps named run-B-N-opt run
@@ -306,8 +336,10 @@ for s in "${steps[@]}"; do
       b=${s#run-}; variant=""
       [[ $b == *-opt ]] && { variant=opt; b=${b%-opt}; }
       [[ $b == *-again ]] && { variant=again; b=${b%-again}; }
+      [[ $b == *-rapids-* ]] && { variant=rapids-${b##*-rapids-}; b=${b%-rapids-*}; }
       n=${b##*-}; b=${b%-*}
       if ! staged pipeline-jre app ffmpeg spark-jars; then echo "=== $s: waiting for stage.sh"; continue; fi
+      if [[ $variant == rapids-* && -z $(rapids_jars) ]]; then echo "=== $s: waiting for the RAPIDS jar"; continue; fi
       if [[ $device == gpu && ! -f $state/done-setup ]]; then echo "=== $s: waiting for setup"; continue; fi
       if [[ ! -f $clip || ! -f $(bundle_dir "$b")/manifest.json ]]; then
         echo "=== $s: waiting for the clip and bundle $b"; continue

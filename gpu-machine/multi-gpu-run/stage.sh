@@ -7,6 +7,8 @@
 #   spark-home/jars/     Spark's jars (SPARK_HOME for the master, worker and executors)
 #   app/                 our jars (bench's for ClipTools), their dependencies, and ffmpeg-natives.jar (rebuilt from the xz tar)
 #   pipeline/            jre.tar.xz, ffmpeg-*.tar.xz, jni-include/: a payload for pipeline-bench.sh's setup
+#   rapids/              the RAPIDS Accelerator jar and the Spark jars it needs beyond the pruned set, when the pack
+#                        had them (EXTRA_COMPONENTS; gpu-machine/rapids/README.md)
 # Idempotent (markers in $ROOT/spark-stage); a MANIFEST of another payload starts over. Prints what is still missing;
 # exits 0 unless a part or component fails its checksum (1) or nothing was carried (2).
 #
@@ -66,7 +68,8 @@ unpack() {  # COMPONENT FILE
       mkdir -p "$run/pipeline" "$run/app" && cp "$2" "$run/pipeline/$1"
       rm -f "$run/app/ffmpeg-natives.jar"
       "$repo/gpu-machine/java-engine/ffmpeg-natives-jar.sh" "$run/pipeline/$1" "$run/app/ffmpeg-natives.jar" ;;
-    app.tar.xz | spark-jars.tar.xz) mkdir -p "$run" && xz -dc "$2" | tar -xf - -C "$run" ;;
+    app.tar.xz | spark-jars.tar.xz | rapids-deps.tar.xz) mkdir -p "$run" && xz -dc "$2" | tar -xf - -C "$run" ;;
+    rapids-*.jar.xz) mkdir -p "$run/rapids" && xz -dc -T0 "$2" >"$run/rapids/${1%.xz}" ;;
     *) echo "unknown component $1"; return 1 ;;
   esac
 }
