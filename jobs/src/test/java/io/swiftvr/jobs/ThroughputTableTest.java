@@ -40,7 +40,8 @@ class ThroughputTableTest {
     VideoProbe probe = new VideoProbe("in.mp4", 0, "mp4", "h264", 64, 48, 0, 1, 24, 24, 1, false, false, 0, pts,
         new int[] {0}, new ColourInfo(null, null, null, null), List.of());
     VideoPlan video = new VideoPlan("v", "in.mp4", new InputIdentity(1, 1, "00"), probe, List.<Shard>of(),
-        new FrameSize(128, 96), "in.swiftvr.mp4", io.swiftvr.planner.DamagePolicy.REPAIR, null);
+        new FrameSize(128, 96), "in.swiftvr.mp4", io.swiftvr.planner.DamagePolicy.REPAIR, null,
+        null);
     JobPlan plan = new JobPlan(dir.toString(), "m", "m", "f", ChunkGrid.SWIFTVR, 2, EncoderSettings.defaults(), "auto",
         "now",
         List.of(video), List.of(), "");

@@ -1,6 +1,7 @@
 package io.swiftvr.jobs.cli;
 
 import io.swiftvr.jobs.plan.JobOptions;
+import io.swiftvr.udf.color.ColorFix;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +23,7 @@ final class DoctorCommand implements JobCommand {
   public int call() {
     JobOptions options = new JobOptions(List.of(), output.location(), model.location(), null, encoder.settings(),
         JobOptions.DEFAULT_CHUNKS_PER_SHARD, null, null, "auto", null, null, List.of(), false,
-        JobOptions.DEFAULT_DAMAGED);
+        JobOptions.DEFAULT_DAMAGED, ColorFix.DEFAULT);
     return Doctor.run(options, System.out);
   }
 }

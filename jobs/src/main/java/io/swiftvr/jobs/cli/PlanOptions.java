@@ -4,6 +4,7 @@ import io.swiftvr.jobs.plan.JobOptions;
 import io.swiftvr.jobs.storage.Location;
 import io.swiftvr.media.OutputSize;
 import io.swiftvr.planner.DamagePolicy;
+import io.swiftvr.udf.color.ColorFix;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Mixin;
@@ -47,6 +48,12 @@ final class PlanOptions {
           + "last good one, listed in report/videos.csv) or fail (reject it when planning) (default: repair)")
   DamagePolicy damaged = JobOptions.DEFAULT_DAMAGED;
 
+  @Option(names = "--color-fix", paramLabel = "F", converter = ColorFixValue.class,
+      description = "match the output's low-frequency colour to the input's: none, wavelet (the output's detail on "
+          + "the input's blurred colours) or adain (each channel's mean and spread set to the input's) (default: "
+          + "${DEFAULT-VALUE}, chosen on the held-out set, docs/quality.md)")
+  ColorFix colorFix = ColorFix.DEFAULT;
+
   /** The checked values of a run; throws IllegalArgumentException with one line naming the option. */
   JobOptions toJobOptions(String outputDir, Path prices, Path estimateFrom, List<Path> addThroughput,
       boolean retryFailed) {
@@ -80,7 +87,8 @@ final class PlanOptions {
         estimateFrom,
         addThroughput,
         retryFailed,
-        damaged);
+        damaged,
+        colorFix);
   }
 
   /** Inputs keep relative paths as given (they name the files in reports); {@code @FILE} names a local manifest. */

@@ -3,6 +3,7 @@ package io.swiftvr.jobs.plan;
 import io.swiftvr.media.EncoderSettings;
 import io.swiftvr.media.OutputSize;
 import io.swiftvr.planner.DamagePolicy;
+import io.swiftvr.udf.color.ColorFix;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.List;
  * @param addThroughput other throughput tables to join the report's
  * @param retryFailed run again shards an earlier run failed for good
  * @param damaged what to do with a video whose packets are damaged: repair it, or reject it when planning
+ * @param colorFix what is done to the restored frames' colours ({@code --color-fix})
  */
 public record JobOptions(
     List<String> inputs,
@@ -36,7 +38,8 @@ public record JobOptions(
     Path estimateFrom,
     List<Path> addThroughput,
     boolean retryFailed,
-    DamagePolicy damaged) implements Serializable {
+    DamagePolicy damaged,
+    ColorFix colorFix) implements Serializable {
 
   public static final String DEFAULT_INPUT = "samples/realshort.mp4";
   public static final String DEFAULT_MODEL = "models/swiftvr-small";

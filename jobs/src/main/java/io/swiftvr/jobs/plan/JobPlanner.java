@@ -15,6 +15,7 @@ import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.udf.ShardRestorer;
 import io.swiftvr.udf.bundle.InvalidBundleException;
 import io.swiftvr.udf.bundle.ModelBundle;
+import io.swiftvr.udf.color.ColorFix;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -93,7 +94,8 @@ public final class JobPlanner {
         List<Shard> shards = options.spread() != null ? planner.planForParts(key, probe, options.spread())
             : planner.plan(key, probe, options.chunksPerShard());
         LOG.info("Planned {}: {} shards, output {}", probe, shards.size(), out);
-        videos.add(new VideoPlan(key, input, identity, probe, shards, out, outputName, options.damaged(), decode));
+        videos.add(new VideoPlan(key, input, identity, probe, shards, out, outputName, options.damaged(), decode,
+            options.colorFix()));
       } catch (InvalidVideoException e) {
         LOG.warn("Rejected {}", e.getMessage());
         outputOwners.values().remove(input);
@@ -161,8 +163,9 @@ public final class JobPlanner {
   /**
    * The key of a video's segments, markers and outcome rows: the input's location and identity (size, modification
    * time, head and tail hash) and every effective parameter that changes the restored frames or the segments' layout
-   * (the bundle's fingerprint, which covers its manifest, the chunk grid, the warm-up, the output size, the encoder
-   * and the sharding), so a rerun finds its own earlier work and nothing else.
+   * (the bundle's fingerprint, which covers its manifest, the chunk grid, the warm-up, the output size, the encoder,
+   * the sharding and the colour fix), so a rerun finds its own earlier work and nothing else. Without a colour fix the
+   * key is what it was before {@code --color-fix} existed, so earlier runs' work is found again.
    */
   static String videoKey(String input, InputIdentity identity, String bundleFingerprint, ChunkGrid grid, int warmup,
       FrameSize out, JobOptions options) {
@@ -182,6 +185,7 @@ public final class JobPlanner {
     String identityText = String.join("|", location, Long.toString(identity.size()),
         Long.toString(identity.modified()), identity.headTailSha256(), bundleFingerprint, grid.toString(),
         "warm-up " + warmup, out.toString(), options.encoder().toString(), sharding)
+        + (options.colorFix() == ColorFix.NONE ? "" : "|color-fix " + options.colorFix())
         + (outputBits == 10 && options.encoder().bitDepth() == null ? "|bit-depth 10" : "");
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(identityText.getBytes(StandardCharsets.UTF_8));

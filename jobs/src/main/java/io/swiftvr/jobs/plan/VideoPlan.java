@@ -5,6 +5,7 @@ import io.swiftvr.media.FrameSize;
 import io.swiftvr.planner.DamagePolicy;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.VideoProbe;
+import io.swiftvr.udf.color.ColorFix;
 import java.io.Serializable;
 import java.util.List;
 
@@ -15,16 +16,18 @@ import java.util.List;
  * derives from the input's location and identity and the parameters hash ({@code JobPlanner.videoKey}), so a rerun
  * with the same inputs and parameters finds its earlier work. {@code damaged} says what a task does with a frame the
  * decoder loses ({@code --damaged}); it is not in the key, since it changes no pixel of a video that restores under
- * both.
+ * both. {@code colorFix} is what is done to the restored frames' colours ({@code --color-fix}); it changes pixels, so
+ * it is in the key.
  */
 public record VideoPlan(
     String key, String input, InputIdentity identity, VideoProbe probe, List<Shard> shards, FrameSize outputSize,
-    String outputName, DamagePolicy damaged, FrameSize decodeSize)
+    String outputName, DamagePolicy damaged, FrameSize decodeSize, ColorFix colorFix)
     implements Serializable {
 
   public VideoPlan {
     damaged = damaged == null ? DamagePolicy.FAIL : damaged; // plans written before repair: as they ran then
     decodeSize = decodeSize == null ? new FrameSize(probe.width(), probe.height()) : decodeSize; // likewise
+    colorFix = colorFix == null ? ColorFix.NONE : colorFix; // plans written before --color-fix: as they ran then
   }
 
   /** The probe pointing at a local file FFmpeg can open: the input itself, or its copy in {@code cache}. */

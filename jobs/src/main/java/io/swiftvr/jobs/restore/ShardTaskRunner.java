@@ -106,8 +106,9 @@ public final class ShardTaskRunner {
         EncoderSettings encoding = task.encoder().withBitDepth(task.encoder().bitDepthFor(bitsOf(probe)));
         try (SegmentEncoder encoder = new SegmentEncoder(temp, out.width(), out.height(), probe.frameRate(), encoding,
             env.encoderThreads(), outputSampleBytes(encoding, bundle), probe.colour())) {
-          result = new ShardRestorer(model).restore(new ShardRestorer.Job(probe, shard, out, video.damaged(), video.decodeSize()),
-              FrameSink.encoding(encoder), progress);
+          ShardRestorer.Job job = new ShardRestorer.Job(probe, shard, out, video.damaged(), video.decodeSize())
+              .withColorFix(video.colorFix());
+          result = new ShardRestorer(model).restore(job, FrameSink.encoding(encoder), progress);
         } catch (IOException e) {
           throw new IOException("cannot write " + segment + ": " + withReason(e.getMessage()), e);
         }
