@@ -1,6 +1,7 @@
 package io.swiftvr.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swiftvr.jobs.cli.Main;
 import io.swiftvr.jobs.spark.RestoreJob;
@@ -52,6 +53,18 @@ class TenBitJobTest {
         TestMedia.repoRoot().resolve(SIXTEEN_BIT_BUNDLE).toString(), "--codec", "libx265", "--preset", "ultrafast",
         "--spread", "2");
     assertEquals(source.colour(), restored.colour(), "10 bits, BT.2020, PQ, limited range, mastering display, CLL");
+    assertEquals(source.frameCount(), restored.frameCount());
+  }
+
+  @Test
+  void proresForEditorsComesOutAsQuickTimeWithTheMetadata(@TempDir Path out) throws Exception {
+    VideoProbe restored = restore(out, "--input", hdr10.toString(), "--model",
+        TestMedia.repoRoot().resolve(SIXTEEN_BIT_BUNDLE).toString(), "--codec", "prores_ks");
+    assertTrue(restored.uri().endsWith("hdr10.swiftvr.mov"), restored.uri());
+    ColourInfo want = source.colour();
+    // ProRes 422 HQ; MOV's colour box has no range flag
+    assertEquals(new ColourInfo("unknown", want.primaries(), want.transfer(), want.space(), 10,
+        want.masteringDisplay(), want.contentLight()), restored.colour());
     assertEquals(source.frameCount(), restored.frameCount());
   }
 

@@ -8,7 +8,8 @@ import java.util.Locale;
  * How restored frames are encoded: codec, quality, speed preset and sample depth. The segments are written directly
  * in this codec so that merging is a stream copy.
  *
- * @param codec an FFmpeg encoder name: libx264, libx265, h264_nvenc, hevc_nvenc
+ * @param codec an FFmpeg encoder name: libx264, libx265, h264_nvenc, hevc_nvenc, or, as intermediates for editors,
+ *     prores_ks (ProRes 422 HQ, 10-bit only, in QuickTime) and ffv1 (lossless, in Matroska), which take no crf or preset
  * @param crf constant-rate-factor quality (x264/x265: lower is better, 18 is visually lossless for most content);
  *     for NVENC it is used as the constant-quality level
  * @param preset encoder speed preset (x264/x265: ultrafast … veryslow; NVENC: p1 … p7)
@@ -16,9 +17,13 @@ import java.util.Locale;
  *     source stays 8-bit and a 10-bit one stays 10-bit
  */
 public record EncoderSettings(String codec, int crf, String preset, Integer bitDepth) implements Serializable {
-  public static final List<String> CODECS = List.of("libx264", "libx265", "h264_nvenc", "hevc_nvenc");
-  /** The codecs that write 10-bit samples (libx264 as High 10, libx265 as Main 10, hevc_nvenc as Main 10). */
-  public static final List<String> TEN_BIT_CODECS = List.of("libx264", "libx265", "hevc_nvenc");
+  public static final List<String> CODECS =
+      List.of("libx264", "libx265", "h264_nvenc", "hevc_nvenc", "prores_ks", "ffv1");
+  /**
+   * The codecs that write 10-bit samples (libx264 as High 10, libx265 and hevc_nvenc as Main 10, ProRes 422 HQ,
+   * FFV1).
+   */
+  public static final List<String> TEN_BIT_CODECS = List.of("libx264", "libx265", "hevc_nvenc", "prores_ks", "ffv1");
 
   public EncoderSettings {
     if (!CODECS.contains(codec)) {
@@ -29,6 +34,10 @@ public record EncoderSettings(String codec, int crf, String preset, Integer bitD
     }
     if (bitDepth != null && bitDepth != 8 && bitDepth != 10) {
       throw new IllegalArgumentException("Bit depth must be 8 or 10, got " + bitDepth);
+    }
+    if (bitDepth != null && bitDepth == 8 && codec.equals("prores_ks")) {
+      throw new IllegalArgumentException("Encoder prores_ks writes 10-bit samples only (ProRes 422 HQ); drop "
+          + "--bit-depth 8 or choose another codec");
     }
     if (bitDepth != null && bitDepth == 10 && !TEN_BIT_CODECS.contains(codec)) {
       throw new IllegalArgumentException(
@@ -57,7 +66,18 @@ public record EncoderSettings(String codec, int crf, String preset, Integer bitD
     if (bitDepth != null) {
       return bitDepth;
     }
+    if (codec.equals("prores_ks")) {
+      return 10;
+    }
     return sourceBits > 8 && TEN_BIT_CODECS.contains(codec) ? 10 : 8;
+  }
+
+  /**
+   * The container segments and outputs are written in: QuickTime for ProRes, Matroska for FFV1 (MP4 holds neither),
+   * else null (the source's choice: MP4 for MP4/MOV sources, Matroska otherwise).
+   */
+  public String container() {
+    return codec.equals("prores_ks") ? "mov" : codec.equals("ffv1") ? "mkv" : null;
   }
 
   /** The same settings with the output's bit depth fixed. */

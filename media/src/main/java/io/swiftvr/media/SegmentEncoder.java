@@ -6,6 +6,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB48LE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P10LE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV422P10LE;
 
 import io.swiftvr.media.FfmpegLog;
 import io.swiftvr.planner.ColourInfo;
@@ -66,10 +67,11 @@ public final class SegmentEncoder implements AutoCloseable {
     this.sampleBytes = sampleBytes;
     boolean tenBit = settings.bitDepthFor(8) == 10;
     recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0);
-    recorder.setFormat("mp4");
+    String container = settings.container();
+    recorder.setFormat(container == null ? "mp4" : container.equals("mov") ? "mov" : "matroska");
     recorder.setVideoCodecName(settings.codec());
     recorder.setPixelFormat(!tenBit ? AV_PIX_FMT_YUV420P : settings.isNvenc() ? AV_PIX_FMT_P010LE
-        : AV_PIX_FMT_YUV420P10LE);
+        : settings.codec().equals("prores_ks") ? AV_PIX_FMT_YUV422P10LE : AV_PIX_FMT_YUV420P10LE);
     if (colour != null) {
       tagColours(colour);
     }
@@ -79,6 +81,10 @@ public final class SegmentEncoder implements AutoCloseable {
       recorder.setVideoOption("preset", settings.preset());
       recorder.setVideoOption("rc", "vbr");
       recorder.setVideoOption("cq", Integer.toString(settings.crf()));
+    } else if (settings.codec().equals("prores_ks")) {
+      recorder.setVideoOption("profile", "3"); // 422 HQ
+    } else if (settings.codec().equals("ffv1")) {
+      recorder.setVideoOption("level", "3"); // lossless; version 3: multithreaded slices, CRCs
     } else {
       recorder.setVideoOption("preset", settings.preset());
       recorder.setVideoOption("crf", Integer.toString(settings.crf()));

@@ -65,8 +65,8 @@ class TenBitTest {
     EncoderSettings x265 = new EncoderSettings("libx265", 4, "ultrafast");
     assertEquals(10, x265.bitDepthFor(source.colour().bitsPerSample()), "the source's depth by default");
 
-    Path ten = passThrough(source, 2, x265.withBitDepth(10), "ten");
-    Path eight = passThrough(source, 1, x265.withBitDepth(8), "eight");
+    Path ten = passThrough(source, 2, x265.withBitDepth(10), "ten.mp4");
+    Path eight = passThrough(source, 1, x265.withBitDepth(8), "eight.mp4");
 
     VideoProbe tenOut = new VideoProber().probe(ten.toString());
     assertEquals(source.colour(), tenOut.colour(), "10 bits, BT.2020, PQ, limited range, mastering display, CLL");
@@ -80,19 +80,47 @@ class TenBitTest {
     assertTrue(tenLevels >= 30, "ramp levels: 10-bit path " + tenLevels); // 42 of the source's 51 on 2026-12-06
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"prores_ks", "ffv1"})
+  void intermediatesForEditorsAreTenBitWithTheSourcesColourAndHdrMetadata(String codec) throws Exception {
+    VideoProbe source = new VideoProber().probe(
+        TenBitClips.write(dir.resolve("hdr10.mp4"), "libx265", WIDTH, HEIGHT, FRAMES).toString());
+    EncoderSettings settings = new EncoderSettings(codec, 18, "medium");
+    assertEquals(codec.equals("prores_ks") ? 10 : 8, settings.bitDepthFor(8), "ProRes is 10-bit only");
+    assertEquals(10, settings.bitDepthFor(10));
+    Path out = passThrough(source, 2, settings.withBitDepth(10), codec + "." + settings.container());
+    VideoProbe restored = new VideoProber().probe(out.toString());
+    ColourInfo want = source.colour();
+    if (codec.equals("prores_ks")) { // MOV's colour box has no range flag
+      want = new ColourInfo("unknown", want.primaries(), want.transfer(), want.space(), 10, want.masteringDisplay(),
+          want.contentLight());
+    }
+    assertEquals(want, restored.colour());
+    assertEquals(FRAMES, restored.frameCount());
+    assertTrue(rampLevels(out) >= 30, "ramp levels " + rampLevels(out));
+  }
+
+  @Test
+  void proresIsTenBitOnly() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new EncoderSettings("prores_ks", 18, "medium", 8));
+    assertEquals("Encoder prores_ks writes 10-bit samples only (ProRes 422 HQ); drop --bit-depth 8 or choose another "
+        + "codec", e.getMessage());
+  }
+
   @Test
   void eightBitCodecsRefuseTenBits() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new EncoderSettings("h264_nvenc", 18, "p5", 10));
     assertEquals("Encoder h264_nvenc writes 8-bit samples only; 10-bit output needs one of "
-        + "[libx264, libx265, hevc_nvenc]", e.getMessage());
+        + "[libx264, libx265, hevc_nvenc, prores_ks, ffv1]", e.getMessage());
     assertEquals(8, new EncoderSettings("h264_nvenc", 18, "p5").bitDepthFor(10));
   }
 
   /** Decodes the source with samples of {@code sampleBytes}, encodes as {@code settings}, merges as the job does. */
   private Path passThrough(VideoProbe source, int sampleBytes, EncoderSettings settings, String name)
       throws Exception {
-    Path segment = dir.resolve(name + "-segment.mp4");
+    Path segment = dir.resolve("segment-" + name);
     int frameBytes = WIDTH * HEIGHT * 3 * sampleBytes;
     byte[] frame = new byte[frameBytes];
     try (FrameSource frames = FrameSource.open(source, 0, DamagePolicy.FAIL, new FrameSize(WIDTH, HEIGHT),
@@ -105,7 +133,7 @@ class TenBitTest {
         encoder.write(frame, 0);
       }
     }
-    Path output = dir.resolve(name + ".mp4");
+    Path output = dir.resolve(name);
     new SegmentMerger().merge(source, List.of(segment), new int[] {0}, output);
     return output;
   }

@@ -70,7 +70,7 @@ public final class JobPlanner {
         if (!storage.exists(input)) {
           throw new InvalidVideoException(input, "file not found");
         }
-        String outputName = outputName(listed.relativePath());
+        String outputName = outputName(listed.relativePath(), options.encoder().container());
         String owner = outputOwners.putIfAbsent(outputName, input);
         if (owner != null) {
           throw new InvalidVideoException(input, String.format("its output %s would also be the output of %s; "
@@ -151,12 +151,20 @@ public final class JobPlanner {
    * streams (MP4 for MP4/MOV sources), Matroska otherwise.
    */
   static String outputName(String relativePath) {
+    return outputName(relativePath, null);
+  }
+
+  /** {@link #outputName(String)} in {@code container} ("mov", "mkv") where the codec needs one, when not null. */
+  static String outputName(String relativePath, String container) {
     int slash = relativePath.lastIndexOf('/');
     String folder = relativePath.substring(0, slash + 1);
     String name = relativePath.substring(slash + 1);
     int dot = name.lastIndexOf('.');
     String base = dot > 0 ? name.substring(0, dot) : name;
     String ext = dot > 0 ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
+    if (container != null) {
+      return folder + base + ".swiftvr." + container;
+    }
     return folder + base + ".swiftvr." + (List.of("mp4", "m4v", "mov").contains(ext) ? "mp4" : "mkv");
   }
 
