@@ -339,7 +339,9 @@ for s in "${steps[@]}"; do
       [[ $b == *-rapids-* ]] && { variant=rapids-${b##*-rapids-}; b=${b%-rapids-*}; }
       n=${b##*-}; b=${b%-*}
       if ! staged pipeline-jre app ffmpeg spark-jars; then echo "=== $s: waiting for stage.sh"; continue; fi
-      if [[ $variant == rapids-* && -z $(rapids_jars) ]]; then echo "=== $s: waiting for the RAPIDS jar"; continue; fi
+      if [[ $variant == rapids-* ]] && ! ls "$run"/rapids/rapids-4-spark_*.jar >/dev/null 2>&1; then
+        echo "=== $s: waiting for the RAPIDS jar (stage.sh)"; continue
+      fi
       if [[ $device == gpu && ! -f $state/done-setup ]]; then echo "=== $s: waiting for setup"; continue; fi
       if [[ ! -f $clip || ! -f $(bundle_dir "$b")/manifest.json ]]; then
         echo "=== $s: waiting for the clip and bundle $b"; continue
