@@ -133,7 +133,9 @@ public final class ShardRestorer {
     boolean floatOutput = sink.wantsFloats();
     // 16-bit samples where the bundle takes them: in from a source deeper than 8 bits, out for a 10-bit sink
     int outSampleBytes = floatOutput ? 1 : sink.sampleBytes();
-    int inSampleBytes = inputSampleBytes(probe, job.decode());
+    // The colour fix reads its reference from the module's input as bytes or int16 (udf.color.ColorMatch.unitRange),
+    // not yet as the contract's 16-bit byte pairs: a colour-fixed stream gets 8-bit input (its output stays 16-bit).
+    int inSampleBytes = job.colorFix() == ColorFix.NONE ? inputSampleBytes(probe, job.decode()) : 1;
     long start = System.nanoTime();
     BlockingQueue<Decoded> decoded = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
     BlockingQueue<Restored> restored = new ArrayBlockingQueue<>(QUEUE_CHUNKS);

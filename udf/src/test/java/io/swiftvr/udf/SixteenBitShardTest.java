@@ -17,6 +17,7 @@ import io.swiftvr.planner.ShardPlanner;
 import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.udf.bundle.ModelBundle;
+import io.swiftvr.udf.color.ColorFix;
 import io.swiftvr.udf.model.RestorerModel;
 import io.swiftvr.udf.model.StreamingRestorer;
 import java.nio.file.Path;
@@ -78,6 +79,29 @@ class SixteenBitShardTest {
     }), n -> { });
     assertEquals(shard.emittedFrames(), checked[0]);
     assertTrue(highBytes[0] > 0, "samples of 32768 and up (a set top bit) come through");
+  }
+
+  @Test
+  void aColourFixedStreamWritesSixteenBitSamplesFromItsFloats() throws Exception {
+    Shard shard = new ShardPlanner(sixteen.bundle().chunkGrid(), 1).plan("fix", probe, 1).get(0);
+    ShardRestorer.Job job = ShardRestorer.Job.of(probe, shard, OUT).withColorFix(ColorFix.WAVELET);
+    int samples = OUT.width() * OUT.height() * 3;
+    float[][] floats = new float[probe.frameCount()][];
+    ShardRestorer restorer = new ShardRestorer(sixteen);
+    restorer.restore(job, FrameSink.ofFloats((f, out, i) -> {
+      floats[f] = java.util.Arrays.copyOfRange(out.floats(), i * samples, (i + 1) * samples);
+    }), n -> { });
+    int[] checked = {0};
+    restorer.restore(job, sixteenBitSink((f, out, i) -> {
+      byte[] b = out.bytes();
+      int base = i * out.frameBytes();
+      for (int s = 0; s < samples; s += 97) {
+        int v = (b[base + 2 * s] & 0xFF) | (b[base + 2 * s + 1] & 0xFF) << 8;
+        assertEquals(Math.round(floats[f][s] * 65535f), v, 1, "frame " + f + " sample " + s);
+      }
+      checked[0]++;
+    }), n -> { });
+    assertEquals(shard.emittedFrames(), checked[0]);
   }
 
   @Test
