@@ -9,7 +9,8 @@ import java.util.Locale;
  * in this codec so that merging is a stream copy.
  *
  * @param codec an FFmpeg encoder name: libx264, libx265, h264_nvenc, hevc_nvenc, or, as intermediates for editors,
- *     prores_ks (ProRes 422 HQ, 10-bit only, in QuickTime) and ffv1 (lossless, in Matroska), which take no crf or preset
+ *     prores_ks (ProRes 422 HQ, 10-bit only, in QuickTime) and ffv1 (lossless, in Matroska), which take no crf or
+ *     preset
  * @param crf constant-rate-factor quality (x264/x265: lower is better, 18 is visually lossless for most content);
  *     for NVENC it is used as the constant-quality level
  * @param preset encoder speed preset (x264/x265: ultrafast … veryslow; NVENC: p1 … p7)

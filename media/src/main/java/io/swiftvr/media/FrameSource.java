@@ -17,10 +17,11 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 
 /**
- * Decodes a video's frames as packed RGB in display order, 8 bits a sample ({@code rgb24}) or 16 ({@code rgb48le}, two
- * bytes a sample, low byte first: a 10-bit source without its low bits cut), knowing the display index of every frame it
- * returns. Frames are identified by their timestamps against the probe (never by counting from a seek), so a seek
- * that lands early or late cannot shift the frame numbering, and a decoder that drops or repeats a frame is caught.
+ * Decodes a video's frames as packed RGB in display order, 8 bits a sample ({@code rgb24}) or 16 ({@code rgb48le},
+ * two bytes a sample, low byte first: a 10-bit source without its low bits cut), knowing the display index of every
+ * frame it returns. Frames are identified by their timestamps against the probe (never by counting from a seek), so
+ * a seek that lands early or late cannot shift the frame numbering, and a decoder that drops or repeats a frame is
+ * caught.
  *
  * <p>What a caught frame means is the {@link DamagePolicy}'s choice: under {@code FAIL} a lost or repeated frame fails
  * the read; under {@code REPAIR} each frame the decoder loses (damaged packets, a cut-off end) is returned as a copy of
@@ -199,7 +200,7 @@ public final class FrameSource implements AutoCloseable {
     return pending != null ? pendingIndex : pendingIndex + 1;
   }
 
-  /** Decodes the next frame into {@code dst} at {@code offset} ({@code width·height·3} samples of the source's bytes). */
+  /** Decodes the next frame into {@code dst} at {@code offset}: {@code width·height·3} samples of its sample bytes. */
   public void read(byte[] dst, int offset) throws InvalidVideoException {
     if (repair != null) {
       readRepairing(dst, offset);
