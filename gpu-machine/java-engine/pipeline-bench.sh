@@ -17,6 +17,8 @@
 #           ms; export-official compiles them when AOTI lists IN:OUT sizes), java-official-long-torchscript (as
 #           java-official-long with -Dswiftvr.compiled=false, the baseline of a bundle that has compiled variants),
 #           export-official-fp8 and java-official-long-fp8 (the FP8-linear variant, swiftvr.fp8)
+#           issue 30: java-official-10bit (the same 640x360 clip as 8-bit H.264 with 8-bit output and as 10-bit H.264
+#           with 10-bit output through 16-bit samples, official bundle, 2560x1440, one JVM each; TEN_BIT_FRAMES, 240)
 # Steps that finished leave a marker in $STATE (/tmp survives between back-to-back runs while the machine stays
 # warm), so a second run resumes; a step that would not fit in what is left of $DEADLINE seconds is skipped.
 # Everything is printed (tee it into $OUT); nvidia-smi samples the GPU's used memory every 200 ms into $OUT/mem.csv.
@@ -113,6 +115,16 @@ java_bench() {  # BUNDLE [SIZES] [PRESET] [PYTORCH_CUDA_ALLOC_CONF]; env BENCH_C
     -cp "$CP" io.swiftvr.bench.RestoreBenchmark "$c" "$1" "$s" gpu libx264 "$p"
 }
 
+ten_bit_bench() {  # issue 30: 8-bit path against the 10-bit path on the same frames, same warm machine
+  local c8=/tmp/svb-clip-8bit.mp4 c10=/tmp/svb-clip-10bit.mp4 n=${TEN_BIT_FRAMES:-240}
+  $JAVA -cp "$CP" io.swiftvr.bench.ClipTools make-clip "$clip" $c8 640x360 "$n" 24 48 8 || return 1
+  $JAVA -cp "$CP" io.swiftvr.bench.ClipTools make-clip "$clip" $c10 640x360 "$n" 24 48 10 || return 1
+  BENCH_CLIP=$c8 JVM_EXTRA="-Dswiftvr.bench.bitDepth=8 -Dswiftvr.throughput.csv=$out/throughput-8bit.csv" \
+    java_bench /tmp/bundles/official 2560x1440 || return 1
+  BENCH_CLIP=$c10 JVM_EXTRA="-Dswiftvr.bench.bitDepth=10 -Dswiftvr.throughput.csv=$out/throughput-10bit.csv" \
+    java_bench /tmp/bundles/official 2560x1440
+}
+
 check_copies() {  # EngineCheck on the GPU with the test bundle: goldens, then byte output through the host copies
   $JAVA -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Djna.library.path="$CUDART_DIR" \
     -cp "$CP" io.swiftvr.bench.EngineCheck udf/src/test/resources/bundles/tiny gpu --repeat 2
@@ -123,8 +135,8 @@ py_bench() {  # MODULE_FILE [SIZES] [more swiftvr.bench_gpu arguments]
   PYTHONPATH="$PWD/model" python3 -m swiftvr.bench_gpu --torchscript "$1" --clip "$clip" --resolutions ${s//,/ } "${@:3}"
 }
 
-export -f setup export_official export_official_fp8 export_small java_bench check_copies py_bench
-export JAVA JRE NATIVES CP payload clip sizes preset CUDART_DIR
+export -f setup export_official export_official_fp8 export_small java_bench check_copies py_bench ten_bit_bench
+export JAVA JRE NATIVES CP payload clip sizes preset CUDART_DIR out
 
 long_clip=$payload/clips/cockatoo-x4.mp4  # the 56 s clip pack-pipeline-payload.sh makes
 steps=("$@")
@@ -165,6 +177,8 @@ for s in "${steps[@]}"; do
     java-official-long-sync) [[ -f $state/done-export-official ]] \
       && BENCH_CLIP=$long_clip JVM_EXTRA=-Dswiftvr.cuda.hostCopies=false \
            step java-official-long-sync 100 java_bench /tmp/bundles/official 2560x1440 ;;
+    java-official-10bit) [[ -f /tmp/bundles/official/manifest.json ]] \
+      && step java-official-10bit 240 ten_bit_bench ;;
     export-small) step export-small 60 export_small ;;
     java-small) [[ -f $state/done-export-small ]] && step java-small 60 java_bench /tmp/bundles/small ;;
     py-small) [[ -f $state/done-export-small ]] && step py-small 40 py_bench /tmp/bundles/small/restorer-bf16.pt ;;

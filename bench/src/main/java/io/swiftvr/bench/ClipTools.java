@@ -38,11 +38,12 @@ public final class ClipTools {
     avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     switch (args.length == 0 ? "" : args[0]) {
       case "make-clip" -> makeClip(Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]),
-          args.length > 5 ? Double.parseDouble(args[5]) : 24, args.length > 6 ? Integer.parseInt(args[6]) : 48);
+          args.length > 5 ? Double.parseDouble(args[5]) : 24, args.length > 6 ? Integer.parseInt(args[6]) : 48,
+          args.length > 7 ? Integer.parseInt(args[7]) : 8);
       case "hashes" -> System.out.println(hashes(Path.of(args[1]), Path.of(args[2])));
       case "compare" -> System.exit(compare(Path.of(args[1]), Path.of(args[2])) ? 0 : 1);
       default -> {
-        System.err.println("usage: ClipTools make-clip SRC OUT WxH FRAMES [FPS] [GOP] | hashes VIDEO OUT_TXT"
+        System.err.println("usage: ClipTools make-clip SRC OUT WxH FRAMES [FPS] [GOP] [BITS] | hashes VIDEO OUT_TXT"
             + " | compare A B");
         System.exit(2);
       }
@@ -50,6 +51,12 @@ public final class ClipTools {
   }
 
   static void makeClip(Path src, Path out, String size, int frames, double fps, int gop) throws IOException {
+    makeClip(src, out, size, frames, fps, gop, 8);
+  }
+
+  /** {@code bits} 10: H.264 High 10 (a 10-bit source for the 10-bit path's benchmark), else 8-bit 4:2:0. */
+  static void makeClip(Path src, Path out, String size, int frames, double fps, int gop, int bits)
+      throws IOException {
     int width = Integer.parseInt(size.substring(0, size.indexOf('x')));
     int height = Integer.parseInt(size.substring(size.indexOf('x') + 1));
     List<Frame> source = new ArrayList<>();
@@ -69,7 +76,7 @@ public final class ClipTools {
     try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(temp.toFile(), width, height, 0)) {
       recorder.setFormat("mp4");
       recorder.setVideoCodecName("libx264");
-      recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
+      recorder.setPixelFormat(bits == 10 ? avutil.AV_PIX_FMT_YUV420P10LE : AV_PIX_FMT_YUV420P);
       recorder.setFrameRate(fps);
       recorder.setGopSize(gop);
       recorder.setVideoOption("preset", "veryfast");
@@ -83,8 +90,8 @@ public final class ClipTools {
       recorder.stop();
     }
     Files.move(temp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    System.out.printf(Locale.ROOT, "%s: %d frames %dx%d at %.3f fps (%.1f s), GOP %d, from %d frames of %s%n", out,
-        frames, width, height, fps, frames / fps, gop, source.size(), src);
+    System.out.printf(Locale.ROOT, "%s: %d frames %dx%d at %.3f fps (%.1f s), GOP %d, %d-bit, from %d frames of %s%n",
+        out, frames, width, height, fps, frames / fps, gop, bits, source.size(), src);
   }
 
   /** Writes the per-frame hashes of a video; returns a one-line summary. */

@@ -72,6 +72,13 @@ public final class RestoreBenchmark {
     Device device = args.length > 3 && args[3].equals("gpu") ? Device.gpu() : Device.cpu();
     EncoderSettings encoder = new EncoderSettings(args.length > 4 ? args[4] : "libx264", 18,
         args.length > 5 ? args[5] : "medium");
+    // -Dswiftvr.bench.bitDepth=10: 10-bit output, through 16-bit samples where the bundle takes them, as the job
+    // writes a 10-bit source (issue 30); a 10-bit CLIP also reaches the model as 16-bit samples
+    String bitDepth = System.getProperty("swiftvr.bench.bitDepth");
+    if (bitDepth != null) {
+      encoder = encoder.withBitDepth(Integer.parseInt(bitDepth));
+    }
+    int outSampleBytes = encoder.bitDepthFor(8) == 10 && bundle.manifest().stream().takes16BitSamples() ? 2 : 1;
     ChunkGrid grid = bundle.chunkGrid();
     Shard whole = new ShardPlanner(grid, 0).plan("bench", probe, Integer.MAX_VALUE).get(0);
 
@@ -99,7 +106,7 @@ public final class RestoreBenchmark {
             grid.emitEnd(warmEnd - 1, probe.frameCount()));
         long w0 = System.nanoTime();
         for (int pass = 0; pass < 3; pass++) {
-          restorer.restore(ShardRestorer.Job.of(probe, warm, out), (f, frames, i) -> { }, n -> { });
+          restorer.restore(ShardRestorer.Job.of(probe, warm, out), discardingSink(outSampleBytes), n -> { });
         }
         System.out.printf(Locale.ROOT, "%dx%d: warm-up (3 x %d chunks) %.1f s%n", out.width(), out.height(), warmEnd,
             (System.nanoTime() - w0) / 1e9);
@@ -108,7 +115,8 @@ public final class RestoreBenchmark {
         Path segment = work.resolve("bench-" + out.width() + "x" + out.height() + ".mp4");
         ShardResult r;
         try (GpuMemorySampler memory = new GpuMemorySampler(device);
-            SegmentEncoder enc = new SegmentEncoder(segment, out.width(), out.height(), probe.frameRate(), encoder)) {
+            SegmentEncoder enc = new SegmentEncoder(segment, out.width(), out.height(), probe.frameRate(), encoder, 0,
+                outSampleBytes, probe.colour())) {
           r = restorer.restore(ShardRestorer.Job.of(probe, whole, out), FrameSink.encoding(enc), n -> { });
           enc.close();
           rows.add(row(probe, bundle, out, model, r, memory.peakMiB(), Files.size(segment)));
@@ -215,5 +223,18 @@ public final class RestoreBenchmark {
       return -1;
     }
     return -1;
+  }
+
+  /** A sink that drops frames of {@code sampleBytes} (the warm-up runs the model as the timed run will). */
+  private static FrameSink discardingSink(int sampleBytes) {
+    return new FrameSink() {
+      @Override
+      public void accept(int videoFrame, io.swiftvr.udf.ChunkFrames frames, int index) {}
+
+      @Override
+      public int sampleBytes() {
+        return sampleBytes;
+      }
+    };
   }
 }
