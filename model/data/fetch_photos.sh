@@ -9,19 +9,20 @@
 #   cache/photos/<id>.<png|jpg>   the original file of each photo (Enlightenment: the full-size
 #                                 image decoded from its .edj by edje_decc)
 #   cache/clips/<id>.<ext>        each clip of footage.tsv (vtest.avi, cockatoo.mp4, realshort.mp4, tree.avi)
+#   cache/other/<file>            each picture of other_sources.tsv (held-out groups from other packages)
 #   cache/licences/<package>.copyright   each package's copyright file, kept beside the photos
 # Idempotent: packages and photos already present are not fetched again.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 cache="$here/cache"
-mkdir -p "$cache/debs" "$cache/x" "$cache/photos" "$cache/clips" "$cache/licences"
+mkdir -p "$cache/debs" "$cache/x" "$cache/photos" "$cache/clips" "$cache/other" "$cache/licences"
 
 need() { command -v "$1" >/dev/null || { echo "missing command: $1 ($2)" >&2; exit 1; }; }
 need apt-get "Debian's package tool"
 need dpkg-deb "Debian's package tool"
 
-packages=$(grep -hv '^#' "$here/photos.tsv" "$here/footage.tsv" | cut -f3 | sort -u)
+packages=$(grep -hv '^#' "$here/photos.tsv" "$here/footage.tsv" "$here/other_sources.tsv" | cut -f3 | sort -u)
 
 for pkg in $packages; do
   if ! ls "$cache/debs/${pkg}"_*.deb >/dev/null 2>&1; then
@@ -64,6 +65,11 @@ done
 grep -v '^#' "$here/footage.tsv" | while IFS=$'\t' read -r id split pkg rel licence credit; do
   [ -z "$id" ] && continue
   cp "$cache/x/$pkg/$rel" "$cache/clips/$id.${rel##*.}"
+done
+
+grep -v '^#' "$here/other_sources.tsv" | while IFS=$'\t' read -r id split pkg rel licence credit; do
+  [ -z "$id" ] && continue
+  cp "$cache/x/$pkg/$rel" "$cache/other/$(basename "$rel")"
 done
 
 count=$(ls "$cache/photos" | wc -l)

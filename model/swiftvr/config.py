@@ -80,6 +80,12 @@ class DetailConfig:
     # frames the temporal fusion waits for, to average each frame with the ones after it as well (fusion.py,
     # "Look-ahead"); each adds one frame to the stream's lag (SwiftVRConfig.output_lag)
     lookahead: int = 0
+    # the temporal fusion's cost (fusion.py): its gate runs at 1/gate_scale of the frame; its flows stop at the
+    # pyramid level 1/flow_scale (flow.FLOW_SCALES); invert_flow: the look-ahead's flows back in time are the flows
+    # forward inverted (flow.invert_flow) instead of estimated again. 1, 2, False: the eleventh shipped version's
+    gate_scale: int = 1
+    flow_scale: int = 2
+    invert_flow: bool = False
 
     @property
     def carried_inputs(self) -> int:
@@ -106,6 +112,9 @@ class DetailConfig:
                              "it reads the input frame before each restored one")
         if self.lookahead < 0 or (self.lookahead and not self.fuse):
             raise ValueError(f"lookahead: {self.lookahead} frames; at least 0, and only with a temporal fusion (fuse)")
+        if self.gate_scale not in (1, 2, 4) or self.flow_scale not in (2, 4, 8, 16):
+            raise ValueError(f"fusion gate at 1/{self.gate_scale} (1, 2 or 4) and flow down to 1/{self.flow_scale} "
+                             "(2, 4, 8 or 16) of the frame")
 
 
 @dataclass(frozen=True)
@@ -162,7 +171,9 @@ class SwiftVRConfig:
             dit=DiTConfig(**dit),
             detail=DetailConfig(detail["channels"], detail["blocks"], tuple(detail.get("widths", ())),
                                 detail.get("frames_before", 1), detail.get("frames_after", 1),
-                                detail.get("propagate", 0), detail.get("fuse", 0), detail.get("lookahead", 0))
+                                detail.get("propagate", 0), detail.get("fuse", 0), detail.get("lookahead", 0),
+                                detail.get("gate_scale", 1), detail.get("flow_scale", 2),
+                                detail.get("invert_flow", False))
             if detail else None,
         )
 

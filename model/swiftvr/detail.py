@@ -143,7 +143,8 @@ class DetailNet(nn.Module):
         # state slots [3, Hp, Wp] after the history: the last restored frame, then the features
         self.carried_slots = 1 + cfg.propagate // PROPAGATE_MULTIPLE if cfg.propagate else 0
         # the last stage: restored frames averaged with the warped past where a small CNN finds it safe (fusion.py)
-        self.fusion: Optional[TemporalFusion] = TemporalFusion(cfg.fuse, cfg.lookahead) if cfg.fuse else None
+        self.fusion: Optional[TemporalFusion] = TemporalFusion(cfg.fuse, cfg.lookahead, cfg.gate_scale, cfg.flow_scale,
+                                                                        cfg.invert_flow) if cfg.fuse else None
 
     def calibration_residual(self, x: Tensor, latent_out: Tensor) -> Tensor:
         """The residual for a still clip x [N, 3, Hp, Wp] with nothing carried yet (build_restorer

@@ -37,11 +37,15 @@ BASELINES = ("bicubic", "lanczos", "bilinear")
 
 
 class Bundle:
-    def __init__(self, path: str):
+    def __init__(self, path: str, precision: str = "float32", device: str = "cpu"):
         with open(os.path.join(path, "manifest.json")) as f:
             self.manifest = json.load(f)
         self.stream = self.manifest["stream"]
-        self.module = torch.jit.load(os.path.join(path, self.manifest["modules"]["float32"]["file"]))
+        modules = self.manifest["modules"]
+        if precision not in modules:
+            raise SystemExit(f"{path}: the bundle has no {precision} module (it has {', '.join(modules)})")
+        self.device = torch.device(device)
+        self.module = torch.jit.load(os.path.join(path, modules[precision]["file"]), map_location=self.device)
         self.module.eval()
 
     def chunk_plan(self, frames: int) -> List[tuple]:
@@ -62,7 +66,7 @@ class Bundle:
         plan = self.chunk_plan(n)
         stream_len = plan[-1][0] + plan[-1][1]
         idx = np.minimum(np.arange(stream_len), n - 1)       # pad with copies of the last frame
-        frames = torch.from_numpy(np.ascontiguousarray(lq[idx]))
+        frames = torch.from_numpy(np.ascontiguousarray(lq[idx])).to(self.device)
         states = [torch.empty(0) for _ in range(self.stream["state_tensors"])]
         outs = []
         size = torch.tensor(list(out_size), dtype=torch.long)
@@ -73,7 +77,7 @@ class Bundle:
                                      torch.tensor([0], dtype=torch.long), *states)
                 outs.append(result[0])
                 states = list(result[1:])
-        return torch.cat(outs)[lag:lag + n].numpy()
+        return torch.cat(outs)[lag:lag + n].cpu().numpy()
 
     def restore_flipped(self, lq: np.ndarray, out_size, flips: int) -> np.ndarray:
         """Self-ensemble: the mean of `flips` runs (1: as is; 2: also mirrored left-right; 4: also
@@ -127,10 +131,13 @@ def main(argv=None) -> int:
     p.add_argument("--flips", type=int, default=1, choices=[1, 2, 4],
                    help="self-ensemble: mean of this many mirrored runs of the model (Bundle.restore_flipped); "
                         "the pipeline runs 1")
+    p.add_argument("--precision", choices=["float32", "bfloat16"], default="float32",
+                   help="which of the bundle's modules runs (a shipped bundle holds only bfloat16)")
+    p.add_argument("--device", default="cpu", help="where the module runs (cpu, cuda); metrics are on the CPU")
     args = p.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    bundle = Bundle(args.bundle)
+    bundle = Bundle(args.bundle, args.precision, args.device)
     with open(os.path.join(args.evalset, "evalset.json")) as f:
         clips = json.load(f)["clips"]
     if args.only:

@@ -29,6 +29,14 @@ def warp(image: Tensor, flow: Tensor, bicubic: bool = False) -> Tensor:
     return torch.grid_sampler(image.float(), grid, 2 if bicubic else 0, 1, True).to(image.dtype)
 
 
+def invert_flow(flow: Tensor) -> Tensor:
+    """The flow back [N, 2, H, W]: for a flow f with b(p) ~ a(p + f(p)), g with a(q) ~ b(q + g(q)). Since
+    g(p + f(p)) = -f(p), g(q) = -f(q + g(q)); one fixed-point step from g = -f gives g(q) = -f(q - f(q)), exact
+    for a uniform motion and close wherever the flow is smooth over its own length (camera motion). One bilinear
+    warp of the flow field instead of a second PyramidFlow (fusion.py, `invert_flow`)."""
+    return -warp(flow, -flow)
+
+
 def resize_flow(flow: Tensor, h: int, w: int) -> Tensor:
     """A flow field [N, 2, h0, w0] at another size, its vectors scaled with it (float32)."""
     factor = float(h) / float(flow.size(2))
@@ -45,9 +53,13 @@ class PyramidFlow(nn.Module):
     steps: on slow clips its flow was worse than none (docs/quality.md, "Aligned propagation in the detail
     path")."""
 
-    def __init__(self, iterations: int = 1, radius: int = 6, damping: float = 1e-4):
+    def __init__(self, iterations: int = 1, radius: int = 6, damping: float = 1e-4, finest: int = FLOW_SCALES[-1]):
         super().__init__()
-        self.scales = list(FLOW_SCALES)
+        if finest not in FLOW_SCALES:
+            raise ValueError(f"finest flow level 1/{finest}: one of {FLOW_SCALES}")
+        # levels down to 1/finest: a coarser finest level costs a quarter per level left out (the cheap default
+        # model stops at 1/4, fusion.py)
+        self.scales = [s for s in FLOW_SCALES if s >= finest]
         self.iterations = iterations
         self.radius = radius
         self.damping = damping

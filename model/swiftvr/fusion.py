@@ -27,8 +27,18 @@ fusion trained without look-ahead can run with it; each look-ahead frame adds on
 (SwiftVRConfig.output_lag). Measured on the tuning set with the tenth version's gate: +0.15 dB on x2 degraded
 clips with L = 2 (docs/quality.md, "Eleventh version").
 
+Cost (config `gate_scale`, `flow_scale`, `invert_flow`; issue 29): the eleventh version's fusion at full resolution
+with a look-ahead of 2 was most of the model's time (on the 2-core CPU about two thirds: the gate's three 16-channel
+convs at full resolution, run 3 times per frame, then the two flows per frame). The twelfth version's default runs
+the gate at half the resolution (its inputs box-averaged, the input frames and their warps and the noise estimates
+computed there too, the weight resized back bilinearly), stops the flow pyramid at 1/4 of the frame, looks one frame
+ahead, and takes the flows back in time from the flows forward (flow.invert_flow) instead of a second PyramidFlow;
+the blends themselves, and the warps of the restored frames they blend, stay at full resolution in float32. The
+eleventh version's settings (1, 2, False, look-ahead 2) remain a config (the look-ahead bundle, models/README).
+
 Streaming: it carries the last max(L, 1) fused frames, unfused frames and input frames, in that order, at the end
-of the detail state. At the start of a stream the frames before the first are that first frame itself.
+of the detail state (input frames at full resolution). At the start of a stream the frames before the first are that
+first frame itself.
 """
 
 from __future__ import annotations
@@ -39,17 +49,18 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .flow import PyramidFlow, resize_flow, warp
+from .flow import PyramidFlow, invert_flow, resize_flow, warp
 
 NOISE_FEATURES = 2   # per-frame noise estimates of the input, given to the gate as constant channels
 NOISE_GAIN = 300.0   # brings them (about 0.00005 to 0.006 on the 0-1 scale) to the range of the other inputs
 
 
 class TemporalFusion(nn.Module):
-    def __init__(self, channels: int, lookahead: int = 0):
+    def __init__(self, channels: int, lookahead: int = 0, gate_scale: int = 1, flow_scale: int = 2,
+                 invert_flow: bool = False):
         super().__init__()
-        self.flow = PyramidFlow()
-        # dilations 1, 2, 4: the gate sees about 15 px around each pixel at full resolution
+        self.flow = PyramidFlow(finest=flow_scale)
+        # dilations 1, 2, 4: the gate sees about 15 px around each pixel at the resolution it runs at
         self.conv_in = nn.Conv2d(12 + NOISE_FEATURES, channels, 3, padding=1)
         self.mid = nn.Conv2d(channels, channels, 3, padding=2, dilation=2)
         self.wide = nn.Conv2d(channels, channels, 3, padding=4, dilation=4)
@@ -58,6 +69,12 @@ class TemporalFusion(nn.Module):
         nn.init.zeros_(self.conv_out.weight)
         nn.init.constant_(self.conv_out.bias, -3.0)
         self.lookahead = lookahead
+        # the gate runs on its inputs box-averaged to 1/gate_scale of the frame and its weight is resized back
+        # (bilinear): a 2 costs a quarter of the full-resolution gate, which was most of the fusion's time
+        self.gate_scale = gate_scale
+        # the flows back in time that the look-ahead needs, from the flows forward (flow.invert_flow) instead of
+        # a second PyramidFlow over the same pairs
+        self.inverts_flow = invert_flow
         # frames of the stream kept from one call to the next: the lookahead's (at least the last one, which
         # the forward recursion continues from), three kinds each (fused, unfused, input)
         self.kept = max(lookahead, 1)
@@ -65,13 +82,25 @@ class TemporalFusion(nn.Module):
         self.noise_gain = NOISE_GAIN   # TorchScript cannot read module-level constants
 
     def gate(self, y: Tensor, pulled: Tensor, u: Tensor, u_pulled: Tensor, noise: Tensor) -> Tensor:
-        """The blend weight [N, 1, H, W] in float32; the convs run in the weights' dtype."""
+        """The blend weight [N, 1, H, W] in float32; the convs run in the weights' dtype, at 1/gate_scale of the
+        frame: y and pulled [N, 3, H, W] box-averaged to it, u and u_pulled given at that size, the weight resized
+        back bilinearly."""
+        h_full, w_full = y.size(2), y.size(3)
+        s = self.gate_scale
+        if s > 1:
+            # u and u_pulled come at the gate's size already (at_gate_size, motion)
+            y = F.avg_pool2d(y, s)
+            pulled = F.avg_pool2d(pulled, s)
         noise = noise.view(noise.size(0), noise.size(1), 1, 1).expand(-1, -1, y.size(2), y.size(3))
         features = torch.cat([y - 0.5, pulled - y, u - 0.5, u_pulled - u, noise], 1).to(self.conv_in.weight.dtype)
         h = F.relu(self.conv_in(features))
         h = F.relu(self.mid(h)) + h
         h = F.relu(self.wide(h)) + h
-        return torch.sigmoid(self.conv_out(h).float())
+        weight = torch.sigmoid(self.conv_out(h).float())
+        if s > 1:
+            # the aten op, as preprocess calls it: one op in the scripted graph (restorer.py)
+            weight = torch.ops.aten.upsample_bilinear2d(weight, [h_full, w_full], False)
+        return weight
 
     def forward(self, y: Tensor, inputs: Tensor, state: Tensor) -> Tuple[Tensor, Tensor]:
         """y: restored frames [N, T, 3, Hp, Wp]; inputs: the input frame each one restores, same shape; state:
@@ -97,60 +126,97 @@ class TemporalFusion(nn.Module):
             kept_u = state[:, 2 * k:]
         ys = torch.cat([kept_y, y], 1)
         us = torch.cat([kept_u, inputs], 1)
-        fused = torch.cat([kept_fused, self.forward_pass(ys[:, k - 1:], us[:, k - 1:], kept_fused[:, k - 1])], 1)
+        # the input frames are read by the gate alone: at its size
+        us_gate = self.at_gate_size(us)
+        # the flows from each frame of the call to the next (pair i: ys[k - 1 + i] -> ys[k + i]), at the flow's
+        # own resolution
+        flows_on = self.pair_flows(ys[:, k - 1:k - 1 + t], ys[:, k:])
+        fused = torch.cat([kept_fused, self.forward_pass(ys[:, k - 1:], us_gate[:, k - 1:], kept_fused[:, k - 1],
+                                                        flows_on)],
+                          1)
         new_state = torch.cat([fused[:, t:], ys[:, t:], us[:, t:]], 1)
         first = k - self.lookahead      # where this call's outputs start in fused / ys / us
         if self.lookahead == 0:
             return fused[:, first:first + t], new_state
-        backward = self.backward_pass(ys, us, t)
+        backward = self.backward_pass(ys, us_gate, t, flows_on)
         # y plus the forward recursion's step toward the past plus the backward one's toward the future
         return fused[:, :t] + backward - ys[:, :t], new_state
 
-    def forward_pass(self, ys: Tensor, us: Tensor, fused: Tensor) -> Tensor:
+    def forward_pass(self, ys: Tensor, us: Tensor, fused: Tensor, flows_on: Tensor) -> Tensor:
         """The recursion along the stream: frames 1 .. T of ys [N, 1 + T, ...] (us: their input frames), each
-        averaged with the previous result warped onto it, starting from `fused`, the fused frame 0.
-        Returns [N, T, 3, Hp, Wp]."""
+        averaged with the previous result warped onto it, starting from `fused`, the fused frame 0; flows_on: the
+        flows of the T pairs (pair_flows). Returns [N, T, 3, Hp, Wp]."""
         t = ys.size(1) - 1
         # all that does not depend on the recursion for every frame of the call at once (one batched op each
         # instead of one per frame: measured, the frame-by-frame loop is what the fusion costs on a GPU)
-        flows, u_pulled, noise = self.motion(ys[:, :t], ys[:, 1:], us[:, :t], us[:, 1:])
+        flows, u_pulled, noise = self.motion(flows_on, us[:, :t], us[:, 1:], list(ys.shape[2:]))
         outs: List[Tensor] = []
         for i in range(t):
             fused = self.blend(ys[:, i + 1], fused, flows[:, i], us[:, i + 1], u_pulled[:, i], noise[:, i])
             outs.append(fused)
         return torch.stack(outs, 1)
 
-    def backward_pass(self, ys: Tensor, us: Tensor, t: int) -> Tensor:
+    def backward_pass(self, ys: Tensor, us: Tensor, t: int, flows_on: Tensor) -> Tensor:
         """The same recursion run back in time over the lookahead: for each of the first t frames of ys
         [N, lookahead + t, ...] (us: their input frames), the lookahead frames after it averaged onto it, the last
         first, with the same gate. The t chains are independent, so they run side by side: lookahead steps of one
-        batched gate call each. Returns [N, t, 3, Hp, Wp]."""
+        batched gate call each. flows_on: the forward pass's flows, from ys[lookahead - 1 + i] to the frame after
+        (used, inverted, where the config says invert_flow). Returns [N, t, 3, Hp, Wp]."""
         n = ys.size(0)
         frame = list(ys.shape[2:])
         # pair j: frame j + 1 onto frame j
-        flows, u_pulled, noise = self.motion(ys[:, 1:], ys[:, :-1], us[:, 1:], us[:, :-1])
+        if self.inverts_flow:
+            # every pair back is its flow forward turned round: pairs lookahead - 1 .. are the forward pass's; the
+            # lookahead - 1 before them (none for a look-ahead of 1) were an earlier call's, so their flows forward
+            # are estimated again (the same flows: a chunked stream stays equal to the whole clip)
+            forward_on = flows_on
+            if self.lookahead > 1:
+                forward_on = torch.cat([self.pair_flows(ys[:, :self.lookahead - 1], ys[:, 1:self.lookahead]), flows_on], 1)
+            p = forward_on.size(1)
+            back_on = invert_flow(forward_on.reshape([n * p] + list(forward_on.shape[2:]))).reshape(forward_on.shape)
+        else:
+            back_on = self.pair_flows(ys[:, 1:], ys[:, :-1])
+        flows, u_pulled, noise = self.motion(back_on, us[:, 1:], us[:, :-1], frame)
         flat = [n * t] + frame
+        flat_u = [n * t] + list(us.shape[2:])
         back = ys[:, self.lookahead:self.lookahead + t].reshape(flat)
         for step in range(1, self.lookahead + 1):
             j = self.lookahead - step     # chain i is at frame i + j
             back = self.blend(ys[:, j:j + t].reshape(flat), back,
                               flows[:, j:j + t].reshape([n * t, 2, frame[1], frame[2]]),
-                              us[:, j:j + t].reshape(flat), u_pulled[:, j:j + t].reshape(flat),
+                              us[:, j:j + t].reshape(flat_u), u_pulled[:, j:j + t].reshape(flat_u),
                               noise[:, j:j + t].reshape([n * t, noise.size(2)]))
         return back.reshape([n, t] + frame)
 
-    def motion(self, src: Tensor, dst: Tensor, src_u: Tensor, dst_u: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
-        """For pairs of restored frames src -> dst [N, P, 3, Hp, Wp] and their input frames src_u, dst_u: the flow
-        that warps src onto dst [N, P, 2, Hp, Wp], src_u warped along it [N, P, 3, Hp, Wp] and dst_u's noise
-        estimates against it [N, P, 2]."""
+    def pair_flows(self, src: Tensor, dst: Tensor) -> Tensor:
+        """The flows that warp restored frames src onto dst [N, P, 3, Hp, Wp]: [N, P, 2, Hp / s, Wp / s] at the
+        flow's finest level s, in float32 and in pixels of that level."""
         n, p = src.size(0), src.size(1)
-        frame = list(src.shape[2:])
-        flat = [n * p] + frame
-        flows = resize_flow(self.flow(src.reshape(flat), dst.reshape(flat))[-1], frame[1], frame[2])
-        u_pulled = warp(src_u.reshape(flat), flows, bicubic=True)
-        noise = noise_levels(dst_u.reshape(flat), u_pulled, self.noise_gain)
-        return (flows.reshape([n, p, 2, frame[1], frame[2]]), u_pulled.reshape([n, p] + frame),
+        flat = [n * p] + list(src.shape[2:])
+        flows = self.flow(src.reshape(flat), dst.reshape(flat))[-1]
+        return flows.reshape([n, p] + list(flows.shape[1:]))
+
+    def motion(self, flows_on: Tensor, src_u: Tensor, dst_u: Tensor, frame: List[int]) -> Tuple[Tensor, Tensor, Tensor]:
+        """For the flows of pairs of restored frames of size `frame` [3, Hp, Wp] (pair_flows) and the input frames
+        src_u, dst_u of the pairs at the gate's size [N, P, 3, Hg, Wg] (at_gate_size): the flows at the frames' size
+        [N, P, 2, Hp, Wp], src_u warped along them at the gate's size and dst_u's noise estimates against it [N, P, 2]."""
+        n, p = src_u.size(0), src_u.size(1)
+        small = list(src_u.shape[2:])
+        flat_on = [n * p] + list(flows_on.shape[2:])
+        flows = resize_flow(flows_on.reshape(flat_on), frame[1], frame[2])
+        flows_u = flows if small[1] == frame[1] else resize_flow(flows_on.reshape(flat_on), small[1], small[2])
+        u_pulled = warp(src_u.reshape([n * p] + small), flows_u, bicubic=True)
+        noise = noise_levels(dst_u.reshape([n * p] + small), u_pulled, self.noise_gain)
+        return (flows.reshape([n, p, 2, frame[1], frame[2]]), u_pulled.reshape([n, p] + small),
                 noise.reshape([n, p, noise.size(1)]))
+
+    def at_gate_size(self, frames: Tensor) -> Tensor:
+        """Frames [N, K, 3, H, W] box-averaged to the gate's size (as they are for gate_scale 1)."""
+        if self.gate_scale == 1:
+            return frames
+        n, k = frames.size(0), frames.size(1)
+        small = F.avg_pool2d(frames.reshape([n * k] + list(frames.shape[2:])), self.gate_scale)
+        return small.reshape([n, k] + list(small.shape[1:]))
 
     def blend(self, y: Tensor, neighbour: Tensor, flow: Tensor, u: Tensor, u_pulled: Tensor, noise: Tensor) -> Tensor:
         """One step of either recursion: y [N, 3, Hp, Wp] moved toward `neighbour` warped onto it along `flow`, by

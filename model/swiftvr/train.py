@@ -113,6 +113,10 @@ class Trainer:
         if args.lookahead is not None:
             self.cfg = dataclasses.replace(self.cfg, detail=dataclasses.replace(self.cfg.detail,
                                                                                 lookahead=args.lookahead))
+        if args.fusion_cost:
+            gate_scale, flow_scale, invert = (int(v) for v in args.fusion_cost.split(","))
+            self.cfg = dataclasses.replace(self.cfg, detail=dataclasses.replace(
+                self.cfg.detail, gate_scale=gate_scale, flow_scale=flow_scale, invert_flow=bool(invert)))
         self.model: SwiftVRRestorer = build_restorer(self.cfg, seed=args.seed).to(self.device)
         self.progress: Dict[str, float] = {}
         # the `unet` experiment adds skip weights and restores with decoder lag 0 (swiftvr/training/experiments.py)
@@ -141,7 +145,8 @@ class Trainer:
         self.model.train()
         self.gen = torch.Generator().manual_seed(args.seed + int(self.progress.get("total_steps", 0)))
         self.train_sampler = ClipSampler(pack_files("train", args.pack), self.device)
-        self.degrade_cfg = DegradeConfig(p_clean=args.p_clean, p_soft_target=args.p_soft_target)
+        self.degrade_cfg = DegradeConfig(p_clean=args.p_clean, p_soft_target=args.p_soft_target,
+                                         p_camera_noise=args.p_camera_noise, p_blur_after=args.p_blur_after)
         self.footage_sampler = None
         if args.footage_share > 0:
             videos = pack_footage("train", args.pack)
@@ -492,6 +497,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lookahead", type=int, help="FRAMES: the temporal fusion also averages each frame with the "
                    "FRAMES after it (swiftvr/fusion.py, \"Look-ahead\"; no new weights), and the stream lags as many "
                    "frames more")
+    p.add_argument("--fusion-cost", help="GATE_SCALE,FLOW_SCALE,INVERT: the temporal fusion's gate at 1/GATE_SCALE of "
+                   "the frame, its flows down to the pyramid level 1/FLOW_SCALE, and (INVERT 1) the look-ahead's flows "
+                   "back in time inverted from the flows forward (config DetailConfig; the shipped eleventh version: "
+                   "1,2,0); no new weights")
+    p.add_argument("--p-camera-noise", type=float, default=0.0, help="share of degraded clips with a camera's "
+                   "signal-dependent, demosaic-correlated noise (swiftvr/data/degrade.py camera_noise)")
+    p.add_argument("--p-blur-after", type=float, default=0.0, help="share of degraded clips blurred again after the "
+                   "final resize")
     p.add_argument("--schedule", required=True, help="stage:seconds,... with stages ae, flow, detail, joint, fusion")
     p.add_argument("--stage-total", type=float, default=0.0,
                    help="seconds the learning-rate cosine spans, counting the stage's seconds in the resumed "

@@ -50,6 +50,15 @@ class DegradeConfig:
     # sharp photos only, it over-restored soft clean input (measured in docs/quality.md).
     p_soft_target: float = 0.0
     soft_target_sigma: tuple = (0.5, 2.0)
+    # Wider degradations (issue 29; 0 in the defaults, so the clips of earlier runs and the held-out set stay as they
+    # were): a camera's own noise, signal-dependent (shot noise grows with the light, read noise does not) and
+    # spatially correlated by demosaicing, in the capture steps; and a blur after the final resize (a soft upscaler or
+    # deinterlacer in an earlier generation of the footage), which the capture blur before it cannot stand for.
+    p_camera_noise: float = 0.0
+    camera_shot: tuple = (1e-4, 4e-3)     # variance per unit of linear light
+    camera_read: tuple = (1e-6, 1e-4)     # variance at black
+    p_blur_after: float = 0.0
+    blur_after_sigma: tuple = (0.3, 1.0)  # in pixels of the low-quality frame
 
 
 @dataclass
@@ -96,6 +105,21 @@ def soften_targets(clips: Tensor, gen: torch.Generator, cfg: DegradeConfig) -> T
             clip = blur(clip, gaussian_kernel(s, s, 0.0, 2 * int(math.ceil(3 * s)) + 1)).clamp(0.0, 1.0)
         out.append(clip)
     return torch.stack(out)
+
+
+def camera_noise(frames: Tensor, shot: float, read: float, gen: torch.Generator) -> Tensor:
+    """Sensor noise on frames [N, 3, H, W] in [0, 1] (sRGB): in linear light, variance shot * signal + read (a
+    Poisson-Gaussian model of a raw sensor), new every frame, then spread over neighbouring pixels as a demosaic
+    spreads it ([1, 2, 1]^2 / 16, scaled to keep its variance) and mixed toward the luma (chroma noise is what a
+    camera's processing smooths first). Returns sRGB, not clamped."""
+    lin = frames.clamp(0.0, 1.0) ** 2.2
+    white = torch.randn(frames.shape, generator=gen, device=frames.device)
+    taps = torch.tensor([1.0, 2.0, 1.0], device=frames.device)
+    kernel = (taps[:, None] * taps[None, :]) / 16.0
+    spread = blur(white, kernel * (1.0 / kernel.pow(2).sum().sqrt()), mode="replicate")
+    spread = 0.5 * spread + 0.5 * spread.mean(1, keepdim=True)
+    noisy = lin + spread * (shot * lin + read).sqrt()
+    return noisy.clamp(0.0, 1.0) ** (1.0 / 2.2)
 
 
 def resize(frames: Tensor, size: tuple, kernel: str) -> Tensor:
@@ -159,6 +183,8 @@ def _capture_and_resize(clip: Tensor, scale: int, gen: torch.Generator, cfg: Deg
     two_step = _u(gen) < cfg.p_two_step_resize
     if two_step:
         ops.append("resize1")
+    if cfg.p_camera_noise > 0 and _u(gen) < cfg.p_camera_noise:   # no draw at 0: earlier clips unchanged
+        ops.append("camera")
     order = torch.randperm(len(ops), generator=gen).tolist()
     for i in order:
         op = ops[i]
@@ -180,6 +206,11 @@ def _capture_and_resize(clip: Tensor, scale: int, gen: torch.Generator, cfg: Deg
             noise = torch.randn(shape, generator=dev_gen, device=x.device) * sigma
             x = x + noise
             rec.steps.append(f"noise({sigma * 255:.1f}{',gray' if gray else ''})")
+        elif op == "camera":
+            shot, read = _u(gen, *cfg.camera_shot), _u(gen, *cfg.camera_read)
+            seed = int(torch.randint(2 ** 62, (), generator=gen))
+            x = camera_noise(x, shot, read, torch.Generator(x.device).manual_seed(seed))
+            rec.steps.append(f"camera({shot:.1e},{read:.1e})")
         else:
             factor = _u(gen, 1.0, float(scale))
             size = (max(out_size[0], int(round(h / factor))), max(out_size[1], int(round(w / factor))))
@@ -187,8 +218,13 @@ def _capture_and_resize(clip: Tensor, scale: int, gen: torch.Generator, cfg: Deg
             x = resize(x, size, kernel)
             rec.steps.append(f"resize({factor:.2f},{kernel})")
     kernel = KERNELS[int(_u(gen) * len(KERNELS)) % len(KERNELS)]
-    x = quantise(resize(x.clamp(0.0, 1.0), out_size, kernel))
+    x = resize(x.clamp(0.0, 1.0), out_size, kernel)
     rec.steps.append(f"down(x{scale},{kernel})")
+    if cfg.p_blur_after > 0 and _u(gen) < cfg.p_blur_after:
+        sigma = _u(gen, *cfg.blur_after_sigma)
+        x = blur(x, gaussian_kernel(sigma, sigma, 0.0, 2 * int(math.ceil(3 * sigma)) + 1))
+        rec.steps.append(f"blur_after({sigma:.2f})")
+    x = quantise(x)
 
     comp = []
     if _u(gen) < cfg.p_jpeg:

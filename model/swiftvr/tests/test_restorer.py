@@ -414,3 +414,34 @@ def test_fusion_lookahead_reads_the_frames_after_streams_and_scripts():
         dataclasses.replace(multilevel_tiny().detail, lookahead=2)
     with pytest.raises(ValueError, match="within the first chunk"):
         fusing_tiny(lookahead=25)
+
+
+def test_cheap_fusion_streams_scripts_and_reads_one_frame_ahead():
+    """The default model's cheaper fusion (issue 29): the gate at half resolution, flows down to 1/4, the look-ahead's
+    flows back inverted from the flows forward. With a look-ahead of 1 the stream lags 4 frames and output j
+    (restoring c = j - 4) reads input frame c + 2 (in the window of restored frame c + 1), not c + 3; chunked streaming
+    equals the whole clip and the scripted module gives the eager module's frames, also with a look-ahead of 2 (whose
+    first pair back in each call inverts a flow forward of the call before, estimated again). Inverting a uniform flow
+    gives its negative; the pyramid stops at 1/4."""
+    import dataclasses
+    from swiftvr.flow import PyramidFlow, invert_flow
+    def cheap(lookahead):
+        cfg = fusing_tiny(lookahead=lookahead)
+        return dataclasses.replace(cfg, detail=dataclasses.replace(cfg.detail, gate_scale=2, flow_scale=4,
+                                                                   invert_flow=True))
+    cfg = cheap(1)
+    assert cfg.output_lag == 4
+    m = detail_path_only(build_restorer(cfg, seed=0).double())
+    with torch.no_grad():
+        torch.nn.init.constant_(m.detail.fusion.conv_out.bias, 0.0)
+    frames = synthetic_clip(28, 8, 8, seed=4)
+    assert call(m, frames, [8, 8])[-1].shape == (4 + 3, 3, 32, 32)
+    assert_output_reads(m, frames, [(-6, True), (2, True), (3, False)], lag=4)
+    assert_streams_exactly_and_scripts(m)
+    assert_streams_exactly_and_scripts(build_restorer(cheap(2), seed=0).double())
+    uniform = torch.tensor([1.5, -0.75]).view(1, 2, 1, 1).expand(2, 2, 8, 12).contiguous()
+    torch.testing.assert_close(invert_flow(uniform), -uniform)
+    levels = PyramidFlow(finest=4)(torch.rand(2, 3, 32, 32), torch.rand(2, 3, 32, 32))
+    assert [tuple(f.shape[-2:]) for f in levels] == [(2, 2), (4, 4), (8, 8)]
+    with pytest.raises(ValueError, match="fusion gate at 1/3"):
+        dataclasses.replace(cfg.detail, gate_scale=3)

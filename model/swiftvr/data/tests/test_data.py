@@ -294,3 +294,27 @@ def test_pngs_are_read_without_pil_or_imagemagick_whatever_their_row_filters(tmp
         path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 5, 6, 8, colour, 0, 0, 0))
                          + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
         assert np.array_equal(read_image(str(path)), image[:, :, :3])
+
+
+def test_camera_noise_grows_with_the_light_and_wide_draws_leave_earlier_clips_alone():
+    """degrade.camera_noise: in linear light its spread is larger on a bright flat frame than on a dark one (shot noise;
+    in sRGB the gamma lifts the dark one's instead), neighbouring
+    pixels' noise is correlated (the demosaic spread), and its mean stays near the frame's. The new degradations draw
+    nothing when their probability is 0, so a seed gives the clips of earlier runs; with them on, the recipe says so."""
+    import torch
+    from swiftvr.data.degrade import DegradeConfig, camera_noise, degrade_batch
+    dark, bright = torch.full((2, 3, 64, 64), 0.1), torch.full((2, 3, 64, 64), 0.8)
+    noisy_dark = camera_noise(dark, 4e-3, 1e-6, torch.Generator().manual_seed(0))
+    noisy_bright = camera_noise(bright, 4e-3, 1e-6, torch.Generator().manual_seed(0))
+    assert (noisy_bright ** 2.2).std() > 2 * (noisy_dark ** 2.2).std()
+    assert abs(noisy_bright.mean().item() - 0.8) < 0.01
+    d = noisy_bright - bright
+    neighbour = torch.corrcoef(torch.stack([d[..., :, :-1].flatten(), d[..., :, 1:].flatten()]))[0, 1]
+    assert neighbour > 0.3
+    clips = torch.rand(2, 4, 3, 32, 32)
+    plain, _ = degrade_batch(clips, 2, torch.Generator().manual_seed(3))
+    same, _ = degrade_batch(clips, 2, torch.Generator().manual_seed(3), DegradeConfig(p_camera_noise=0.0, p_blur_after=0.0))
+    assert torch.equal(plain, same)
+    _, recipes = degrade_batch(clips, 2, torch.Generator().manual_seed(3),
+                               DegradeConfig(p_clean=0.0, p_camera_noise=1.0, p_blur_after=1.0))
+    assert all("camera(" in r.describe() and "blur_after(" in r.describe() for r in recipes)
