@@ -29,12 +29,12 @@ clips with L = 2 (docs/quality.md, "Eleventh version").
 
 Cost (config `gate_scale`, `flow_scale`, `invert_flow`; issue 29): the eleventh version's fusion at full resolution
 with a look-ahead of 2 was most of the model's time (on the 2-core CPU about two thirds: the gate's three 16-channel
-convs at full resolution, run 3 times per frame, then the two flows per frame). The twelfth version's default runs
-the gate at half the resolution (its inputs box-averaged, the input frames and their warps and the noise estimates
-computed there too, the weight resized back bilinearly), stops the flow pyramid at 1/4 of the frame, looks one frame
-ahead, and takes the flows back in time from the flows forward (flow.invert_flow) instead of a second PyramidFlow;
-the blends themselves, and the warps of the restored frames they blend, stay at full resolution in float32. The
-eleventh version's settings (1, 2, False, look-ahead 2) remain a config (the look-ahead bundle, models/README).
+convs at full resolution, run 3 times per frame, then two flows per frame). A gate_scale of 2 runs the gate at half
+the resolution (its inputs box-averaged, the input frames, their warps and the noise estimates computed there too, the
+weight resized back bilinearly); a flow_scale of 4 stops the flow pyramid at 1/4 of the frame; invert_flow takes the
+look-ahead's flows back in time from the flows forward (flow.invert_flow) instead of a second PyramidFlow. The blends,
+and the warps of the restored frames they blend, stay at full resolution in float32. Defaults (1, 2, False): the
+eleventh version's, which the shipped model runs (docs/benchmarks-cpu.md, "Cheaper fusion settings").
 
 Streaming: it carries the last max(L, 1) fused frames, unfused frames and input frames, in that order, at the end
 of the detail state (input frames at full resolution). At the start of a stream the frames before the first are that
