@@ -239,6 +239,9 @@ def main(argv=None) -> int:
     p.add_argument("--bundle")
     p.add_argument("--evalset", default=os.path.join(EVAL_DIR, "cache"))
     p.add_argument("--only", help="evaluate only clips whose group starts with this")
+    p.add_argument("--frames", type=int, default=0,
+                   help="use only each clip's first N frames (23: one chunk of the stream; 0: all)")
+    p.add_argument("--per-group", type=int, default=0, help="use only the first N clips of each group (0: all)")
     p.add_argument("--report", help="also write the markdown table here")
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--write-golden", metavar="FOLDER", help="write the Java test's golden instead")
@@ -258,12 +261,21 @@ def main(argv=None) -> int:
         clips = json.load(f)["clips"]
     if args.only:
         clips = [c for c in clips if c["group"].startswith(args.only)]
+    if args.per_group:
+        kept, chosen = defaultdict(int), []
+        for c in clips:
+            if kept[c["group"]] < args.per_group:
+                kept[c["group"]] += 1
+                chosen.append(c)
+        clips = chosen
 
     psnr, channel, de = (defaultdict(lambda: defaultdict(list)) for _ in range(3))
     t0 = time.time()
     for clip in clips:
         data = np.load(os.path.join(args.evalset, clip["name"] + ".npz"))
         gt, lq = data["gt"], data["lq"]
+        if args.frames:
+            gt, lq = gt[:args.frames], lq[:args.frames]
         floats = restore_floats(bundle, lq, gt.shape[1:3])
         g = clip["group"]
         line = []

@@ -22,8 +22,12 @@ import ai.djl.ndarray.types.Shape;
  * hundred MB of device memory whatever the chunk's length. Not thread-safe: one per stream.
  */
 public final class ColorCorrector implements AutoCloseable {
-  /** Output pixels fixed at once: 2 frames of 3840x2160, 8 of 1920x1080, a whole chunk of small frames. */
-  static final long GROUP_PIXELS = 1L << 24;
+  /**
+   * Output pixels fixed at once: 3 frames of 640x480, one frame from 1280x720 up. Larger groups were many times slower
+   * on the CPU (a 24-frame chunk of 640x480 at once: about 1 s a frame, 4 frames at once: 63 ms; fresh pages for each
+   * large temporary), and on a GPU a frame of temporaries is a few hundred MB at most.
+   */
+  static final long GROUP_PIXELS = 1L << 20;
 
   private final ColorFix fix;
   private final int lag;
