@@ -141,4 +141,29 @@ class ColorCorrectorTest {
       assertTrue(eight.sub(sixteen).abs().max().getFloat() < 1e-6f);
     }
   }
+
+  /** A chunk larger than one group ({@link ColorCorrector#GROUP_PIXELS}) gives the frames that fixing each alone does. */
+  @Test
+  void framesFixedInGroupsEqualFramesFixedAlone() {
+    int frameCount = 8;
+    try (NDManager scope = manager.newSubManager()) {
+      NDList inputs = new NDList();
+      for (int f = 0; f < frameCount; f++) {
+        inputs.add(ColorFrames.uint8(scope, frames[f], 1, W, H));
+      }
+      NDArray input = NDArrays.concat(inputs, 0);
+      NDArray restored = ColorMatch.resizeBilinear(ColorMatch.unitRange(input), 2 * H, 2 * W).mul(0.9f);
+      assertTrue(ColorCorrector.GROUP_PIXELS / (4L * W * H) < frameCount, "the chunk takes more than one group");
+      float[] together = new ColorCorrector(ColorFix.WAVELET, 0, 1, scope).correct(input, restored, true)
+          .toFloatArray();
+      int size = 4 * W * H * 3;
+      for (int f = 0; f < frameCount; f++) {
+        float[] alone = new ColorCorrector(ColorFix.WAVELET, 0, 1, scope)
+            .correct(input.get(f + ":" + (f + 1)), restored.get(f + ":" + (f + 1)), true).toFloatArray();
+        for (int p = 0; p < size; p++) {
+          assertEquals(alone[p], together[f * size + p], 1e-6f, "frame " + f);
+        }
+      }
+    }
+  }
 }
