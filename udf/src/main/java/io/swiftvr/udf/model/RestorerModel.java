@@ -82,16 +82,12 @@ public final class RestorerModel implements AutoCloseable {
 
   /** Starts a new stream (a shard, or a whole video) with empty state, restoring to frames of {@code output}. */
   public StreamingRestorer newStream(FrameSize output) {
-    return newStream(output, ColorFix.NONE);
-  }
-
-  /** {@link #newStream(FrameSize)} with the output's colours matched to the input's by {@code colorFix}. */
-  public StreamingRestorer newStream(FrameSize output, ColorFix colorFix) {
-    return newStream(output, colorFix, 1);
+    return newStream(output, ColorFix.NONE, 1);
   }
 
   /**
-   * {@link #newStream(FrameSize, ColorFix)} writing samples of {@code outSampleBytes}: 1 (8-bit) or 2 (16-bit,
+   * {@link #newStream(FrameSize)} with the output's colours matched to the input's by {@code colorFix}, writing
+   * samples of {@code outSampleBytes}: 1 (8-bit) or 2 (16-bit,
    * {@code rgb48le}, for 10-bit output; the bundle must take 16-bit samples, its manifest's {@code stream.sample_bits}).
    */
   public StreamingRestorer newStream(FrameSize output, ColorFix colorFix, int outSampleBytes) {

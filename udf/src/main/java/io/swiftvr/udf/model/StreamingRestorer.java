@@ -47,10 +47,6 @@ public final class StreamingRestorer implements AutoCloseable {
   private long lastForward;
   private static volatile boolean copyIntoWorks = true;
 
-  StreamingRestorer(RestorerModel model, NDManager streamScope, FrameSize output, ColorFix colorFix) {
-    this(model, streamScope, output, colorFix, 1);
-  }
-
   /** @param outSampleBytes 1 for 8-bit output samples, 2 for 16-bit ones ({@code rgb48le}: low byte first) */
   StreamingRestorer(RestorerModel model, NDManager streamScope, FrameSize output, ColorFix colorFix,
       int outSampleBytes) {
@@ -367,7 +363,7 @@ public final class StreamingRestorer implements AutoCloseable {
     boolean eightBit = sampleBytes == 1 && outSampleBytes == 1; // the compiled chunk reads and writes bytes only
     CompiledChunk compiled = flags != 0 || floatOutput || !eightBit || state.get(0).getShape().size() == 0 ? null
         : model.compiledFor(frames, chunk.size(), outputSize());
-    if (compiled != null && inputs.get(0).getDataType() == DataType.UINT8) {
+    if (compiled != null) {
       // A middle chunk of the compiled shape, its states carried: frames, latent offset, the states
       NDList compiledInputs = new NDList(2 + state.size());
       compiledInputs.add(inputs.get(0));
