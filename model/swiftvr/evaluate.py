@@ -120,6 +120,15 @@ def side_by_side(lq: np.ndarray, results: Dict[str, np.ndarray], gt: np.ndarray,
     return np.concatenate(tiles[:-1], 1)
 
 
+def print_table(lines, report_path) -> None:
+    """Prints a markdown table's lines and, when a path is given, writes them there too."""
+    table = "\n".join(lines)
+    print(table)
+    if report_path:
+        with open(report_path, "w") as f:
+            f.write(table + "\n")
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--bundle", required=True)
@@ -183,11 +192,7 @@ def main(argv=None) -> int:
                 extra = f"{np.mean(boundary[g]):.2f} / {np.mean(interior[g]):.2f}"
             lines.append(f"| {g} | {n} | {m} | {np.mean(psnr[g][m]):.2f} | {np.mean(ssim[g][m]):.4f} | "
                          f"{np.mean(flick[g][m]):.2f} | {extra} |")
-    table = "\n".join(lines)
-    print(table)
-    if args.report:
-        with open(args.report, "w") as f:
-            f.write(table + "\n")
+    print_table(lines, args.report)
     return 0
 
 

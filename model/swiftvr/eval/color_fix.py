@@ -255,7 +255,7 @@ def main(argv=None) -> int:
         return 0
     if not args.bundle:
         p.error("--bundle is required")
-    from swiftvr.evaluate import Bundle
+    from swiftvr.evaluate import Bundle, print_table
     bundle = Bundle(args.bundle)
     with open(os.path.join(args.evalset, "evalset.json")) as f:
         clips = json.load(f)["clips"]
@@ -307,11 +307,7 @@ def main(argv=None) -> int:
         t = totals[name]
         lines.append(f"| mean of the groups | | {name} | {np.mean(t['psnr']):.2f} | | {np.mean(t['abs']):.2f} | "
                      f"{np.mean(t['de']):.3f} |")
-    table = "\n".join(lines)
-    print(table)
-    if args.report:
-        with open(args.report, "w") as f:
-            f.write(table + "\n")
+    print_table(lines, args.report)
     return 0
 
 
