@@ -34,6 +34,7 @@ PUBLISHED = {  # SwiftVR README / project page, H100, 24-frame causal streaming
     (3840, 2160): "13.84 FPS",
 }
 STAGES = ("resize+pad", "ReAE encode", "DiT", "ReAE decode", "crop+u8")
+VARIANTS = ("bf16", "bf16-16bit", "fp8")
 
 
 def time_dit_with_backends(model, out_w, out_h, backends, runs=3):
@@ -54,7 +55,7 @@ def time_dit_with_backends(model, out_w, out_h, backends, runs=3):
     return sum(times) / len(times)
 
 
-def run_chunk_timed(model, frames, out_h, out_w, t_offset, states):
+def run_chunk_timed(model, frames, out_h, out_w, t_offset, states, output=0):
     ev = [torch.cuda.Event(enable_timing=True) for _ in range(len(STAGES) + 1)]
     ev[0].record()
     x = model.preprocess(frames, out_h, out_w)
@@ -65,34 +66,38 @@ def run_chunk_timed(model, frames, out_h, out_w, t_offset, states):
     ev[3].record()
     y, dec_states = model.decode(z, states[9:])
     ev[4].record()
-    out = model.postprocess(y, out_h, out_w, False)
+    out = model.postprocess(y, out_h, out_w, output)
     ev[5].record()
     torch.cuda.synchronize()
     return out, enc_states + dec_states, [ev[i].elapsed_time(ev[i + 1]) for i in range(len(STAGES))]
 
 
-def bench_resolution(model, out_w, out_h, chunks):
+def bench_resolution(model, out_w, out_h, chunks, variant="bf16"):
+    """variant: "bf16" and "fp8" take and return 8-bit frames; "bf16-16bit" takes and returns 16-bit samples (the
+    [..., 3, 2] byte pairs of a 10-bit source), the model-side cost of the 10-bit path (issue 30)."""
     in_h, in_w = out_h // 4, out_w // 4
+    sixteen = variant.endswith("16bit")
+    output = model.output_uint16 if sixteen else 0
     gen = torch.Generator(device="cuda").manual_seed(0)
-    clip = torch.randint(0, 256, (28 + 24 * (chunks + 1), in_h, in_w, 3), dtype=torch.uint8, device="cuda",
-                         generator=gen)
+    clip = torch.randint(0, 256, (28 + 24 * (chunks + 1), in_h, in_w, 3) + ((2,) if sixteen else ()),
+                         dtype=torch.uint8, device="cuda", generator=gen)
     states = empty_state()
     t0 = time.time()
     with torch.inference_mode():
         # warm-up: both stream shapes (cuDNN autotuning happens here)
-        _, states, _ = run_chunk_timed(model, clip[:28], out_h, out_w, 0, states)
-        _, states, _ = run_chunk_timed(model, clip[28:52], out_h, out_w, 7, states)
+        _, states, _ = run_chunk_timed(model, clip[:28], out_h, out_w, 0, states, output)
+        _, states, _ = run_chunk_timed(model, clip[28:52], out_h, out_w, 7, states, output)
         warm_s = time.time() - t0
         torch.cuda.reset_peak_memory_stats()
         per_stage = [0.0] * len(STAGES)
         for k in range(chunks):
             start = 52 + 24 * k
-            _, states, ms = run_chunk_timed(model, clip[start:start + 24], out_h, out_w, start // 4, states)
+            _, states, ms = run_chunk_timed(model, clip[start:start + 24], out_h, out_w, start // 4, states, output)
             per_stage = [a + b for a, b in zip(per_stage, ms)]
     per_stage = [v / chunks for v in per_stage]
     total = sum(per_stage)
     return {
-        "res": f"{out_w}x{out_h}", "lq": f"{in_w}x{in_h}", "stages": per_stage, "total_ms": total,
+        "variant": variant, "res": f"{out_w}x{out_h}", "lq": f"{in_w}x{in_h}", "stages": per_stage, "total_ms": total,
         "fps": 24 * 1000.0 / total, "peak_alloc_gb": torch.cuda.max_memory_allocated() / 1e9,
         "peak_reserved_gb": torch.cuda.max_memory_reserved() / 1e9, "warmup_s": warm_s,
         "published": PUBLISHED.get((out_w, out_h), "-"),
@@ -349,6 +354,9 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--resolutions", nargs="+", default=["1920x1080", "2560x1440", "3840x2160"])
     p.add_argument("--chunks", type=int, default=3, help="timed 24-frame chunks per resolution")
+    p.add_argument("--variants", nargs="+", default=["bf16"], choices=VARIANTS,
+                   help="bf16: the module as exported; bf16-16bit: 16-bit samples in and out (10-bit sources); "
+                   "fp8: the DiT's linear layers in FP8 (swiftvr.fp8; applied last, in place)")
     p.add_argument("--scripted-at", nargs="*", default=["2560x1440", "3840x2160"],
                    help="also time the TorchScript module at these sizes")
     p.add_argument("--no-warmup", dest="measure_warmup", action="store_false",
@@ -359,6 +367,9 @@ def main(argv=None) -> int:
     p.add_argument("--copy-variants", action="store_true",
                    help="with --torchscript: compare ways of copying frames to and from the host (bench_copy_variants)")
     args = p.parse_args(argv)
+    if "fp8" in args.variants and not args.torchscript and (args.scripted_at or args.measure_warmup):
+        p.error("--variants fp8 replaces the DiT's layers in place, and the experiments after the table would then "
+                "time FP8 too: add --scripted-at (with no sizes) and --no-warmup")
     if not torch.cuda.is_available():
         print("no CUDA device")
         return 1
@@ -388,27 +399,31 @@ def main(argv=None) -> int:
         f"weights {torch.cuda.memory_allocated() / 1e9:.1f} GB")
 
     rows = []
-    for res in args.resolutions:
-        w, h = (int(v) for v in res.lower().split("x"))
-        try:
-            r = bench_resolution(model, w, h, args.chunks)
-        except torch.cuda.OutOfMemoryError as e:
-            r = {"res": res, "oom": str(e).splitlines()[0]}
-            torch.cuda.empty_cache()
-        rows.append(r)
-        log(f"  {res}: " + (f"{r['fps']:.2f} FPS, peak {r['peak_alloc_gb']:.1f} GB "
-                             f"(warm-up {r['warmup_s']:.1f}s)" if "fps" in r else f"OOM: {r['oom']}"))
+    for variant in sorted(args.variants, key=VARIANTS.index):   # fp8 last: it replaces the layers in place
+        if variant == "fp8":
+            from swiftvr.fp8 import use_fp8_linears
+            log(f"fp8: {use_fp8_linears(model)} DiT linear layers replaced by Fp8Linear")
+        for res in args.resolutions:
+            w, h = (int(v) for v in res.lower().split("x"))
+            try:
+                r = bench_resolution(model, w, h, args.chunks, variant)
+            except torch.cuda.OutOfMemoryError as e:
+                r = {"variant": variant, "res": res, "oom": str(e).splitlines()[0]}
+                torch.cuda.empty_cache()
+            rows.append(r)
+            log(f"  {variant} {res}: " + (f"{r['fps']:.2f} FPS, peak {r['peak_alloc_gb']:.1f} GB "
+                                          f"(warm-up {r['warmup_s']:.1f}s)" if "fps" in r else f"OOM: {r['oom']}"))
 
-    header = ("| output | LQ input | " + " | ".join(f"{s} ms" for s in STAGES)
+    header = ("| variant | output | LQ input | " + " | ".join(f"{s} ms" for s in STAGES)
               + " | total ms / 24 frames | FPS | peak allocated GB | peak reserved GB | published (H100) |")
     log("")
     log(header)
     log("|" + "---|" * (header.count("|") - 1))
     for r in rows:
         if "oom" in r:
-            log(f"| {r['res']} | | " + " | ".join("-" for _ in STAGES) + " | OOM | - | - | - | |")
+            log(f"| {r['variant']} | {r['res']} | | " + " | ".join("-" for _ in STAGES) + " | OOM | - | - | - | |")
             continue
-        log(f"| {r['res']} | {r['lq']} | " + " | ".join(f"{v:.1f}" for v in r["stages"])
+        log(f"| {r['variant']} | {r['res']} | {r['lq']} | " + " | ".join(f"{v:.1f}" for v in r["stages"])
             + f" | {r['total_ms']:.1f} | {r['fps']:.2f} | {r['peak_alloc_gb']:.2f} | {r['peak_reserved_gb']:.2f}"
             + f" | {r['published']} |")
 

@@ -116,7 +116,7 @@ public final class RestoreBenchmark {
         ShardResult r;
         try (GpuMemorySampler memory = new GpuMemorySampler(device);
             SegmentEncoder enc = new SegmentEncoder(segment, out.width(), out.height(), probe.frameRate(), encoder, 0,
-                outSampleBytes, probe.colour())) {
+                outSampleBytes, probe.colour(), whole.emittedFrames())) {
           r = restorer.restore(ShardRestorer.Job.of(probe, whole, out), FrameSink.encoding(enc), n -> { });
           enc.close();
           rows.add(row(probe, bundle, out, model, r, memory.peakMiB(), Files.size(segment)));

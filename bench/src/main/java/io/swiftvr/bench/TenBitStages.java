@@ -82,7 +82,7 @@ public final class TenBitStages {
       int sampleBytes, byte[][] frames) throws Exception {
     long t0 = System.nanoTime();
     try (SegmentEncoder encoder = new SegmentEncoder(file, size.width(), size.height(), probe.frameRate(), settings, 0,
-        sampleBytes, probe.colour())) {
+        sampleBytes, probe.colour(), frames.length)) {
       for (byte[] frame : frames) {
         encoder.write(frame, 0);
       }

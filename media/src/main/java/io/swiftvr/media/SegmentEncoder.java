@@ -31,6 +31,13 @@ import org.bytedeco.javacv.FrameRecorder;
  */
 public final class SegmentEncoder implements AutoCloseable {
   private static final int CHECK_SIZE = 256;
+  /**
+   * The fewest frames x265 is given B-frames for. x265 4.0 sets the offset it subtracts from every DTS only when the
+   * third frame arrives (its B-frame delay is 2 with b-pyramid) and leaves it uninitialised before: an encode of one
+   * or two frames gets whatever was in memory, and the muxer refuses it ("pts (0) < dts (512)") or, worse, takes
+   * wrong timestamps. Without B-frames the delay is 0 and DTS equals PTS; one or two frames lose nothing by it.
+   */
+  static final int X265_SHORTEST_REORDERED = 3;
   private final FFmpegFrameRecorder recorder;
   private final Frame frame;
   private final int width;
@@ -49,15 +56,17 @@ public final class SegmentEncoder implements AutoCloseable {
    */
   public SegmentEncoder(Path file, int width, int height, double frameRate, EncoderSettings settings, int threads)
       throws IOException {
-    this(file, width, height, frameRate, settings, threads, 1, null);
+    this(file, width, height, frameRate, settings, threads, 1, null, 0);
   }
 
   /**
    * @param sampleBytes 1: frames of 8-bit RGB; 2: frames of 16-bit RGB ({@code rgb48le})
    * @param colour the source's colour tags and HDR10 static metadata, written to the segment; null for none
+   * @param frames how many frames this segment will get; 0 when not known. x265 needs it for very short segments
+   *     ({@link #X265_SHORTEST_REORDERED})
    */
   public SegmentEncoder(Path file, int width, int height, double frameRate, EncoderSettings settings, int threads,
-      int sampleBytes, ColourInfo colour) throws IOException {
+      int sampleBytes, ColourInfo colour, int frames) throws IOException {
     FfmpegLog.quiet();
     if (sampleBytes != 1 && sampleBytes != 2) {
       throw new IllegalArgumentException("Samples of " + sampleBytes + " bytes: 1 (rgb24) or 2 (rgb48le) expected");
@@ -93,7 +102,9 @@ public final class SegmentEncoder implements AutoCloseable {
       recorder.setVideoOption("x264-params", X264Cpu.PARAMS); // the same bytes on every run (X264Cpu)
     }
     if (settings.codec().equals("libx265")) {
-      recorder.setVideoOption("x265-params", "log-level=error:open-gop=0" + x265Hdr(colour));
+      boolean reorder = frames == 0 || frames >= X265_SHORTEST_REORDERED;
+      recorder.setVideoOption("x265-params", "log-level=error:open-gop=0" + (reorder ? "" : ":bframes=0")
+          + x265Hdr(colour));
     }
     if (threads > 0) {
       recorder.setVideoOption("threads", Integer.toString(threads));
@@ -179,7 +190,7 @@ public final class SegmentEncoder implements AutoCloseable {
       // The constructor names the reason an encoder does not open; what is logged while encoding and finishing the
       // frame is collected here.
       try (FfmpegLog.Capture log = FfmpegLog.capture()) {
-        try (SegmentEncoder encoder = new SegmentEncoder(file, CHECK_SIZE, CHECK_SIZE, 25, settings, 1)) {
+        try (SegmentEncoder encoder = new SegmentEncoder(file, CHECK_SIZE, CHECK_SIZE, 25, settings, 1, 1, null, 1)) {
           encoder.write(new byte[CHECK_SIZE * CHECK_SIZE * 3], 0);
         } catch (StartFailure e) {
           return e.reason; // without the temporary file's name, which means nothing to the user

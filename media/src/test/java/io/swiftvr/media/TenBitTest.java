@@ -126,7 +126,7 @@ class TenBitTest {
     try (FrameSource frames = FrameSource.open(source, 0, DamagePolicy.FAIL, new FrameSize(WIDTH, HEIGHT),
         sampleBytes);
         SegmentEncoder encoder = new SegmentEncoder(segment, WIDTH, HEIGHT, source.frameRate(), settings, 1,
-            sampleBytes, source.colour())) {
+            sampleBytes, source.colour(), FRAMES)) {
       assertEquals(frameBytes, encoder.frameBytes());
       for (int i = 0; i < FRAMES; i++) {
         frames.read(frame, 0);

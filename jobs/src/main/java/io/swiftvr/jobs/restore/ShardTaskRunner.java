@@ -105,7 +105,7 @@ public final class ShardTaskRunner {
       try {
         EncoderSettings encoding = task.encoder().withBitDepth(task.encoder().bitDepthFor(bitsOf(probe)));
         try (SegmentEncoder encoder = new SegmentEncoder(temp, out.width(), out.height(), probe.frameRate(), encoding,
-            env.encoderThreads(), outputSampleBytes(encoding, bundle), probe.colour())) {
+            env.encoderThreads(), outputSampleBytes(encoding, bundle), probe.colour(), shard.emittedFrames())) {
           ShardRestorer.Job job = new ShardRestorer.Job(probe, shard, out, video.damaged(), video.decodeSize())
               .withColorFix(video.colorFix());
           result = new ShardRestorer(model).restore(job, FrameSink.encoding(encoder), progress);
