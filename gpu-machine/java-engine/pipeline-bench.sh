@@ -15,8 +15,7 @@
 #           without the per-chunk wait for the GPU (-Dswiftvr.bench.waitForDevice=false), as production runs
 #           issue 28: check-compiled (the bundle's compiled variants against its TorchScript module: PSNR, model-only
 #           ms; export-official compiles them when AOTI lists IN:OUT sizes), java-official-long-torchscript (as
-#           java-official-long with -Dswiftvr.compiled=false, the baseline of a bundle that has compiled variants),
-#           export-official-fp8 and java-official-long-fp8 (the FP8-linear variant, swiftvr.fp8)
+#           java-official-long with -Dswiftvr.compiled=false, the baseline of a bundle that has compiled variants)
 #           issue 30: java-official-10bit (the same 640x360 clip as 8-bit H.264 with 8-bit output and as 10-bit H.264
 #           with 10-bit output through 16-bit samples, official bundle, 2560x1440, one JVM each; TEN_BIT_FRAMES, 240)
 # Steps that finished leave a marker in $STATE (/tmp survives between back-to-back runs while the machine stays
@@ -85,13 +84,6 @@ export_official() {  # AOTI="IN:OUT ...": also the compiled middle-chunk package
     --description "random weights (seed 0), untrained; GPU-only benchmark bundle" --out /tmp/bundles/official "${aoti[@]}"
 }
 
-export_official_fp8() {  # the opt-in FP8-linear variant of the same network (issue 28, swiftvr.fp8)
-  rm -rf /tmp/bundles/official-fp8
-  PYTHONPATH="$PWD/model" python3 -m swiftvr.export --config official --seed 0 --device cuda --bf16-only --warmup-chunks 4 \
-    --fp8-linears --name swiftvr-official-fp8 --description "random weights (seed 0), FP8 DiT linears; GPU-only benchmark bundle" \
-    --out /tmp/bundles/official-fp8
-}
-
 export_small() {
   if [[ -f models/swiftvr-small/manifest.json ]]; then
     echo "using the repo's models/swiftvr-small"; rm -rf /tmp/bundles/small; mkdir -p /tmp/bundles
@@ -135,7 +127,7 @@ py_bench() {  # MODULE_FILE [SIZES] [more swiftvr.bench_gpu arguments]
   PYTHONPATH="$PWD/model" python3 -m swiftvr.bench_gpu --torchscript "$1" --clip "$clip" --resolutions ${s//,/ } "${@:3}"
 }
 
-export -f setup export_official export_official_fp8 export_small java_bench check_copies py_bench ten_bit_bench
+export -f setup export_official export_small java_bench check_copies py_bench ten_bit_bench
 export JAVA JRE NATIVES CP payload clip sizes preset CUDART_DIR out
 
 long_clip=$payload/clips/cockatoo-x4.mp4  # the 56 s clip pack-pipeline-payload.sh makes
@@ -164,10 +156,6 @@ for s in "${steps[@]}"; do
     java-official-long-torchscript) [[ -f /tmp/bundles/official/manifest.json ]] \
       && BENCH_CLIP=$long_clip JVM_EXTRA="-Dswiftvr.compiled=false -Dswiftvr.throughput.csv=$out/throughput-official-torchscript.csv" \
            step java-official-long-torchscript 200 java_bench /tmp/bundles/official "${LONG_SIZES:-2560x1440,3840x2160}" ;;
-    export-official-fp8) step export-official-fp8 150 export_official_fp8 ;;
-    java-official-long-fp8) [[ -f $state/done-export-official-fp8 ]] \
-      && BENCH_CLIP=$long_clip JVM_EXTRA="-Dswiftvr.throughput.csv=$out/throughput-official-fp8.csv" \
-           step java-official-long-fp8 200 java_bench /tmp/bundles/official-fp8 "${LONG_SIZES:-2560x1440,3840x2160}" ;;
     java-official-long-prod) [[ -f $state/done-export-official ]] \
       && BENCH_CLIP=$long_clip JVM_EXTRA=-Dswiftvr.bench.waitForDevice=false \
            step java-official-long-prod 100 java_bench /tmp/bundles/official 2560x1440 ;;

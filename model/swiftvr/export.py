@@ -225,9 +225,6 @@ def main(argv=None) -> int:
                         "(swiftvr.compiled; official protocol; on the --device it is for); repeatable")
     p.add_argument("--aoti-check", action="store_true",
                    help="compare each compiled package with the TorchScript module once written (PSNR, model-only ms)")
-    p.add_argument("--fp8-linears", action="store_true",
-                   help="an opt-in variant: the DiT blocks' linear layers in FP8 (e4m3, row-wise scales; swiftvr.fp8), "
-                        "for GPUs of compute capability 8.9 and up; its quality cost is measured, not assumed")
     p.add_argument("--warmup-chunks", type=int,
                    help="take warmup_chunks as given instead of measuring it (only with --bf16-only)")
     args = p.parse_args(argv)
@@ -258,9 +255,6 @@ def main(argv=None) -> int:
     else:
         description = args.description or f"random weights (seed {args.seed}), untrained"
         extra = {"weights": "random", "seed": args.seed}
-    if args.fp8_linears:
-        from swiftvr.fp8 import use_fp8_linears
-        extra["linears"] = f"{use_fp8_linears(model)} DiT linear layers in float8 e4m3, row-wise scales (swiftvr.fp8)"
     golden = None if args.no_goldens or args.bf16_only or protocol == "official" else GoldenSpec(args.golden_in, args.golden_out,
                                                                         args.golden_chunks)
     export_bundle(model, cfg, args.out, args.name or f"swiftvr-{cfg.name}", description, bf16=args.bf16,

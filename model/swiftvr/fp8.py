@@ -1,15 +1,18 @@
-"""FP8 linear layers for the DiT (issue 28): an opt-in bundle variant, not an exact optimisation.
+"""FP8 linear layers for the DiT (issue 28), measured and not shipped: no bundle variant is exported with them.
 
 The DiT's linear layers are a third of the official network's chunk on an H100 and already run at ~98% of the
 card's bfloat16 peak (docs/speed-profile.md): only a narrower number format makes them cheaper. Fp8Linear keeps the
 weight in float8 e4m3 with one scale per output channel (set once, from the weight's largest magnitude per row) and
 quantises each activation row with its own scale on the fly; `torch._scaled_mm` multiplies the two in FP8 and writes
-the layer's dtype (Hopper's row-wise scaled FP8 GEMM; libtorch's CPU kernel where there is no GPU). Scripted like the
-rest of the module, so the bundle loads through the same TorchScript path on any GPU whose libtorch has the kernel
-(compute capability 8.9 and up). Its cost in quality is measured, never assumed (docs/benchmarks-gpu.md).
+the layer's dtype (Hopper's row-wise scaled FP8 GEMM; libtorch's CPU kernel where there is no GPU). It scripts like
+the rest of the module.
 
-  python3 -m swiftvr.export --config official --device cuda --bf16-only --warmup-chunks 4 --fp8-linears \\
-      --out /tmp/official-fp8
+Why it is not a bundle variant (H100, 2026-12-06, docs/benchmarks-gpu.md "Issue 28"): run as TorchScript runs it,
+the activation's scale, division and cast are separate kernels around each product, and the official network went
+from 34.83 to 27.83 FPS at 2560x1440 (swiftvr.bench_gpu --variants bf16 fp8). Fused by torch.compile the seven
+layers of a block take 0.88 of their bfloat16 time (swiftvr.bench_fp8), about 5% of a chunk, for an output that is
+no longer the release's. The module stays for those two benchmarks and for whoever takes FP8 into the compiled
+package (swiftvr.compiled), the one place where the quantisation would be fused.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""The FP8-linear variant (swiftvr.fp8, issue 28): scripted, its weights stay FP8 through the export's dtype
-conversion, and its output stays close to the bfloat16 module's on the tiny official network (random weights; the
-official network's figure is measured on the GPU, docs/benchmarks-gpu.md)."""
+"""The FP8 linear layers (swiftvr.fp8, issue 28; benchmarked, not shipped): they script, their weights stay FP8
+through a dtype conversion of the whole module, and the output stays close to the bfloat16 module's on the tiny
+official network (random weights)."""
 
 import copy
 import dataclasses
