@@ -133,9 +133,8 @@ public final class ShardRestorer {
     boolean floatOutput = sink.wantsFloats();
     // 16-bit samples where the bundle takes them: in from a source deeper than 8 bits, out for a 10-bit sink
     int outSampleBytes = floatOutput ? 1 : sink.sampleBytes();
-    // A colour-fixed stream gets 8-bit input (its output stays 16-bit). udf.color.ColorMatch.unitRange now reads the
-    // contract's 16-bit byte pairs too, but no test runs the fix on 16-bit input yet: lift this once one does.
-    int inSampleBytes = job.colorFix() == ColorFix.NONE ? inputSampleBytes(probe, job.decode()) : 1;
+    // With a colour fix too: the fix reads its reference from the same 16-bit samples (ColorMatch.unitRange)
+    int inSampleBytes = inputSampleBytes(probe, job.decode());
     long start = System.nanoTime();
     BlockingQueue<Decoded> decoded = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
     BlockingQueue<Restored> restored = new ArrayBlockingQueue<>(QUEUE_CHUNKS);

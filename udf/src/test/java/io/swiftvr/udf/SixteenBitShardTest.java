@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.swiftvr.media.FrameSize;
 import io.swiftvr.media.FrameSource;
 import io.swiftvr.media.TenBitClips;
@@ -18,8 +22,10 @@ import io.swiftvr.planner.TestMedia;
 import io.swiftvr.planner.VideoProbe;
 import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.color.ColorFix;
+import io.swiftvr.udf.color.ColorMatch;
 import io.swiftvr.udf.model.RestorerModel;
 import io.swiftvr.udf.model.StreamingRestorer;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,6 +110,42 @@ class SixteenBitShardTest {
     assertEquals(shard.emittedFrames(), checked[0]);
   }
 
+  /**
+   * With a colour fix the model still gets the 16-bit samples, and each frame is fixed against its 16-bit input: the
+   * fixed frame is the unfixed stream's output (16-bit input) matched to the input frame as 16 bits. Fed 8 bits, the
+   * network's output itself would differ (theModelSeesTheBitsBelowEight) and so would the fixed frames.
+   */
+  @Test
+  void aColourFixIsMatchedAgainstTheSixteenBitInput() throws Exception {
+    Shard shard = new ShardPlanner(sixteen.bundle().chunkGrid(), 1).plan("fix16", probe, 1).get(0);
+    ShardRestorer.Job plainJob = ShardRestorer.Job.of(probe, shard, OUT);
+    float[][] plain = floats(plainJob);
+    float[][] fixed = floats(plainJob.withColorFix(ColorFix.WAVELET));
+    FrameSize in = new FrameSize(probe.width(), probe.height());
+    int frameBytes = in.width() * in.height() * 3 * 2;
+    double worst = 0;
+    try (FrameSource source = FrameSource.open(probe, 0, DamagePolicy.FAIL, in, 2);
+        NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      byte[] input = new byte[frameBytes];
+      for (int f = 0; f < shard.emitEndFrame(); f++) {
+        source.read(input, 0);
+        if (f < shard.emitStartFrame()) {
+          continue;
+        }
+        assertNotNull(fixed[f], "frame " + f);
+        NDArray lq = manager.create(ByteBuffer.wrap(input), new Shape(1, in.height(), in.width(), 3, 2),
+            DataType.UINT8);
+        NDArray reference = ColorMatch.resizeBilinear(ColorMatch.unitRange(lq), OUT.height(), OUT.width());
+        NDArray restored = manager.create(plain[f], new Shape(1, OUT.height(), OUT.width(), 3));
+        float[] expected = ColorMatch.wavelet(restored, reference).toFloatArray();
+        for (int s = 0; s < expected.length; s++) {
+          worst = Math.max(worst, Math.abs(expected[s] - fixed[f][s]));
+        }
+      }
+    }
+    assertTrue(worst < 1e-5, "max abs difference " + worst);
+  }
+
   @Test
   void theModelSeesTheBitsBelowEight() throws Exception {
     float[] from16 = firstChunkFloats(2);
@@ -127,6 +169,16 @@ class SixteenBitShardTest {
         () -> restorer.restore(job, sixteenBitSink((f, out, i) -> { }), n -> { }));
     assertEquals("16-bit output: bundle swiftvr-tiny reads and writes 8-bit samples only (its manifest has no "
         + "stream.sample_bits with 16; re-export it with this version of swiftvr.export)", e.getMessage());
+  }
+
+  /** Every emitted frame's float output, by video frame. */
+  private static float[][] floats(ShardRestorer.Job job) throws Exception {
+    int samples = OUT.width() * OUT.height() * 3;
+    float[][] frames = new float[probe.frameCount()][];
+    new ShardRestorer(sixteen).restore(job, FrameSink.ofFloats((f, out, i) -> {
+      frames[f] = java.util.Arrays.copyOfRange(out.floats(), i * samples, (i + 1) * samples);
+    }), n -> { });
+    return frames;
   }
 
   /** The first chunk's float output, the source decoded with samples of {@code sampleBytes}. */
