@@ -2,21 +2,18 @@ package io.swiftvr.media;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_CONTENT_LIGHT_LEVEL;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_MASTERING_DISPLAY_METADATA;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_side_data_add;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_side_data_get;
-import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_pix_fmt_desc_get;
 
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
 import org.bytedeco.ffmpeg.avutil.AVContentLightMetadata;
 import org.bytedeco.ffmpeg.avutil.AVMasteringDisplayMetadata;
 import org.bytedeco.ffmpeg.avutil.AVPixFmtDescriptor;
 import org.bytedeco.ffmpeg.avutil.AVRational;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * HDR10 static metadata and sample depth of a video stream, read from and written to a stream's parameters (the
@@ -29,6 +26,8 @@ public final class HdrMetadata {
   static final int[] COLOUR_VOLUME = {AV_PKT_DATA_MASTERING_DISPLAY_METADATA, AV_PKT_DATA_CONTENT_LIGHT_LEVEL};
   private static final int CHROMA_UNITS = 50000;
   private static final int LUMA_UNITS = 10000;
+  private static final Pattern MASTERING = Pattern.compile(
+      "G\\((\\d+),(\\d+)\\)B\\((\\d+),(\\d+)\\)R\\((\\d+),(\\d+)\\)WP\\((\\d+),(\\d+)\\)L\\((\\d+),(\\d+)\\)");
 
   private HdrMetadata() {}
 
@@ -40,11 +39,12 @@ public final class HdrMetadata {
 
   /** {@code G(x,y)B(x,y)R(x,y)WP(x,y)L(max,min)} of the stream's mastering display, or null where it has none. */
   public static String masteringDisplay(AVCodecParameters par) {
-    AVPacketSideData data = sideData(par, AV_PKT_DATA_MASTERING_DISPLAY_METADATA);
-    if (data == null) {
-      return null;
-    }
-    AVMasteringDisplayMetadata m = new AVMasteringDisplayMetadata(data.data());
+    AVPacketSideData data = CodedSideData.get(par, AV_PKT_DATA_MASTERING_DISPLAY_METADATA);
+    return data == null ? null : masteringDisplay(new AVMasteringDisplayMetadata(data.data()));
+  }
+
+  /** The same for FFmpeg's struct wherever it comes from (a stream's side data, a decoded frame's). */
+  static String masteringDisplay(AVMasteringDisplayMetadata m) {
     if (m.has_primaries() == 0 && m.has_luminance() == 0) {
       return null;
     }
@@ -59,11 +59,11 @@ public final class HdrMetadata {
 
   /** {@code maxCLL,maxFALL} of the stream, or null where it has none. */
   public static String contentLight(AVCodecParameters par) {
-    AVPacketSideData data = sideData(par, AV_PKT_DATA_CONTENT_LIGHT_LEVEL);
-    if (data == null) {
-      return null;
-    }
-    AVContentLightMetadata c = new AVContentLightMetadata(data.data());
+    AVPacketSideData data = CodedSideData.get(par, AV_PKT_DATA_CONTENT_LIGHT_LEVEL);
+    return data == null ? null : contentLight(new AVContentLightMetadata(data.data()));
+  }
+
+  static String contentLight(AVContentLightMetadata c) {
     return c.MaxCLL() + "," + c.MaxFALL();
   }
 
@@ -73,33 +73,59 @@ public final class HdrMetadata {
    */
   static void copy(AVCodecParameters from, AVCodecParameters to) {
     for (int type : COLOUR_VOLUME) {
-      AVPacketSideData data = sideData(from, type);
-      if (data != null && sideData(to, type) == null) {
-        add(to, type, data.data(), data.size());
+      AVPacketSideData data = CodedSideData.get(from, type);
+      if (data != null && CodedSideData.get(to, type) == null) {
+        CodedSideData.add(to, type, data.data(), data.size());
       }
     }
   }
 
-  /** Adds a copy of {@code size} bytes at {@code bytes} as side data of {@code type}; true when FFmpeg took it. */
-  static boolean add(AVCodecParameters to, int type, Pointer bytes, long size) {
-    Pointer data = av_malloc(size);
-    Pointer.memcpy(data, bytes, size);
-    IntPointer count = new IntPointer(1).put(to.nb_coded_side_data());
-    // The function grows the side-data array in place, so it takes the field's address, not its value.
-    PointerPointer<Pointer> array = new PointerPointer<>(1);
-    array.put(0, to.coded_side_data());
-    AVPacketSideData added = av_packet_side_data_add(array, count, type, data, size, 0);
-    if (added == null || added.isNull()) {
-      return false;
+  /**
+   * Adds the probe's mastering display and content light level (x265 notation) to {@code to} where it has none: the
+   * source carried them only in its bitstream ({@link BitstreamHdr}), and the container of the output should say
+   * them whatever the codec (only x265 writes them into the bitstream).
+   */
+  static void addMissing(AVCodecParameters to, String masteringDisplay, String contentLight) {
+    if (masteringDisplay != null && CodedSideData.get(to, AV_PKT_DATA_MASTERING_DISPLAY_METADATA) == null) {
+      AVMasteringDisplayMetadata m = parseMasteringDisplay(masteringDisplay);
+      CodedSideData.add(to, AV_PKT_DATA_MASTERING_DISPLAY_METADATA, m, m.sizeof());
     }
-    to.coded_side_data(new AVPacketSideData(array.get(0)));
-    to.nb_coded_side_data(count.get());
-    return true;
+    if (contentLight != null && CodedSideData.get(to, AV_PKT_DATA_CONTENT_LIGHT_LEVEL) == null) {
+      AVContentLightMetadata c = parseContentLight(contentLight);
+      CodedSideData.add(to, AV_PKT_DATA_CONTENT_LIGHT_LEVEL, c, c.sizeof());
+    }
   }
 
-  private static AVPacketSideData sideData(AVCodecParameters par, int type) {
-    AVPacketSideData data = av_packet_side_data_get(par.coded_side_data(), par.nb_coded_side_data(), type);
-    return data == null || data.isNull() || data.size() <= 0 ? null : data;
+  /** FFmpeg's struct for {@code G(x,y)B(x,y)R(x,y)WP(x,y)L(max,min)}, the inverse of {@link #masteringDisplay}. */
+  static AVMasteringDisplayMetadata parseMasteringDisplay(String notation) {
+    Matcher m = MASTERING.matcher(notation);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("Mastering display " + notation + ": G(x,y)B(x,y)R(x,y)WP(x,y)L(max,min) "
+          + "expected");
+    }
+    long[] v = new long[10];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = Long.parseLong(m.group(i + 1));
+    }
+    AVMasteringDisplayMetadata out = new AVMasteringDisplayMetadata();
+    int[] ffmpegIndexOf = {1, 2, 0}; // G, B, R in the notation; R, G, B in FFmpeg's struct
+    for (int c = 0; c < 3; c++) {
+      out.display_primaries(ffmpegIndexOf[c], 0, av_make_q((int) v[2 * c], CHROMA_UNITS));
+      out.display_primaries(ffmpegIndexOf[c], 1, av_make_q((int) v[2 * c + 1], CHROMA_UNITS));
+    }
+    out.white_point(0, av_make_q((int) v[6], CHROMA_UNITS)).white_point(1, av_make_q((int) v[7], CHROMA_UNITS));
+    out.max_luminance(av_make_q((int) v[8], LUMA_UNITS)).min_luminance(av_make_q((int) v[9], LUMA_UNITS));
+    return out.has_primaries(1).has_luminance(1);
+  }
+
+  /** FFmpeg's struct for {@code maxCLL,maxFALL}. */
+  static AVContentLightMetadata parseContentLight(String notation) {
+    String[] parts = notation.split(",");
+    if (parts.length != 2) {
+      throw new IllegalArgumentException("Content light level " + notation + ": maxCLL,maxFALL expected");
+    }
+    return new AVContentLightMetadata().MaxCLL(Integer.parseInt(parts[0].trim()))
+        .MaxFALL(Integer.parseInt(parts[1].trim()));
   }
 
   private static long units(AVRational r, int units) {

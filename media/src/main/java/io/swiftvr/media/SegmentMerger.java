@@ -3,8 +3,6 @@ package io.swiftvr.media;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_side_data_add;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_side_data_get;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
 import static org.bytedeco.ffmpeg.global.avformat.AVFMT_NOFILE;
@@ -27,11 +25,11 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_copy;
-import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_opt_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
 import io.swiftvr.media.FfmpegLog;
+import io.swiftvr.planner.ColourInfo;
 import io.swiftvr.planner.VideoProbe;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -46,9 +44,6 @@ import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerPointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +98,7 @@ public final class SegmentMerger {
       } finally {
         avformat_close_input(firstSegment);
       }
-      copyVideoTags(sourceVideoStream, videoOut);
+      copyVideoTags(sourceVideoStream, videoOut, source.colour());
       videoOut.time_base(sourceVideoStream.time_base());
 
       int[] outIndexOf = new int[in.nb_streams()];
@@ -259,7 +254,7 @@ public final class SegmentMerger {
     check(av_interleaved_write_frame(out, packet), "write copied packet");
   }
 
-  private static void copyVideoTags(AVStream source, AVStream target) {
+  private static void copyVideoTags(AVStream source, AVStream target, ColourInfo colour) {
     AVCodecParameters from = source.codecpar();
     AVCodecParameters to = target.codecpar();
     to.codec_tag(0);
@@ -269,25 +264,17 @@ public final class SegmentMerger {
     to.color_trc(from.color_trc());
     to.color_space(from.color_space());
     target.metadata(copyOf(source.metadata()));
-    AVPacketSideData matrix =
-        av_packet_side_data_get(from.coded_side_data(), from.nb_coded_side_data(), AV_PKT_DATA_DISPLAYMATRIX);
-    if (matrix != null && !matrix.isNull() && matrix.size() >= 36) {
-      Pointer data = av_malloc(matrix.size());
-      Pointer.memcpy(data, matrix.data(), matrix.size());
-      IntPointer count = new IntPointer(1).put(to.nb_coded_side_data());
-      // The function grows the side-data array in place, so it takes the field's address, not its value.
-      PointerPointer<Pointer> array = new PointerPointer<>(1);
-      array.put(0, to.coded_side_data());
-      AVPacketSideData added =
-          av_packet_side_data_add(array, count, AV_PKT_DATA_DISPLAYMATRIX, data, matrix.size(), 0);
-      if (added != null && !added.isNull()) {
-        to.coded_side_data(new AVPacketSideData(array.get(0)));
-        to.nb_coded_side_data(count.get());
-      }
+    AVPacketSideData matrix = CodedSideData.get(from, AV_PKT_DATA_DISPLAYMATRIX);
+    if (matrix != null && matrix.size() >= 36) {
+      CodedSideData.add(to, AV_PKT_DATA_DISPLAYMATRIX, matrix.data(), matrix.size());
     }
     // HDR10 static metadata (mastering display, content light level): the source's describe the output as its colour
-    // tags do; the model changes pixels, not the grading they were made for
+    // tags do; the model changes pixels, not the grading they were made for. A source that has them only in its
+    // bitstream gets them from the probe, which read them from its first frame.
     HdrMetadata.copy(from, to);
+    if (colour != null) {
+      HdrMetadata.addMissing(to, colour.masteringDisplay(), colour.contentLight());
+    }
   }
 
   /** A new dictionary with the entries of {@code source}; FFmpeg allocates it, the caller's struct owns it. */

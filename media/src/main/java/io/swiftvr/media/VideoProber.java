@@ -47,8 +47,9 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 
 /**
- * Reads a video's packets (never decoding a frame) and returns a {@link VideoProbe}: exact frame count, per-frame
- * timestamps in display order, keyframe positions, rotation, colour metadata and the other streams.
+ * Reads a video's packets and returns a {@link VideoProbe}: exact frame count, per-frame timestamps in display order,
+ * keyframe positions, rotation, colour metadata and the other streams. No frame is decoded, except the first one of a
+ * deep or HDR stream whose container lacks its HDR10 static metadata ({@link BitstreamHdr}).
  *
  * <p>Counting packets is what makes the frame count exact: container durations are estimates, and users of peer tools
  * lose or duplicate frames by trusting them.
@@ -164,20 +165,34 @@ public final class VideoProber {
           undecodable,
           pts,
           keyframes,
-          new ColourInfo(
-              nameOrNull(av_color_range_name(par.color_range())),
-              nameOrNull(av_color_primaries_name(par.color_primaries())),
-              nameOrNull(av_color_transfer_name(par.color_trc())),
-              nameOrNull(av_color_space_name(par.color_space())),
-              HdrMetadata.bitsPerSample(par.format()),
-              HdrMetadata.masteringDisplay(par),
-              HdrMetadata.contentLight(par)),
+          colour(path, par),
           otherStreams(ctx, videoIndex),
           findings.isEmpty() ? Damage.NONE : new Damage(findings, damagedFrames));
     } finally {
       av_packet_free(packet);
       avformat_close_input(ctx);
     }
+  }
+
+  /**
+   * The stream's colour tags, depth and HDR10 static metadata. The metadata comes from the container; where a deep or
+   * HDR stream's container has none, from its first decoded frame (the bitstream's SEI: {@link BitstreamHdr}).
+   */
+  private static ColourInfo colour(String path, AVCodecParameters par) {
+    ColourInfo tags = new ColourInfo(
+        nameOrNull(av_color_range_name(par.color_range())),
+        nameOrNull(av_color_primaries_name(par.color_primaries())),
+        nameOrNull(av_color_transfer_name(par.color_trc())),
+        nameOrNull(av_color_space_name(par.color_space())),
+        HdrMetadata.bitsPerSample(par.format()),
+        HdrMetadata.masteringDisplay(par),
+        HdrMetadata.contentLight(par));
+    if (tags.masteringDisplay() != null || tags.contentLight() != null || !(tags.isDeep() || tags.isHdrTransfer())) {
+      return tags;
+    }
+    BitstreamHdr.Found found = BitstreamHdr.firstFrame(path);
+    return new ColourInfo(tags.range(), tags.primaries(), tags.transfer(), tags.space(), tags.bitsPerSample(),
+        found.masteringDisplay(), found.contentLight());
   }
 
   private static PacketTimes readVideoPacketTimes(String path, AVFormatContext ctx, AVPacket packet, int videoIndex)

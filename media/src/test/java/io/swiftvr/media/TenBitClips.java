@@ -1,12 +1,9 @@
 package io.swiftvr.media;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_CONTENT_LIGHT_LEVEL;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_MASTERING_DISPLAY_METADATA;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB48LE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P10LE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV422P10LE;
-import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
@@ -37,8 +34,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
-import org.bytedeco.ffmpeg.avutil.AVContentLightMetadata;
-import org.bytedeco.ffmpeg.avutil.AVMasteringDisplayMetadata;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
@@ -67,6 +62,15 @@ public final class TenBitClips {
     encode(encoded, codec, width, height, frames);
     withHdrSideData(encoded, file);
     Files.delete(encoded);
+    return file;
+  }
+
+  /**
+   * An x265 clip whose HDR10 static metadata is only in its bitstream (SEI), not in its container: as many HDR MP4
+   * files are written.
+   */
+  public static Path writeBitstreamHdrOnly(Path file, int width, int height, int frames) throws Exception {
+    encode(file, "libx265", width, height, frames);
     return file;
   }
 
@@ -161,20 +165,6 @@ public final class TenBitClips {
 
   /** The container's HDR10 static metadata ({@code mdcv}, {@code clli}): {@link #MASTERING}, {@link #CONTENT_LIGHT}. */
   private static void addHdrSideData(AVCodecParameters par) {
-    AVMasteringDisplayMetadata m = new AVMasteringDisplayMetadata();
-    // FFmpeg's order is R, G, B
-    int[][] primaries = {{34000, 16000}, {13250, 34500}, {7500, 3000}};
-    for (int i = 0; i < 3; i++) {
-      for (int j = 0; j < 2; j++) {
-        m.display_primaries(i, j, av_make_q(primaries[i][j], 50000));
-      }
-    }
-    m.white_point(0, av_make_q(15635, 50000)).white_point(1, av_make_q(16450, 50000));
-    m.max_luminance(av_make_q(10000000, 10000)).min_luminance(av_make_q(50, 10000));
-    m.has_primaries(1).has_luminance(1);
-    HdrMetadata.add(par, AV_PKT_DATA_MASTERING_DISPLAY_METADATA, m, m.sizeof());
-    AVContentLightMetadata c = new AVContentLightMetadata();
-    c.MaxCLL(1000).MaxFALL(400);
-    HdrMetadata.add(par, AV_PKT_DATA_CONTENT_LIGHT_LEVEL, c, c.sizeof());
+    HdrMetadata.addMissing(par, MASTERING, CONTENT_LIGHT);
   }
 }

@@ -80,6 +80,41 @@ class TenBitTest {
     assertTrue(tenLevels >= 30, "ramp levels: 10-bit path " + tenLevels); // 42 of the source's 51 on 2026-12-06
   }
 
+  /**
+   * HDR10 metadata only in the source's bitstream (x265's SEI, no container boxes) is read from its first frame, and
+   * the output's container gets it whatever the codec: libx264 writes no HDR SEI of its own.
+   */
+  @Test
+  void hdrMetadataOnlyInTheBitstreamIsReadAndWrittenIntoTheOutputsContainer() throws Exception {
+    Path clip = TenBitClips.writeBitstreamHdrOnly(dir.resolve("sei-only.mp4"), WIDTH, HEIGHT, FRAMES);
+    try (org.bytedeco.javacv.FFmpegFrameGrabber grabber = new org.bytedeco.javacv.FFmpegFrameGrabber(clip.toFile())) {
+      grabber.start(); // the container itself says nothing: what the probe reports below comes from the bitstream
+      org.bytedeco.ffmpeg.avcodec.AVCodecParameters par = grabber.getFormatContext().streams(0).codecpar();
+      assertNull(HdrMetadata.masteringDisplay(par));
+      assertNull(HdrMetadata.contentLight(par));
+    }
+    VideoProbe source = new VideoProber().probe(clip.toString());
+    assertEquals(TenBitClips.MASTERING, source.colour().masteringDisplay());
+    assertEquals(TenBitClips.CONTENT_LIGHT, source.colour().contentLight());
+
+    Path out = passThrough(source, 2, new EncoderSettings("libx264", 18, "ultrafast", 10), "x264.mp4");
+    try (org.bytedeco.javacv.FFmpegFrameGrabber grabber = new org.bytedeco.javacv.FFmpegFrameGrabber(out.toFile())) {
+      grabber.start();
+      org.bytedeco.ffmpeg.avcodec.AVCodecParameters par = grabber.getFormatContext().streams(0).codecpar();
+      assertEquals(TenBitClips.MASTERING, HdrMetadata.masteringDisplay(par));
+      assertEquals(TenBitClips.CONTENT_LIGHT, HdrMetadata.contentLight(par));
+    }
+  }
+
+  @Test
+  void theMasteringDisplayNotationReadsBackAsWritten() {
+    assertEquals(TenBitClips.MASTERING,
+        HdrMetadata.masteringDisplay(HdrMetadata.parseMasteringDisplay(TenBitClips.MASTERING)));
+    assertEquals("1000,400", HdrMetadata.contentLight(HdrMetadata.parseContentLight("1000,400")));
+    assertEquals("Mastering display L(1,2): G(x,y)B(x,y)R(x,y)WP(x,y)L(max,min) expected",
+        assertThrows(IllegalArgumentException.class, () -> HdrMetadata.parseMasteringDisplay("L(1,2)")).getMessage());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"prores_ks", "ffv1"})
   void intermediatesForEditorsAreTenBitWithTheSourcesColourAndHdrMetadata(String codec) throws Exception {
