@@ -49,11 +49,17 @@ class TenBitJobTest {
 
   @Test
   void tenBitHdrSourceComesOutTenBitWithItsColourAndHdrMetadata(@TempDir Path out) throws Exception {
-    VideoProbe restored = restore(out, "--input", hdr10.toString(), "--model",
+    VideoOutcome video = run(out, "--input", hdr10.toString(), "--model",
         TestMedia.repoRoot().resolve(SIXTEEN_BIT_BUNDLE).toString(), "--codec", "libx265", "--preset", "ultrafast",
         "--spread", "2");
+    VideoProbe restored = new VideoProber().probe(video.output());
     assertEquals(source.colour(), restored.colour(), "10 bits, BT.2020, PQ, limited range, mastering display, CLL");
     assertEquals(source.frameCount(), restored.frameCount());
+    // the report's row says so
+    assertEquals(10, video.inBits());
+    assertEquals(10, video.outBits());
+    assertEquals("PQ; mastering display " + TenBitClips.MASTERING + "; max-cll " + TenBitClips.CONTENT_LIGHT,
+        video.hdr());
   }
 
   @Test
@@ -78,15 +84,23 @@ class TenBitJobTest {
   @Test
   void anEightBitSourceComesOutTenBitWhenAsked(@TempDir Path out) throws Exception {
     Path small = EdgeClips.write(out.resolve("small.mp4"), new EdgeClips.Spec(96, 64, 12, 0, null));
-    VideoProbe restored = restore(out.resolve("out"), "--input", small.toString(), "--model",
+    VideoOutcome video = run(out.resolve("out"), "--input", small.toString(), "--model",
         TestMedia.repoRoot().resolve(SIXTEEN_BIT_BUNDLE).toString(), "--bit-depth", "10", "--preset", "ultrafast");
-    ColourInfo colour = restored.colour();
+    ColourInfo colour = new VideoProber().probe(video.output()).colour();
+    assertEquals(8, video.inBits());
+    assertEquals(10, video.outBits());
+    assertEquals(null, video.hdr(), "SDR");
     assertEquals(10, colour.bitsPerSample());
     assertEquals(new VideoProber().probe(small.toString()).colour().primaries(), colour.primaries());
   }
 
   /** Runs the job with {@code args} (the tiny test bundle unless they name one) and probes its one output. */
   private static VideoProbe restore(Path out, String... args) throws Exception {
+    return new VideoProber().probe(run(out, args).output());
+  }
+
+  /** Runs the job with {@code args} (the tiny test bundle unless they name one): its one video's report row. */
+  private static VideoOutcome run(Path out, String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of("--output", out.toString()));
     all.addAll(Arrays.asList(args));
     if (!all.contains("--model")) {
@@ -97,6 +111,6 @@ class TenBitJobTest {
     assertEquals(1, result.videos().size());
     VideoOutcome video = result.videos().get(0);
     assertEquals("restored", video.status(), String.valueOf(video.error()));
-    return new VideoProber().probe(video.output());
+    return video;
   }
 }

@@ -22,6 +22,25 @@ public record ColourInfo(String range, String primaries, String transfer, String
     return "smpte2084".equals(transfer) || "arib-std-b67".equals(transfer);
   }
 
+  /**
+   * The report's words for an HDR source: its transfer (PQ, HLG) and the HDR10 static metadata it carries, in x265's
+   * notation ({@code PQ; mastering display G(…)…L(…); max-cll 1000,400}); null for SDR without such metadata.
+   */
+  public String hdrDescription() {
+    String curve = "smpte2084".equals(transfer) ? "PQ" : "arib-std-b67".equals(transfer) ? "HLG" : null;
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    if (curve != null) {
+      parts.add(curve);
+    }
+    if (masteringDisplay != null) {
+      parts.add("mastering display " + masteringDisplay);
+    }
+    if (contentLight != null) {
+      parts.add("max-cll " + contentLight);
+    }
+    return parts.isEmpty() ? null : String.join("; ", parts);
+  }
+
   /** Whether samples are deeper than 8 bits. */
   public boolean isDeep() {
     return bitsPerSample > 8;

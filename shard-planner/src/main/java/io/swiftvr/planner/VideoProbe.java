@@ -59,6 +59,11 @@ public record VideoProbe(
     return framePts.length;
   }
 
+  /** Bits per sample of the video (10 for HEVC Main 10); 8 where the probe could not tell. */
+  public int bitsPerSample() {
+    return colour == null || colour.bitsPerSample() == 0 ? 8 : colour.bitsPerSample();
+  }
+
   public double frameRate() {
     return (double) frameRateNum / frameRateDen;
   }

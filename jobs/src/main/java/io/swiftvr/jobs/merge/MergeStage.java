@@ -133,7 +133,8 @@ public final class MergeStage {
         // a leftover scratch file is never mistaken for output: its name says tmp, or it is outside the output
       }
     }
-    return VideoOutcome.restored(video, output, shards, (System.nanoTime() - started) / 1e9);
+    return VideoOutcome.restored(video, output, shards, (System.nanoTime() - started) / 1e9,
+        plan.encoder().bitDepthFor(video.probe().bitsPerSample()));
   }
 
   /** Deletes the segments of a video that failed for good; its outcome rows stay, so reruns know not to retry. */

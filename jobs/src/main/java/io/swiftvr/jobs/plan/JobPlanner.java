@@ -88,7 +88,7 @@ public final class JobPlanner {
           LOG.warn("Damaged {}: {}; restoring it with each lost frame filled from the last good one (--damaged "
               + "repair)", input, probe.damage().describe());
         }
-        int outputBits = options.encoder().bitDepthFor(probe.colour().bitsPerSample());
+        int outputBits = options.encoder().bitDepthFor(probe.bitsPerSample());
         warnAboutDepthAndHdr(input, probe, outputBits, bundle);
         String key = videoKey(input, identity, bundle.fingerprint(), grid, warmup, out, options, outputBits);
         List<Shard> shards = options.spread() != null ? planner.planForParts(key, probe, options.spread())

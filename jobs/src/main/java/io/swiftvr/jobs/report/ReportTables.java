@@ -58,7 +58,9 @@ public final class ReportTables {
       text("error", VideoOutcome::error), integer("frames", VideoOutcome::frames),
       decimal("video_s", VideoOutcome::videoSeconds), integer("in_w", VideoOutcome::inWidth),
       integer("in_h", VideoOutcome::inHeight), integer("out_w", VideoOutcome::outWidth),
-      integer("out_h", VideoOutcome::outHeight), decimal("decode_s", VideoOutcome::decodeSeconds),
+      integer("out_h", VideoOutcome::outHeight), integer("in_bits", VideoOutcome::inBits),
+      integer("out_bits", VideoOutcome::outBits), text("hdr", VideoOutcome::hdr),
+      decimal("decode_s", VideoOutcome::decodeSeconds),
       decimal("model_s", VideoOutcome::modelSeconds), decimal("encode_s", VideoOutcome::encodeSeconds),
       decimal("merge_s", VideoOutcome::mergeSeconds), text("device", VideoOutcome::device),
       text("damage", VideoOutcome::damage), text("repaired", VideoOutcome::repaired));

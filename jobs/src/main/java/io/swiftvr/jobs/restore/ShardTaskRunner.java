@@ -49,17 +49,6 @@ public final class ShardTaskRunner {
   private ShardTaskRunner() {}
 
   /**
-   * Never throws for a fault of this video: a failure that would repeat (a bad or changed file, a frame size beyond
-   * the limits, a bundle that changed after planning) becomes a {@code failed} row at once; any other failure is
-   * thrown while Spark has attempts left, so a transient fault is retried, and becomes a {@code failed} row on the
-   * last attempt, so one video never aborts the batch.
-   */
-  /** The source's bits per sample, 8 where the probe does not know (plans written before it was probed). */
-  static int bitsOf(VideoProbe probe) {
-    return probe.colour() == null || probe.colour().bitsPerSample() == 0 ? 8 : probe.colour().bitsPerSample();
-  }
-
-  /**
    * 2 (the model writes 16-bit samples, the encoder converts them to 10 bits) for 10-bit output from a bundle that
    * writes 16-bit samples, else 1 (an 8-bit-only bundle's bytes are widened by the encoder's conversion).
    */
@@ -67,6 +56,12 @@ public final class ShardTaskRunner {
     return encoding.bitDepthFor(8) == 10 && bundle.manifest().stream().takes16BitSamples() ? 2 : 1;
   }
 
+  /**
+   * Never throws for a fault of this video: a failure that would repeat (a bad or changed file, a frame size beyond
+   * the limits, a bundle that changed after planning) becomes a {@code failed} row at once; any other failure is
+   * thrown while Spark has attempts left, so a transient fault is retried, and becomes a {@code failed} row on the
+   * last attempt, so one video never aborts the batch.
+   */
   public static ShardOutcome run(ShardTask task, TaskEnvironment env, IntConsumer progress) {
     Shard shard = task.shard();
     VideoPlan video = task.video();
@@ -103,7 +98,7 @@ public final class ShardTaskRunner {
       FrameSize out = video.outputSize();
       ShardResult result;
       try {
-        EncoderSettings encoding = task.encoder().withBitDepth(task.encoder().bitDepthFor(bitsOf(probe)));
+        EncoderSettings encoding = task.encoder().withBitDepth(task.encoder().bitDepthFor(probe.bitsPerSample()));
         try (SegmentEncoder encoder = new SegmentEncoder(temp, out.width(), out.height(), probe.frameRate(), encoding,
             env.encoderThreads(), outputSampleBytes(encoding, bundle), probe.colour(), shard.emittedFrames())) {
           ShardRestorer.Job job = new ShardRestorer.Job(probe, shard, out, video.damaged(), video.decodeSize())
