@@ -233,6 +233,15 @@ class LibraryIntegrityTest {
         plan.rejected().stream().map(RejectedInput::error).toList());
   }
 
+  /** A frame size the chosen encoder cannot open with is refused by the plan, not by every shard of the video. */
+  @Test
+  void anOutputTooSmallForDnxhrIsRefusedWithTheLimit(@TempDir Path out) throws Exception {
+    String input = TestMedia.realShort().toString();
+    JobPlan plan = JobPlanner.plan(options(out, "--input", input, "--codec", "dnxhd", "--size", "240x180"));
+    assertEquals(List.of(input + ": output frames of 240x180 are too small for dnxhd: DNxHR takes 256x120 and up; "
+        + "ask for a larger --size or another --codec"), plan.rejected().stream().map(RejectedInput::error).toList());
+  }
+
   @Test
   void aBundleChangedAfterPlanningIsRefusedByEveryTask(@TempDir Path dir, @TempDir Path out) throws Exception {
     Path bundle = TestBundles.copyOf(TestBundles.tinyDir(), dir.resolve("bundle"));

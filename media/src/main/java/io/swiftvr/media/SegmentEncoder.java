@@ -80,7 +80,7 @@ public final class SegmentEncoder implements AutoCloseable {
     recorder.setFormat(container == null ? "mp4" : container.equals("mov") ? "mov" : "matroska");
     recorder.setVideoCodecName(settings.codec());
     recorder.setPixelFormat(!tenBit ? AV_PIX_FMT_YUV420P : settings.isNvenc() ? AV_PIX_FMT_P010LE
-        : settings.codec().equals("prores_ks") ? AV_PIX_FMT_YUV422P10LE : AV_PIX_FMT_YUV420P10LE);
+        : settings.isFourTwoTwo() ? AV_PIX_FMT_YUV422P10LE : AV_PIX_FMT_YUV420P10LE);
     if (colour != null) {
       tagColours(colour);
     }
@@ -92,6 +92,8 @@ public final class SegmentEncoder implements AutoCloseable {
       recorder.setVideoOption("cq", Integer.toString(settings.crf()));
     } else if (settings.codec().equals("prores_ks")) {
       recorder.setVideoOption("profile", "3"); // 422 HQ
+    } else if (settings.codec().equals("dnxhd")) {
+      recorder.setVideoOption("profile", "dnxhr_hqx"); // DNxHR HQX: 10-bit 4:2:2, any frame size
     } else if (settings.codec().equals("ffv1")) {
       recorder.setVideoOption("level", "3"); // lossless; version 3: multithreaded slices, CRCs
     } else {

@@ -116,17 +116,18 @@ class TenBitTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"prores_ks", "ffv1"})
+  @ValueSource(strings = {"prores_ks", "dnxhd", "ffv1"})
   void intermediatesForEditorsAreTenBitWithTheSourcesColourAndHdrMetadata(String codec) throws Exception {
-    VideoProbe source = new VideoProber().probe(
-        TenBitClips.write(dir.resolve("hdr10.mp4"), "libx265", WIDTH, HEIGHT, FRAMES).toString());
+    boolean dnxhr = codec.equals("dnxhd"); // DNxHR takes frames of 256x120 and up
+    VideoProbe source = new VideoProber().probe(TenBitClips.write(dir.resolve("hdr10.mp4"), "libx265",
+        dnxhr ? 256 : WIDTH, dnxhr ? 128 : HEIGHT, FRAMES).toString());
     EncoderSettings settings = new EncoderSettings(codec, 18, "medium");
-    assertEquals(codec.equals("prores_ks") ? 10 : 8, settings.bitDepthFor(8), "ProRes is 10-bit only");
+    assertEquals(codec.equals("ffv1") ? 8 : 10, settings.bitDepthFor(8), "ProRes and DNxHR are 10-bit only");
     assertEquals(10, settings.bitDepthFor(10));
     Path out = passThrough(source, 2, settings.withBitDepth(10), codec + "." + settings.container());
     VideoProbe restored = new VideoProber().probe(out.toString());
     ColourInfo want = source.colour();
-    if (codec.equals("prores_ks")) { // MOV's colour box has no range flag
+    if (codec.equals("prores_ks")) { // MOV's colour box has no range flag (DNxHR's own header has one)
       want = new ColourInfo("unknown", want.primaries(), want.transfer(), want.space(), 10, want.masteringDisplay(),
           want.contentLight());
     }
@@ -136,11 +137,14 @@ class TenBitTest {
   }
 
   @Test
-  void proresIsTenBitOnly() {
+  void proresAndDnxhrAreTenBitOnly() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new EncoderSettings("prores_ks", 18, "medium", 8));
     assertEquals("Encoder prores_ks writes 10-bit samples only (ProRes 422 HQ); drop --bit-depth 8 or choose another "
         + "codec", e.getMessage());
+    assertEquals("Encoder dnxhd writes 10-bit samples only (DNxHR HQX); drop --bit-depth 8 or choose another codec",
+        assertThrows(IllegalArgumentException.class, () -> new EncoderSettings("dnxhd", 18, "medium", 8))
+            .getMessage());
   }
 
   @Test
@@ -148,7 +152,7 @@ class TenBitTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new EncoderSettings("h264_nvenc", 18, "p5", 10));
     assertEquals("Encoder h264_nvenc writes 8-bit samples only; 10-bit output needs one of "
-        + "[libx264, libx265, hevc_nvenc, prores_ks, ffv1]", e.getMessage());
+        + "[libx264, libx265, hevc_nvenc, prores_ks, dnxhd, ffv1]", e.getMessage());
     assertEquals(8, new EncoderSettings("h264_nvenc", 18, "p5").bitDepthFor(10));
   }
 
@@ -156,11 +160,13 @@ class TenBitTest {
   private Path passThrough(VideoProbe source, int sampleBytes, EncoderSettings settings, String name)
       throws Exception {
     Path segment = dir.resolve("segment-" + name);
-    int frameBytes = WIDTH * HEIGHT * 3 * sampleBytes;
+    int width = source.width();
+    int height = source.height();
+    int frameBytes = width * height * 3 * sampleBytes;
     byte[] frame = new byte[frameBytes];
-    try (FrameSource frames = FrameSource.open(source, 0, DamagePolicy.FAIL, new FrameSize(WIDTH, HEIGHT),
+    try (FrameSource frames = FrameSource.open(source, 0, DamagePolicy.FAIL, new FrameSize(width, height),
         sampleBytes);
-        SegmentEncoder encoder = new SegmentEncoder(segment, WIDTH, HEIGHT, source.frameRate(), settings, 1,
+        SegmentEncoder encoder = new SegmentEncoder(segment, width, height, source.frameRate(), settings, 1,
             sampleBytes, source.colour(), FRAMES)) {
       assertEquals(frameBytes, encoder.frameBytes());
       for (int i = 0; i < FRAMES; i++) {
@@ -182,7 +188,7 @@ class TenBitTest {
       ByteBuffer rgb = ((ByteBuffer) frame.image[0]).order(ByteOrder.LITTLE_ENDIAN);
       Set<Integer> levels = new HashSet<>();
       int row = TenBitClips.RAMP_ROWS / 2;
-      for (int x = 0; x < WIDTH; x++) {
+      for (int x = 0; x < frame.imageWidth; x++) {
         levels.add(rgb.getShort(row * frame.imageStride + x * 6 + 2) & 0xFFFF);
       }
       return levels.size();

@@ -6,8 +6,8 @@ import picocli.CommandLine.Option;
 /** The encoder of the restored video: codec, quality, preset, bit depth. */
 final class EncoderOptions {
   @Option(names = "--codec", paramLabel = "C", defaultValue = "libx264",
-      description = "libx264, libx265, h264_nvenc, hevc_nvenc, or for editors prores_ks (ProRes 422 HQ, .mov) or "
-          + "ffv1 (lossless, .mkv) (default: ${DEFAULT-VALUE})")
+      description = "libx264, libx265, h264_nvenc, hevc_nvenc, or for editors prores_ks (ProRes 422 HQ, .mov), "
+          + "dnxhd (DNxHR HQX, .mov) or ffv1 (lossless, .mkv) (default: ${DEFAULT-VALUE})")
   String codec;
 
   @Option(names = "--crf", paramLabel = "N", defaultValue = "18", converter = WholeNumber.class,

@@ -81,6 +81,10 @@ public final class JobPlanner {
         // FFmpeg reads local files: a video on S3 is probed from a local copy, which the shards may reuse.
         VideoProbe probe = prober.probe(storage.localCopy(input, inputCache).toString()).withUri(input);
         FrameSize out = outputSize(size, probe, bundle.manifest().stream().lq_crop_multiple());
+        String encoderRefuses = options.encoder().whyNotFrameSize(out.width(), out.height());
+        if (encoderRefuses != null) {
+          throw new InvalidVideoException(input, encoderRefuses);
+        }
         FrameSize decode = ShardRestorer.decodeSize(input, new FrameSize(probe.width(), probe.height()), out, grid,
             bundle.manifest().stream().lq_crop_multiple());
         options.damaged().check(probe); // under fail, a damaged file costs the seconds of its probe

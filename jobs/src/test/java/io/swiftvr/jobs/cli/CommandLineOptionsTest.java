@@ -62,7 +62,7 @@ class CommandLineOptionsTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Main.parseRunOptions(List.of("--scale", "2")));
     assertEquals("Unknown options: '--scale', '2'", e.getMessage());
-    assertEquals("Unknown encoder 'vp9'; supported: [libx264, libx265, h264_nvenc, hevc_nvenc, prores_ks, ffv1]",
+    assertEquals("Unknown encoder 'vp9'; supported: [libx264, libx265, h264_nvenc, hevc_nvenc, prores_ks, dnxhd, ffv1]",
         assertThrows(IllegalArgumentException.class, () -> Main.parseRunOptions(List.of("--codec", "vp9"))).getMessage());
     assertEquals("Output size 'big' is neither a scale (x2, x4) nor a size (3840x2160)",
         assertThrows(IllegalArgumentException.class, () -> Main.parseRunOptions(List.of("--size", "big"))).getMessage());
