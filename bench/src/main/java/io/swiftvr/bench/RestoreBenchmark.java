@@ -78,7 +78,7 @@ public final class RestoreBenchmark {
     if (bitDepth != null) {
       encoder = encoder.withBitDepth(Integer.parseInt(bitDepth));
     }
-    int outSampleBytes = encoder.bitDepthFor(8) == 10 && bundle.manifest().stream().takes16BitSamples() ? 2 : 1;
+    int outSampleBytes = ShardRestorer.outputSampleBytes(encoder, bundle);
     ChunkGrid grid = bundle.chunkGrid();
     Shard whole = new ShardPlanner(grid, 0).plan("bench", probe, Integer.MAX_VALUE).get(0);
 

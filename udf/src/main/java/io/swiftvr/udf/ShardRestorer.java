@@ -1,5 +1,6 @@
 package io.swiftvr.udf;
 
+import io.swiftvr.media.EncoderSettings;
 import io.swiftvr.media.FrameSize;
 import io.swiftvr.media.FrameSource;
 import io.swiftvr.planner.ChunkGrid;
@@ -8,6 +9,7 @@ import io.swiftvr.planner.FrameRanges;
 import io.swiftvr.planner.InvalidVideoException;
 import io.swiftvr.planner.Shard;
 import io.swiftvr.planner.VideoProbe;
+import io.swiftvr.udf.bundle.ModelBundle;
 import io.swiftvr.udf.color.ColorFix;
 import io.swiftvr.udf.model.DeviceNames;
 import io.swiftvr.udf.model.HostCopy;
@@ -265,6 +267,15 @@ public final class ShardRestorer {
     boolean deep = probe.colour() != null && probe.colour().isDeep();
     long chunkBytes = 6L * Math.max(grid.firstChunkFrames(), grid.chunkFrames()) * decode.width() * decode.height();
     return deep && model.bundle().manifest().stream().takes16BitSamples() && chunkBytes <= MAX_CHUNK_BYTES ? 2 : 1;
+  }
+
+  /**
+   * Bytes a sample of the frames written for {@code encoding}: 2 (the model writes 16-bit samples, the encoder
+   * converts them to 10 bits) for 10-bit output from a bundle that writes 16-bit samples, else 1 (an 8-bit-only
+   * bundle's bytes are widened by the encoder's conversion).
+   */
+  public static int outputSampleBytes(EncoderSettings encoding, ModelBundle bundle) {
+    return encoding.bitDepthFor(8) == 10 && bundle.manifest().stream().takes16BitSamples() ? 2 : 1;
   }
 
   /** Decoder thread: fills each chunk, padding past the end with copies of the last frame. */

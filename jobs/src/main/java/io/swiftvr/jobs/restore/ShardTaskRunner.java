@@ -49,14 +49,6 @@ public final class ShardTaskRunner {
   private ShardTaskRunner() {}
 
   /**
-   * 2 (the model writes 16-bit samples, the encoder converts them to 10 bits) for 10-bit output from a bundle that
-   * writes 16-bit samples, else 1 (an 8-bit-only bundle's bytes are widened by the encoder's conversion).
-   */
-  static int outputSampleBytes(EncoderSettings encoding, ModelBundle bundle) {
-    return encoding.bitDepthFor(8) == 10 && bundle.manifest().stream().takes16BitSamples() ? 2 : 1;
-  }
-
-  /**
    * Never throws for a fault of this video: a failure that would repeat (a bad or changed file, a frame size beyond
    * the limits, a bundle that changed after planning) becomes a {@code failed} row at once; any other failure is
    * thrown while Spark has attempts left, so a transient fault is retried, and becomes a {@code failed} row on the
@@ -100,7 +92,7 @@ public final class ShardTaskRunner {
       try {
         EncoderSettings encoding = task.encoder().withBitDepth(task.encoder().bitDepthFor(probe.bitsPerSample()));
         try (SegmentEncoder encoder = new SegmentEncoder(temp, out.width(), out.height(), probe.frameRate(), encoding,
-            env.encoderThreads(), outputSampleBytes(encoding, bundle), probe.colour(), shard.emittedFrames())) {
+            env.encoderThreads(), ShardRestorer.outputSampleBytes(encoding, bundle), probe.colour(), shard.emittedFrames())) {
           ShardRestorer.Job job = new ShardRestorer.Job(probe, shard, out, video.damaged(), video.decodeSize())
               .withColorFix(video.colorFix());
           result = new ShardRestorer(model).restore(job, FrameSink.encoding(encoder), progress);
